@@ -1,0 +1,3 @@
+fn main() -> Result<(), graphgen::Error> {
+    graphgen::compile(&["../spec/qrcodepin.yaml"])
+}

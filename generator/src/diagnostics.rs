@@ -1,0 +1,96 @@
+//! Errors for people and for tools: every problem names the file, the JSON
+//! pointer of the offending node and, where known, its line and column.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem in an input file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file, as it was given.
+    pub file: PathBuf,
+    /// The JSON pointer of the node (`""` for the whole document).
+    pub pointer: String,
+    /// 1-based line and column, where known.
+    pub position: Option<(usize, usize)>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some((line, column)) = self.position {
+            write!(f, ":{line}:{column}")?;
+        }
+        let pointer = if self.pointer.is_empty() { "(document root)" } else { &self.pointer };
+        write!(f, ": at {pointer}: {}", self.message)
+    }
+}
+
+/// Why generation failed. `Debug` shows the same text as `Display`, so a
+/// build script that returns this error prints something readable.
+pub enum Error {
+    /// The input files are unreadable or invalid; nothing was written.
+    Input(Vec<Diagnostic>),
+    /// The output could not be written; the previous output is untouched.
+    Output {
+        /// What was being written.
+        path: PathBuf,
+        /// The underlying failure.
+        source: std::io::Error,
+    },
+    /// The request itself is unusable, for example an invalid crate name.
+    Usage(String),
+    /// graphgen produced code that does not parse: a bug in graphgen.
+    Internal(String),
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Input(diagnostics) => {
+                for (i, diagnostic) in diagnostics.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "error: {diagnostic}")?;
+                }
+                Ok(())
+            }
+            Error::Output { path, source } => write!(f, "error: cannot write {}: {source}", path.display()),
+            Error::Usage(message) => write!(f, "error: {message}"),
+            Error::Internal(message) => write!(f, "internal error (please report it): {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Input(_) | Error::Usage(_) | Error::Internal(_) => None,
+            Error::Output { source, .. } => Some(source),
+        }
+    }
+}
+
+/// Escapes one reference token of a JSON pointer (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends reference tokens to a JSON pointer.
+pub fn pointer(base: &str, tokens: &[&str]) -> String {
+    let mut out = base.to_owned();
+    for token in tokens {
+        out.push('/');
+        out.push_str(&escape_token(token));
+    }
+    out
+}

@@ -1,0 +1,82 @@
+//! Stage 3: the model becomes token streams, one module per kind of output.
+//! Emitters only read the model; every name they write was decided there.
+
+mod client;
+mod models;
+mod permissions;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::model::{Docs, Model, Type};
+
+/// One generated module: its documentation and its items.
+pub struct Module {
+    /// The module's name, for example `models`.
+    pub name: &'static str,
+    /// The module's own documentation (`//!`).
+    pub docs: Docs,
+    pub items: TokenStream,
+}
+
+/// The generated modules, in the order `lib.rs` declares them.
+pub fn modules(model: &Model) -> Vec<Module> {
+    let mut modules = vec![client::module(model), models::module(model)];
+    if let Some(permissions) = permissions::module(model) {
+        modules.push(permissions);
+    }
+    modules
+}
+
+/// An identifier the model already checked.
+pub(crate) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `#[doc = "..."]` attributes, one per line.
+pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #(#[doc = #lines])* }
+}
+
+/// `#![doc = "..."]` attributes, one per line.
+pub(crate) fn inner_doc_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #(#![doc = #lines])* }
+}
+
+/// The Rust type for a model type.
+pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote!(String),
+        Type::Secret => quote!(Secret),
+        Type::Bool => quote!(bool),
+        Type::I32 => quote!(i32),
+        Type::I64 => quote!(i64),
+        Type::F64 => quote!(f64),
+        Type::DateTime => quote!(DateTime<Utc>),
+        Type::Bytes => quote!(Base64Bytes),
+        Type::Json => quote!(Value),
+        Type::Named(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        Type::List(item) => {
+            let item = type_tokens(item);
+            quote!(Vec<#item>)
+        }
+    }
+}
+
+/// Whether `ty` mentions a type that `pick` selects.
+pub(crate) fn mentions(ty: &Type, pick: &impl Fn(&Type) -> bool) -> bool {
+    match ty {
+        Type::List(item) => mentions(item, pick),
+        other => pick(other),
+    }
+}
+
+/// Escapes text placed in a Markdown table cell.
+pub(crate) fn table_cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}

@@ -1,0 +1,96 @@
+//! graphgen: typed Rust clients for Microsoft Graph, generated from OpenAPI
+//! descriptions — hand-written fragments or Microsoft's official ones.
+//!
+//! Four stages, each in its own module, data flowing one way:
+//! [`load`] (files → `openapiv3`) → [`model`] (resolved, named, checked) →
+//! `emit` (token streams) → [`output`] (formatted files, atomic writes).
+//!
+//! From a build script, in the style of `prost-build`:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), graphgen::Error> {
+//!     graphgen::compile(&["spec/qrcodepin.yaml"])
+//! }
+//! ```
+//!
+//! and in the crate: `include!(concat!(env!("OUT_DIR"), "/graphgen.rs"));`.
+
+pub mod diagnostics;
+mod emit;
+pub mod load;
+mod locate;
+pub mod model;
+mod names;
+pub mod output;
+mod runtime;
+
+use std::path::{Path, PathBuf};
+
+pub use diagnostics::{Diagnostic, Error};
+pub use output::Files;
+
+/// Loads description files and builds the checked model.
+pub fn model(specs: &[PathBuf]) -> Result<model::Model, Error> {
+    let files = load::load(specs).map_err(Error::Input)?;
+    model::build(&files).map_err(Error::Input)
+}
+
+/// The files of a complete crate generated from `specs`.
+pub fn generate_crate(specs: &[PathBuf], crate_name: &str) -> Result<Files, Error> {
+    output::crate_files(&model(specs)?, crate_name)
+}
+
+/// Generates the single-file module that a build script writes to `OUT_DIR`.
+pub fn generate_module(specs: &[PathBuf]) -> Result<String, Error> {
+    output::single_file(&model(specs)?)
+}
+
+/// Generates code from `specs` into `$OUT_DIR/graphgen.rs`, for a build script.
+pub fn compile(specs: &[impl AsRef<Path>]) -> Result<(), Error> {
+    Config::new().compile(specs)
+}
+
+/// Settings for build-script generation.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    out_dir: Option<PathBuf>,
+    file_name: Option<String>,
+}
+
+impl Config {
+    /// The defaults: `$OUT_DIR/graphgen.rs`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Writes into `dir` instead of `$OUT_DIR`.
+    pub fn out_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Names the generated file (default `graphgen.rs`).
+    pub fn file_name(&mut self, name: impl Into<String>) -> &mut Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// Generates the module, telling Cargo to run the build script again when
+    /// any description changes.
+    pub fn compile(&self, specs: &[impl AsRef<Path>]) -> Result<(), Error> {
+        let specs: Vec<PathBuf> = specs.iter().map(|spec| spec.as_ref().to_path_buf()).collect();
+        for spec in &specs {
+            println!("cargo:rerun-if-changed={}", spec.display());
+        }
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| Error::Usage("OUT_DIR is not set: call compile from a build script, or set out_dir".to_owned()))?,
+        };
+        let code = generate_module(&specs)?;
+        let file_name = self.file_name.as_deref().unwrap_or("graphgen.rs");
+        output::write_file(&out_dir.join(file_name), &code)
+    }
+}

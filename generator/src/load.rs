@@ -1,0 +1,138 @@
+//! Stage 1: read the description files and parse them into `openapiv3` values,
+//! keeping each file's text so later errors can point into it.
+
+use std::path::{Path, PathBuf};
+
+use openapiv3::OpenAPI;
+
+use crate::diagnostics::{escape_token, Diagnostic};
+use crate::locate::locate;
+
+/// One input file.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as given by the caller.
+    pub path: PathBuf,
+    /// The file's text.
+    pub text: String,
+    /// The parsed description.
+    pub document: OpenAPI,
+}
+
+impl SourceFile {
+    /// A diagnostic about the node at `pointer` in this file.
+    pub fn diagnostic(&self, pointer: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        let pointer = pointer.into();
+        Diagnostic {
+            file: self.path.clone(),
+            position: locate(&self.text, &pointer),
+            pointer,
+            message: message.into(),
+        }
+    }
+
+    /// The name of the file without its folders, for generated headers (which
+    /// must not depend on where the input lives).
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Reads and parses every file; all problems are reported together.
+pub fn load(paths: &[PathBuf]) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
+    let mut files = Vec::with_capacity(paths.len());
+    let mut problems = Vec::new();
+    for path in paths {
+        match load_one(path) {
+            Ok(file) => files.push(file),
+            Err(diagnostic) => problems.push(*diagnostic),
+        }
+    }
+    if files.is_empty() && problems.is_empty() {
+        problems.push(Diagnostic {
+            file: PathBuf::from("(command line)"),
+            pointer: String::new(),
+            position: None,
+            message: "no description files given".to_owned(),
+        });
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
+    let fail = |pointer: String, position, message: String| {
+        Box::new(Diagnostic {
+            file: path.to_path_buf(),
+            pointer,
+            position,
+            message,
+        })
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| fail(String::new(), None, format!("cannot read the file: {error}")))?;
+    if let Some((line, version)) = declared_version(&text) {
+        if !version.starts_with("3.0") {
+            return Err(fail(
+                "/openapi".to_owned(),
+                Some((line, 1)),
+                format!("OpenAPI version {version:?} is not supported; graphgen reads OpenAPI 3.0.x, as Microsoft Graph publishes"),
+            ));
+        }
+    }
+    let deserializer = serde_yaml::Deserializer::from_str(&text);
+    let document: OpenAPI = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let pointer = json_pointer(error.path());
+        let position = error
+            .inner()
+            .location()
+            .map(|location| (location.line(), location.column()))
+            .or_else(|| locate(&text, &pointer));
+        fail(pointer, position, error.into_inner().to_string())
+    })?;
+    if !document.openapi.starts_with("3.0") {
+        return Err(fail(
+            "/openapi".to_owned(),
+            locate(&text, "/openapi"),
+            format!("OpenAPI version {:?} is not supported; graphgen reads OpenAPI 3.0.x", document.openapi),
+        ));
+    }
+    Ok(SourceFile {
+        path: path.to_path_buf(),
+        text,
+        document,
+    })
+}
+
+/// The `openapi:` version declared at the top level, read without parsing the
+/// whole document, so that a 3.1 description gets a clear message rather than
+/// whatever part of it fails to fit the 3.0 model.
+fn declared_version(text: &str) -> Option<(usize, String)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let value = line.strip_prefix("openapi:")?;
+        let value = value.trim().trim_matches(|c| c == '\'' || c == '"');
+        Some((index + 1, value.to_owned()))
+    })
+}
+
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } => {
+                out.push('/');
+                out.push_str(&escape_token(key));
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,306 @@
+//! Stage 2: the checked, fully resolved description of what to generate.
+//!
+//! Everything here is plain data: `$ref`s are resolved, `allOf` chains are
+//! flattened, every Rust name is decided. No `openapiv3` type leaves this
+//! module, so the emitters never look at the input again.
+
+mod operations;
+mod schemas;
+
+use std::collections::HashMap;
+
+use openapiv3::{ReferenceOr, Schema};
+
+use crate::diagnostics::{pointer, Diagnostic};
+use crate::load::SourceFile;
+use crate::names::{self, Namespace};
+
+/// What the emitters turn into code.
+#[derive(Debug, Default)]
+pub struct Model {
+    /// The crate's one-line title (the first file's `info.title`).
+    pub title: String,
+    /// The input files' names, for generated headers.
+    pub sources: Vec<String>,
+    /// Types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Request builders; index 0 is the service root, whose methods go on the client.
+    pub builders: Vec<Builder>,
+    /// Operations, sorted by path template and method.
+    pub operations: Vec<Operation>,
+}
+
+/// Text for a doc comment, one entry per line.
+pub type Docs = Vec<String>;
+
+/// A generated type.
+#[derive(Debug)]
+pub enum TypeDef {
+    /// A JSON object.
+    Struct(StructDef),
+    /// A string enum.
+    Enum(EnumDef),
+}
+
+impl TypeDef {
+    /// The Rust name.
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(def) => &def.name,
+            TypeDef::Enum(def) => &def.name,
+        }
+    }
+}
+
+/// A JSON object, with its `allOf` chain flattened into one set of fields.
+#[derive(Debug)]
+pub struct StructDef {
+    pub name: String,
+    pub docs: Docs,
+    pub fields: Vec<Field>,
+    /// The field that keeps unknown properties.
+    pub additional_properties: String,
+}
+
+/// One property of an object.
+#[derive(Debug)]
+pub struct Field {
+    pub name: String,
+    /// The JSON name, exactly as in the description.
+    pub json_name: String,
+    pub ty: Type,
+    /// Boxed because the field's type contains this struct again.
+    pub boxed: bool,
+    pub docs: Docs,
+}
+
+/// A string enum that keeps values it does not list.
+#[derive(Debug)]
+pub struct EnumDef {
+    pub name: String,
+    pub docs: Docs,
+    pub variants: Vec<Variant>,
+    /// The variant holding values the description does not list.
+    pub unrecognized: String,
+}
+
+/// One enum value.
+#[derive(Debug)]
+pub struct Variant {
+    pub name: String,
+    /// The value as Graph writes it.
+    pub value: String,
+}
+
+/// The Rust type of a property or a response body. Properties are all
+/// optional: Graph omits what `$select` leaves out and sends `null` where its
+/// own metadata says it won't.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Type {
+    String,
+    /// A string that `Debug` must never print.
+    Secret,
+    Bool,
+    I32,
+    I64,
+    F64,
+    DateTime,
+    Bytes,
+    /// Any JSON value.
+    Json,
+    /// A generated type, by its Rust name.
+    Named(String),
+    List(Box<Type>),
+}
+
+/// A node of the URL tree: a type with a method per child segment and per operation.
+#[derive(Debug)]
+pub struct Builder {
+    pub name: String,
+    /// The path template, for example `/users/{user-id}`.
+    pub template: String,
+    pub children: Vec<Child>,
+    /// Indexes into [`Model::operations`].
+    pub operations: Vec<usize>,
+}
+
+/// A step from one builder to the next.
+#[derive(Debug)]
+pub struct Child {
+    /// The method name, for example `authentication` or `by_user_id`.
+    pub method: String,
+    pub segment: Segment,
+    /// Index into [`Model::builders`].
+    pub builder: usize,
+    pub docs: Docs,
+}
+
+/// A path segment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// Fixed text, for example `authentication`.
+    Fixed(String),
+    /// A parameter: its name in the description and its argument name.
+    Parameter { name: String, argument: String },
+}
+
+/// HTTP methods graphgen generates operations for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    /// Upper case, as on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+/// One operation.
+#[derive(Debug)]
+pub struct Operation {
+    /// The method on its builder, for example `get`.
+    pub method_name: String,
+    pub http_method: HttpMethod,
+    pub template: String,
+    pub operation_id: String,
+    /// The summary and description.
+    pub docs: Docs,
+    /// The documentation page (`externalDocs`).
+    pub doc_url: Option<String>,
+    /// The success body; `None` for an empty body (204 No Content).
+    pub response: Option<Type>,
+    pub permissions: Option<Permissions>,
+    /// The constant holding [`Operation::permissions`].
+    pub permissions_const: Option<String>,
+    /// The national clouds it is available in (names from `x-graphgen-clouds`).
+    pub clouds: Vec<Cloud>,
+}
+
+/// Permissions of one operation, least privileged first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Permissions {
+    pub delegated_work: Option<Scopes>,
+    pub delegated_personal: Option<Scopes>,
+    pub application: Option<Scopes>,
+    pub roles_for_other_users: Vec<String>,
+}
+
+/// Least and higher privileged permissions of one permission type.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scopes {
+    pub least: Vec<String>,
+    pub higher: Vec<String>,
+}
+
+/// The national clouds, as named in `x-graphgen-clouds`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cloud {
+    Global,
+    UsGovL4,
+    UsGovL5Dod,
+    China,
+}
+
+impl Cloud {
+    pub const ALL: [(&'static str, Cloud); 4] = [
+        ("global", Cloud::Global),
+        ("usGovL4", Cloud::UsGovL4),
+        ("usGovL5Dod", Cloud::UsGovL5Dod),
+        ("china", Cloud::China),
+    ];
+
+    /// The variant of the runtime's `Cloud` enum.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Cloud::Global => "Global",
+            Cloud::UsGovL4 => "UsGovL4",
+            Cloud::UsGovL5Dod => "UsGovL5Dod",
+            Cloud::China => "China",
+        }
+    }
+}
+
+/// A component schema and where it was defined.
+pub(crate) struct Component<'a> {
+    pub file: &'a SourceFile,
+    pub pointer: String,
+    pub schema: &'a ReferenceOr<Schema>,
+}
+
+/// Builds the model from loaded files, reporting every problem found.
+pub fn build(files: &[SourceFile]) -> Result<Model, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let components = merge_schemas(files, &mut problems);
+
+    // Names are given to every component schema up front, in sorted order, so
+    // a type's name never depends on which operations happen to use it.
+    let mut type_names = Namespace::with_reserved(names::RESERVED_TYPES);
+    let mut sorted: Vec<&str> = components.keys().copied().collect();
+    sorted.sort_unstable();
+    let named: HashMap<&str, String> = sorted
+        .into_iter()
+        .map(|schema| (schema, type_names.claim(names::type_name(schema))))
+        .collect();
+
+    let mut lowering = schemas::Lowering::new(&components, &named, type_names);
+    let (operations, builders) = operations::build(files, &mut lowering, &mut problems);
+    let (types, type_problems) = lowering.finish();
+    problems.extend(type_problems);
+
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Model {
+        title: files
+            .first()
+            .map(|file| file.document.info.title.clone())
+            .unwrap_or_default(),
+        sources: files.iter().map(SourceFile::file_name).collect(),
+        types,
+        builders,
+        operations,
+    })
+}
+
+/// All component schemas of all files. A schema defined in several files must
+/// be the same everywhere; fragments share types that way.
+fn merge_schemas<'a>(files: &'a [SourceFile], problems: &mut Vec<Diagnostic>) -> HashMap<&'a str, Component<'a>> {
+    let mut merged: HashMap<&str, Component> = HashMap::new();
+    for file in files {
+        let Some(components) = &file.document.components else { continue };
+        for (name, schema) in &components.schemas {
+            let at = pointer("/components/schemas", &[name]);
+            match merged.get(name.as_str()) {
+                Some(existing) if !same_json(existing.schema, schema) => problems.push(file.diagnostic(
+                    at,
+                    format!(
+                        "schema {name:?} is also defined, differently, in {} at {}; fragments that share a schema must define it identically",
+                        existing.file.path.display(),
+                        existing.pointer
+                    ),
+                )),
+                Some(_) => {}
+                None => {
+                    merged.insert(name, Component { file, pointer: at, schema });
+                }
+            }
+        }
+    }
+    merged
+}
+
+fn same_json<T: serde::Serialize>(a: &T, b: &T) -> bool {
+    matches!((serde_json::to_value(a), serde_json::to_value(b)), (Ok(a), Ok(b)) if a == b)
+}

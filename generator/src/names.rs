@@ -1,0 +1,214 @@
+//! Every Rust name graphgen writes is decided here, and only here.
+//!
+//! Names come from untrusted text (schema names, property names, enum values,
+//! path segments). Each function returns a valid, lint-clean identifier made of
+//! ASCII letters, digits and underscores; [`Namespace`] makes names unique
+//! within one scope in a deterministic order.
+
+use std::collections::HashSet;
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be identifiers (strict and reserved keywords, all editions).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
+    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct",
+    "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where",
+    "while", "yield",
+];
+
+/// Type names the generated modules use unqualified, and so may not define.
+pub const RESERVED_TYPES: &[&str] = &[
+    "Base64Bytes", "Box", "Call", "DateTime", "Default", "Deserialize", "Deserializer", "GraphClient", "Map",
+    "Method", "Option", "RequestPath", "Result", "Secret", "Self", "Serialize", "Serializer", "String", "Utc",
+    "Value", "Vec",
+];
+
+/// The prefix of Microsoft Graph's own namespace, left out of type names.
+const GRAPH_NAMESPACE: &str = "microsoft.graph.";
+
+/// Keeps ASCII letters and digits, turning everything else into word breaks.
+fn words(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+fn ensure_start(name: String, fallback: &str, digit_prefix: &str) -> String {
+    match name.chars().next() {
+        None => fallback.to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("{digit_prefix}{name}"),
+        Some(_) => name,
+    }
+}
+
+/// `UpperCamelCase`, for types and enum variants.
+fn upper_camel(text: &str, fallback: &str) -> String {
+    let name = ensure_start(words(text).to_upper_camel_case(), fallback, "N");
+    if name == "Self" {
+        "SelfValue".to_owned()
+    } else {
+        name
+    }
+}
+
+/// `snake_case`, for fields, methods and arguments.
+fn snake(text: &str, fallback: &str) -> String {
+    let name = ensure_start(words(text).to_snake_case(), fallback, "n");
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// The type name for a schema: `microsoft.graph.qrCode` becomes `QrCode`;
+/// other namespaces stay in the name (`microsoft.graph.callRecords.session`
+/// becomes `CallRecordsSession`).
+pub fn type_name(schema: &str) -> String {
+    upper_camel(schema.strip_prefix(GRAPH_NAMESPACE).unwrap_or(schema), "Schema")
+}
+
+/// The type name of an inline schema, from the names that contain it.
+pub fn nested_type_name(parent: &str, member: &str) -> String {
+    format!("{parent}{}", upper_camel(member, "Value"))
+}
+
+/// The field name for a JSON property: `@odata.type` becomes `odata_type`.
+pub fn field_name(json: &str) -> String {
+    snake(json, "field")
+}
+
+/// The variant name for an enum value: `unknownFutureValue` becomes `UnknownFutureValue`.
+pub fn variant_name(value: &str) -> String {
+    upper_camel(value, "Empty")
+}
+
+/// The name of the variant that keeps enum values the description does not list.
+pub const UNRECOGNIZED_VARIANT: &str = "Unrecognized";
+
+/// The name of the field that keeps properties the description does not list.
+pub const ADDITIONAL_PROPERTIES_FIELD: &str = "additional_properties";
+
+/// The request builder type for a path, from its segments.
+pub fn builder_name(segments: &[String]) -> String {
+    let mut name: String = segments.iter().map(|segment| upper_camel(&segment_words(segment), "")).collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "Root");
+    }
+    name.push_str("RequestBuilder");
+    name
+}
+
+/// The method that steps into a fixed path segment: `qrCodePinMethod`
+/// becomes `qr_code_pin_method`, `microsoft.graph.updatePin` becomes `update_pin`.
+pub fn segment_method(segment: &str) -> String {
+    snake(&segment_words(segment), "segment")
+}
+
+/// The method that steps into a parameter segment: `{user-id}` becomes `by_user_id`.
+pub fn parameter_method(parameter: &str) -> String {
+    format!("by_{}", snake(parameter, "id"))
+}
+
+/// The argument name of a path parameter: `user-id` becomes `user_id`.
+pub fn argument_name(parameter: &str) -> String {
+    snake(parameter, "value")
+}
+
+/// The method that sends an operation: `get`, `put`, `patch`, `post`, `delete`.
+pub fn operation_method(http_method: &str) -> String {
+    snake(http_method, "send")
+}
+
+/// The constant holding an operation's permissions, from its operationId.
+pub fn permissions_const(operation_id: &str) -> String {
+    let name = ensure_start(words(operation_id).to_shouty_snake_case(), "OPERATION", "N");
+    if name == "SELF" {
+        "SELF_".to_owned()
+    } else {
+        name
+    }
+}
+
+fn segment_words(segment: &str) -> String {
+    segment.strip_prefix(GRAPH_NAMESPACE).unwrap_or(segment).to_owned()
+}
+
+/// Names already given in one scope. Claiming a taken name appends `2`, `3`,
+/// ... so names stay unique, and stay the same for the same order of claims.
+#[derive(Debug, Default)]
+pub struct Namespace {
+    taken: HashSet<String>,
+}
+
+impl Namespace {
+    /// A scope in which `reserved` names are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Self {
+            taken: reserved.iter().map(|name| (*name).to_owned()).collect(),
+        }
+    }
+
+    /// `base`, or the first of `base2`, `base3`, ... that is free.
+    pub fn claim(&mut self, base: String) -> String {
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        (2..)
+            .map(|n| format!("{base}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graph_names_become_rust_names() {
+        assert_eq!(type_name("microsoft.graph.qrCodePinAuthenticationMethod"), "QrCodePinAuthenticationMethod");
+        assert_eq!(type_name("microsoft.graph.callRecords.session"), "CallRecordsSession");
+        assert_eq!(field_name("@odata.type"), "odata_type");
+        assert_eq!(field_name("standardQRCode"), "standard_qr_code");
+        assert_eq!(field_name("request-id"), "request_id");
+        assert_eq!(variant_name("unknownFutureValue"), "UnknownFutureValue");
+        assert_eq!(segment_method("qrCodePinMethod"), "qr_code_pin_method");
+        assert_eq!(segment_method("microsoft.graph.updatePin"), "update_pin");
+        assert_eq!(parameter_method("user-id"), "by_user_id");
+        assert_eq!(permissions_const("users.authentication.GetQrCodePinMethod"), "USERS_AUTHENTICATION_GET_QR_CODE_PIN_METHOD");
+        assert_eq!(
+            builder_name(&["users".into(), "{user-id}".into(), "authentication".into()]),
+            "UsersUserIdAuthenticationRequestBuilder"
+        );
+    }
+
+    #[test]
+    fn hostile_text_still_gives_identifiers() {
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("1st"), "n1st");
+        assert_eq!(field_name("*/\"]"), "field");
+        assert_eq!(field_name("ünïcode"), "n_code");
+        assert_eq!(variant_name("Self"), "SelfValue");
+        assert_eq!(variant_name("-INF"), "Inf");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(type_name("2fa"), "N2fa");
+        for name in [field_name("a b"), variant_name("}; fn x() {"), type_name("x\"y")] {
+            assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{name}");
+        }
+    }
+
+    #[test]
+    fn claims_are_unique_and_deterministic() {
+        let mut scope = Namespace::with_reserved(&["additional_properties"]);
+        assert_eq!(scope.claim("foo_bar".into()), "foo_bar");
+        assert_eq!(scope.claim("foo_bar".into()), "foo_bar2");
+        assert_eq!(scope.claim("additional_properties".into()), "additional_properties2");
+        assert_eq!(scope.claim("v1".into()), "v1");
+        assert_eq!(scope.claim("v1".into()), "v1_2");
+    }
+}
