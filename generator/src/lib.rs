@@ -22,6 +22,7 @@ pub mod load;
 mod locate;
 pub mod model;
 mod names;
+mod narrow;
 pub mod output;
 mod runtime;
 

