@@ -30,7 +30,13 @@ async fn requests(server: &MockServer) -> Vec<Request> {
 }
 
 async fn get(client: &GraphClient, user: &str) -> Result<QrCodePinAuthenticationMethod, Error> {
-    client.users().by_user_id(user).authentication().qr_code_pin_method().get().await
+    client
+        .users()
+        .by_user_id(user)
+        .authentication()
+        .qr_code_pin_method()
+        .get()
+        .await
 }
 
 #[tokio::test]
@@ -43,7 +49,10 @@ async fn sends_method_path_and_headers_and_returns_the_typed_model() {
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
     assert_eq!(request.method.as_str(), "GET");
-    assert_eq!(request.url.path(), "/v1.0/users/adele%40contoso.com/authentication/qrCodePinMethod");
+    assert_eq!(
+        request.url.path(),
+        "/v1.0/users/adele%40contoso.com/authentication/qrCodePinMethod"
+    );
     assert_eq!(request.url.query(), None);
     assert_eq!(request.headers["authorization"], format!("Bearer {TOKEN}").as_str());
     assert_eq!(request.headers["accept"], "application/json");
@@ -55,16 +64,26 @@ async fn path_parameters_stay_one_segment() {
     let server = server_answering(seed_response()).await;
     let client = client(&server);
     let cases = [
-        ("adele_contoso.com#EXT#@fabrikam.onmicrosoft.com", "adele_contoso.com%23EXT%23%40fabrikam.onmicrosoft.com"),
+        (
+            "adele_contoso.com#EXT#@fabrikam.onmicrosoft.com",
+            "adele_contoso.com%23EXT%23%40fabrikam.onmicrosoft.com",
+        ),
         ("../../me", "..%2F..%2Fme"),
         ("a/../b?select=pin#frag%2F", "a%2F..%2Fb%3Fselect%3Dpin%23frag%252F"),
         ("x y+z", "x%20y%2Bz"),
-        ("7c4999ca-a540-47ab-9ab9-8c362f5bf0fe", "7c4999ca-a540-47ab-9ab9-8c362f5bf0fe"),
+        (
+            "7c4999ca-a540-47ab-9ab9-8c362f5bf0fe",
+            "7c4999ca-a540-47ab-9ab9-8c362f5bf0fe",
+        ),
     ];
     for (user, _) in cases {
         get(&client, user).await.unwrap();
     }
-    let paths: Vec<String> = requests(&server).await.iter().map(|request| request.url.path().to_owned()).collect();
+    let paths: Vec<String> = requests(&server)
+        .await
+        .iter()
+        .map(|request| request.url.path().to_owned())
+        .collect();
     let expected: Vec<String> = cases
         .iter()
         .map(|(_, encoded)| format!("/v1.0/users/{encoded}/authentication/qrCodePinMethod"))
@@ -105,8 +124,16 @@ fn graph_error(status: u16, code: &str, message: &str) -> ResponseTemplate {
 #[tokio::test]
 async fn error_statuses_become_typed_graph_errors() {
     let cases = [
-        (403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."),
-        (404, "Request_ResourceNotFound", "Resource 'nobody@contoso.com' does not exist."),
+        (
+            403,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
+        ),
+        (
+            404,
+            "Request_ResourceNotFound",
+            "Resource 'nobody@contoso.com' does not exist.",
+        ),
     ];
     for (status, code, message) in cases {
         let server = server_answering(graph_error(status, code, message)).await;
@@ -115,12 +142,21 @@ async fn error_statuses_become_typed_graph_errors() {
         let graph = error.as_graph().unwrap_or_else(|| panic!("{error:?}"));
         assert_eq!(graph.code.as_deref(), Some(code));
         assert_eq!(graph.message.as_deref(), Some(message));
-        assert_eq!(graph.request_id.as_deref(), Some("0a8a3b4c-0000-4000-8000-000000000001"));
-        assert_eq!(graph.client_request_id.as_deref(), Some("0a8a3b4c-0000-4000-8000-000000000002"));
+        assert_eq!(
+            graph.request_id.as_deref(),
+            Some("0a8a3b4c-0000-4000-8000-000000000001")
+        );
+        assert_eq!(
+            graph.client_request_id.as_deref(),
+            Some("0a8a3b4c-0000-4000-8000-000000000002")
+        );
         assert_eq!(graph.date.as_deref(), Some("2026-11-26T10:00:00"));
         assert!(graph.raw_body.contains(code));
         let shown = error.to_string();
-        assert!(shown.contains(&status.to_string()) && shown.contains(code) && shown.contains(message), "{shown}");
+        assert!(
+            shown.contains(&status.to_string()) && shown.contains(code) && shown.contains(message),
+            "{shown}"
+        );
         assert!(shown.contains("0a8a3b4c-0000-4000-8000-000000000001"), "{shown}");
         for text in [shown, format!("{error:?}")] {
             assert!(!text.contains("c2VjcmV0LXRva2Vu"), "the token leaked: {text}");
@@ -165,12 +201,25 @@ fn clouds_and_base_urls() {
             "https://microsoftgraph.chinacloudapi.cn/v1.0",
         ]
     );
-    let china = GraphClient::builder(StaticToken::new(TOKEN)).cloud(Cloud::China).build().unwrap();
+    let china = GraphClient::builder(StaticToken::new(TOKEN))
+        .cloud(Cloud::China)
+        .build()
+        .unwrap();
     assert_eq!(china.service_root(), "https://microsoftgraph.chinacloudapi.cn/v1.0");
-    let custom = GraphClient::builder(StaticToken::new(TOKEN)).base_url("http://127.0.0.1:9/beta/").build().unwrap();
+    let custom = GraphClient::builder(StaticToken::new(TOKEN))
+        .base_url("http://127.0.0.1:9/beta/")
+        .build()
+        .unwrap();
     assert_eq!(custom.service_root(), "http://127.0.0.1:9/beta");
-    for bad in ["not a url", "ftp://graph.microsoft.com/v1.0", "https://graph.microsoft.com/v1.0?x=1"] {
-        let error = GraphClient::builder(StaticToken::new(TOKEN)).base_url(bad).build().unwrap_err();
+    for bad in [
+        "not a url",
+        "ftp://graph.microsoft.com/v1.0",
+        "https://graph.microsoft.com/v1.0?x=1",
+    ] {
+        let error = GraphClient::builder(StaticToken::new(TOKEN))
+            .base_url(bad)
+            .build()
+            .unwrap_err();
         assert!(matches!(error, Error::InvalidBaseUrl(_)), "{bad}: {error:?}");
     }
     assert!(!format!("{global:?}").contains("c2VjcmV0LXRva2Vu"));
@@ -188,9 +237,16 @@ fn permissions_are_data() {
     assert_eq!(GET.application.unwrap().least, ["UserAuthMethod-QR.Read.All"]);
     assert_eq!(
         GET.roles_for_other_users,
-        ["Global Reader", "Authentication Administrator", "Privileged Authentication Administrator"]
+        [
+            "Global Reader",
+            "Authentication Administrator",
+            "Privileged Authentication Administrator"
+        ]
     );
-    assert!(GET.allows(PermissionType::DelegatedWork, ["User.Read", "UserAuthenticationMethod.Read"]));
+    assert!(GET.allows(
+        PermissionType::DelegatedWork,
+        ["User.Read", "UserAuthenticationMethod.Read"]
+    ));
     assert!(!GET.allows(PermissionType::DelegatedWork, ["User.Read"]));
     assert!(!GET.allows(PermissionType::DelegatedPersonal, ["UserAuthMethod-QR.Read"]));
     assert!(!GET.allows(PermissionType::Application, ["UserAuthMethod-QR.Read"]));

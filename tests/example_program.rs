@@ -45,7 +45,10 @@ async fn run(base_url: &str, user: &str) -> Output {
 
 fn assert_no_token(output: &Output) {
     for stream in [&output.stdout, &output.stderr] {
-        assert!(!String::from_utf8_lossy(stream).contains(TOKEN), "the token was printed");
+        assert!(
+            !String::from_utf8_lossy(stream).contains(TOKEN),
+            "the token was printed"
+        );
     }
 }
 
@@ -60,7 +63,12 @@ async fn prints_the_method_as_json() {
         .mount(&server)
         .await;
     let output = run(&format!("{}/v1.0", server.uri()), "adele@contoso.com").await;
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(printed["id"], "6C2F8B36-B6F0-46FA-9548-1EBA48BEBBDE");
     assert_eq!(printed["pin"]["forceChangePinNextSignIn"], false);
@@ -97,7 +105,11 @@ async fn reports_a_graph_error_and_exits_1() {
 #[tokio::test]
 async fn reports_an_unreachable_server_and_exits_1() {
     // A listener that is bound and then dropped leaves a port nothing answers on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let output = run(&format!("http://127.0.0.1:{port}/v1.0"), "adele@contoso.com").await;
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: request failed"));

@@ -27,7 +27,10 @@ fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
 fn every_field_of_the_seed_example_is_read() {
     let method: QrCodePinAuthenticationMethod = serde_json::from_value(seed_example()).unwrap();
 
-    assert_eq!(method.odata_type.as_deref(), Some("#microsoft.graph.qrCodePinAuthenticationMethod"));
+    assert_eq!(
+        method.odata_type.as_deref(),
+        Some("#microsoft.graph.qrCodePinAuthenticationMethod")
+    );
     assert_eq!(method.id.as_deref(), Some("6C2F8B36-B6F0-46FA-9548-1EBA48BEBBDE"));
     assert_eq!(method.created_date_time, Some(at("2026-01-27T12:00:00Z")));
     assert!(method.additional_properties.is_empty());
@@ -50,7 +53,10 @@ fn every_field_of_the_seed_example_is_read() {
     assert_eq!(temporary.last_used_date_time, Some(at("2026-01-30T08:15:00Z")));
 
     let pin = method.pin.as_ref().unwrap();
-    assert_eq!(pin.code, None, "GET returns pin.code: null although the metadata says not nullable");
+    assert_eq!(
+        pin.code, None,
+        "GET returns pin.code: null although the metadata says not nullable"
+    );
     assert_eq!(pin.force_change_pin_next_sign_in, Some(false));
     assert_eq!(pin.created_date_time, Some(at("2026-01-27T12:00:00Z")));
     assert_eq!(pin.updated_date_time, Some(at("2026-01-28T09:30:00Z")));
@@ -61,8 +67,8 @@ fn every_field_of_the_seed_example_is_read() {
 fn the_fragment_carries_the_seed_example_verbatim() {
     let text = std::fs::read_to_string(graphgen_suite::root().join("spec/qrcodepin.yaml")).unwrap();
     let spec: serde_json::Value = serde_yaml::from_str(&text).unwrap();
-    let example = &spec["paths"]["/users/{user-id}/authentication/qrCodePinMethod"]["get"]["responses"]["200"]["content"]
-        ["application/json"]["example"];
+    let example = &spec["paths"]["/users/{user-id}/authentication/qrCodePinMethod"]["get"]["responses"]["200"]
+        ["content"]["application/json"]["example"];
     assert_eq!(example, &seed_example());
 }
 
@@ -87,7 +93,10 @@ fn round_trip_keeps_every_value_and_unknown_properties() {
     );
     assert_eq!(image.binary_value.as_ref().unwrap().0, b"\x89PNG\r\n\x1a\n");
     assert_eq!(image.additional_properties["futureField"], serde_json::json!(true));
-    assert_eq!(method.additional_properties["signInPolicy"]["levels"], serde_json::json!([1, 2]));
+    assert_eq!(
+        method.additional_properties["signInPolicy"]["levels"],
+        serde_json::json!([1, 2])
+    );
 
     let written = serde_json::to_value(&method).unwrap();
     let mut expected = without_nulls(&original);
@@ -102,14 +111,25 @@ fn round_trip_keeps_every_value_and_unknown_properties() {
 #[test]
 fn known_enum_values_and_the_never_used_date_parse() {
     let image: QrCodeImageDetails =
-        serde_json::from_str(r#"{"errorCorrectionLevel": "unknownFutureValue", "rawContent": "aGk", "version": 40}"#).unwrap();
-    assert_eq!(image.error_correction_level, Some(ErrorCorrectionLevel::UnknownFutureValue));
-    assert_eq!(image.raw_content.as_ref().unwrap().0, b"hi", "unpadded base64 is accepted");
+        serde_json::from_str(r#"{"errorCorrectionLevel": "unknownFutureValue", "rawContent": "aGk", "version": 40}"#)
+            .unwrap();
+    assert_eq!(
+        image.error_correction_level,
+        Some(ErrorCorrectionLevel::UnknownFutureValue)
+    );
+    assert_eq!(
+        image.raw_content.as_ref().unwrap().0,
+        b"hi",
+        "unpadded base64 is accepted"
+    );
     assert_eq!(image.version, Some(40));
 
     let pin: QrPin = serde_json::from_str(r#"{"createdDateTime": "0001-01-01T00:00:00Z"}"#).unwrap();
     assert_eq!(pin.created_date_time, Some(at("0001-01-01T00:00:00Z")));
-    assert_eq!(serde_json::to_value(&pin).unwrap()["createdDateTime"], "0001-01-01T00:00:00Z");
+    assert_eq!(
+        serde_json::to_value(&pin).unwrap()["createdDateTime"],
+        "0001-01-01T00:00:00Z"
+    );
 }
 
 #[test]

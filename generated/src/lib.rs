@@ -6,9 +6,13 @@
 //! see [`client`]. Permissions of each operation are in its documentation and in
 //! [`permissions`] as data.
 
+#[rustfmt::skip]
 pub mod client;
+#[rustfmt::skip]
 pub mod models;
+#[rustfmt::skip]
 pub mod permissions;
+#[rustfmt::skip]
 pub mod runtime;
 
 pub use runtime::auth::{AccessToken, StaticToken, TokenSource};

@@ -23,7 +23,11 @@ impl fmt::Display for Diagnostic {
         if let Some((line, column)) = self.position {
             write!(f, ":{line}:{column}")?;
         }
-        let pointer = if self.pointer.is_empty() { "(document root)" } else { &self.pointer };
+        let pointer = if self.pointer.is_empty() {
+            "(document root)"
+        } else {
+            &self.pointer
+        };
         write!(f, ": at {pointer}: {}", self.message)
     }
 }

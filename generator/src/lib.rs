@@ -86,9 +86,9 @@ impl Config {
         }
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
-            None => std::env::var_os("OUT_DIR")
-                .map(PathBuf::from)
-                .ok_or_else(|| Error::Usage("OUT_DIR is not set: call compile from a build script, or set out_dir".to_owned()))?,
+            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {
+                Error::Usage("OUT_DIR is not set: call compile from a build script, or set out_dir".to_owned())
+            })?,
         };
         let code = generate_module(&specs)?;
         let file_name = self.file_name.as_deref().unwrap_or("graphgen.rs");

@@ -78,7 +78,11 @@ fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| fail(String::new(), None, format!("cannot read the file: {error}")))?;
     if text.trim().is_empty() {
-        return Err(fail(String::new(), None, "the file is empty; expected an OpenAPI 3.0 description".to_owned()));
+        return Err(fail(
+            String::new(),
+            None,
+            "the file is empty; expected an OpenAPI 3.0 description".to_owned(),
+        ));
     }
     if let Some((line, version)) = declared_version(&text) {
         if !version.starts_with("3.0") {
@@ -92,7 +96,10 @@ fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
     let deserializer = serde_yaml::Deserializer::from_str(&text);
     let document: OpenAPI = serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let pointer = json_pointer(error.path());
-        let syntax_position = error.inner().location().map(|location| (location.line(), location.column()));
+        let syntax_position = error
+            .inner()
+            .location()
+            .map(|location| (location.line(), location.column()));
         // A document that is valid YAML but not a valid description: find the
         // innermost part that is wrong, which serde's own path often misses.
         if let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(&text) {
@@ -110,7 +117,10 @@ fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
         return Err(fail(
             "/openapi".to_owned(),
             locate(&text, "/openapi"),
-            format!("OpenAPI version {:?} is not supported; graphgen reads OpenAPI 3.0.x", document.openapi),
+            format!(
+                "OpenAPI version {:?} is not supported; graphgen reads OpenAPI 3.0.x",
+                document.openapi
+            ),
         ));
     }
     Ok(SourceFile {

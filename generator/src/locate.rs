@@ -91,14 +91,15 @@ impl MarkedEventReceiver for Finder<'_> {
     fn on_event(&mut self, event: Event, mark: Marker) {
         match event {
             Event::Scalar(..) | Event::Alias(..) => {
-                if !self.node_start(&event, mark) {
+                let is_key = self.node_start(&event, mark);
+                if !is_key {
                     self.value_done();
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                if self.node_start(&event, mark) {
-                    // A complex mapping key: it is skipped like a value would be.
-                }
+                // A complex mapping key is entered like a value; such keys do
+                // not occur in descriptions.
+                self.node_start(&event, mark);
                 self.frames.push(match event {
                     Event::MappingStart(..) => Frame::Mapping { key: None },
                     _ => Frame::Sequence { index: 0 },
@@ -117,7 +118,8 @@ impl MarkedEventReceiver for Finder<'_> {
 mod tests {
     use super::locate;
 
-    const TEXT: &str = "openapi: 3.0.1\npaths:\n  /users/{id}:\n    get:\n      responses:\n        - a\n        - b: 1\n";
+    const TEXT: &str =
+        "openapi: 3.0.1\npaths:\n  /users/{id}:\n    get:\n      responses:\n        - a\n        - b: 1\n";
 
     #[test]
     fn finds_keys_and_sequence_items() {
@@ -125,7 +127,10 @@ mod tests {
         assert_eq!(locate(TEXT, "/paths/~1users~1{id}/get"), Some((4, 5)));
         assert_eq!(locate(TEXT, "/paths/~1users~1{id}/get/responses/0"), Some((6, 11)));
         // A mapping inside a sequence item: the line is what matters.
-        assert_eq!(locate(TEXT, "/paths/~1users~1{id}/get/responses/1").map(|(line, _)| line), Some(7));
+        assert_eq!(
+            locate(TEXT, "/paths/~1users~1{id}/get/responses/1").map(|(line, _)| line),
+            Some(7)
+        );
         assert_eq!(locate(TEXT, "/paths/~1users~1{id}/get/responses/1/b"), Some((7, 11)));
         assert_eq!(locate(TEXT, "/paths/nowhere"), None);
     }

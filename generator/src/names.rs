@@ -11,18 +11,35 @@ use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Words that cannot be identifiers (strict and reserved keywords, all editions).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct",
-    "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where",
-    "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true",
+    "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Type names the generated modules use unqualified, and so may not define.
 pub const RESERVED_TYPES: &[&str] = &[
-    "Base64Bytes", "Box", "Call", "DateTime", "Default", "Deserialize", "Deserializer", "GraphClient", "Map",
-    "Method", "Option", "RequestPath", "Result", "Secret", "Self", "Serialize", "Serializer", "String", "Utc",
-    "Value", "Vec",
+    "Base64Bytes",
+    "Box",
+    "Call",
+    "DateTime",
+    "Default",
+    "Deserialize",
+    "Deserializer",
+    "GraphClient",
+    "Map",
+    "Method",
+    "Option",
+    "RequestPath",
+    "Result",
+    "Secret",
+    "Self",
+    "Serialize",
+    "Serializer",
+    "String",
+    "Utc",
+    "Value",
+    "Vec",
 ];
 
 /// The prefix of Microsoft Graph's own namespace, left out of type names.
@@ -162,7 +179,11 @@ impl Namespace {
         if self.taken.insert(base.clone()) {
             return base;
         }
-        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
         (2..)
             .map(|n| format!("{base}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
@@ -176,7 +197,10 @@ mod tests {
 
     #[test]
     fn graph_names_become_rust_names() {
-        assert_eq!(type_name("microsoft.graph.qrCodePinAuthenticationMethod"), "QrCodePinAuthenticationMethod");
+        assert_eq!(
+            type_name("microsoft.graph.qrCodePinAuthenticationMethod"),
+            "QrCodePinAuthenticationMethod"
+        );
         assert_eq!(type_name("microsoft.graph.callRecords.session"), "CallRecordsSession");
         assert_eq!(field_name("@odata.type"), "odata_type");
         assert_eq!(field_name("standardQRCode"), "standard_qr_code");
@@ -185,7 +209,10 @@ mod tests {
         assert_eq!(segment_method("qrCodePinMethod"), "qr_code_pin_method");
         assert_eq!(segment_method("microsoft.graph.updatePin"), "update_pin");
         assert_eq!(parameter_method("user-id"), "by_user_id");
-        assert_eq!(permissions_const("users.authentication.GetQrCodePinMethod"), "USERS_AUTHENTICATION_GET_QR_CODE_PIN_METHOD");
+        assert_eq!(
+            permissions_const("users.authentication.GetQrCodePinMethod"),
+            "USERS_AUTHENTICATION_GET_QR_CODE_PIN_METHOD"
+        );
         assert_eq!(
             builder_name(&["users".into(), "{user-id}".into(), "authentication".into()]),
             "UsersUserIdAuthenticationRequestBuilder"

@@ -4,7 +4,9 @@
 //! On that error path only, this walks the YAML value again, parsing each
 //! part on its own, and returns the deepest part that still fails.
 
-use openapiv3::{Components, MediaType, OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema};
+use openapiv3::{
+    Components, MediaType, OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema,
+};
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
@@ -31,7 +33,9 @@ pub fn innermost_error(document: &Value) -> Option<(String, String)> {
 }
 
 fn parse_error<T: DeserializeOwned>(value: &Value) -> Option<String> {
-    serde_yaml::from_value::<T>(value.clone()).err().map(|error| error.to_string())
+    serde_yaml::from_value::<T>(value.clone())
+        .err()
+        .map(|error| error.to_string())
 }
 
 fn own_error(value: &Value, kind: Kind) -> Option<String> {
@@ -51,12 +55,17 @@ fn own_error(value: &Value, kind: Kind) -> Option<String> {
 
 /// The parts of a node of `kind` that are parsed as other kinds.
 fn children(value: &Value, kind: Kind) -> Vec<(String, &Value, Kind)> {
-    let Some(map) = value.as_mapping() else { return Vec::new() };
+    let Some(map) = value.as_mapping() else {
+        return Vec::new();
+    };
     let entries = |key: &str, child: Kind| -> Vec<(String, &Value, Kind)> {
         match map.get(key) {
             Some(Value::Mapping(inner)) => inner
                 .iter()
-                .filter_map(|(name, value)| name.as_str().map(|name| (format!("{key}/{}", escape_token(name)), value, child)))
+                .filter_map(|(name, value)| {
+                    name.as_str()
+                        .map(|name| (format!("{key}/{}", escape_token(name)), value, child))
+                })
                 .collect(),
             Some(Value::Sequence(items)) => items
                 .iter()
@@ -67,7 +76,12 @@ fn children(value: &Value, kind: Kind) -> Vec<(String, &Value, Kind)> {
             _ => Vec::new(),
         }
     };
-    let single = |key: &str, child: Kind| map.get(key).map(|value| (key.to_owned(), value, child)).into_iter().collect::<Vec<_>>();
+    let single = |key: &str, child: Kind| {
+        map.get(key)
+            .map(|value| (key.to_owned(), value, child))
+            .into_iter()
+            .collect::<Vec<_>>()
+    };
     match kind {
         Kind::Document => [entries("paths", Kind::PathItem), single("components", Kind::Components)].concat(),
         Kind::Components => [

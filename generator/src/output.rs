@@ -33,7 +33,8 @@ fn header(model: &Model) -> String {
 }
 
 fn format(tokens: TokenStream) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|error| Error::Internal(format!("generated code does not parse: {error}")))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|error| Error::Internal(format!("generated code does not parse: {error}")))?;
     Ok(space_items(&prettyplease::unparse(&file)))
 }
 
@@ -48,7 +49,7 @@ fn space_items(code: &str) -> String {
         let Some(next) = lines.peek() else { break };
         let ends_item = line == "}" || line == "};" || (line.ends_with(';') && !line.starts_with(' '));
         let same_group = line.starts_with("use ") && next.starts_with("use ")
-            || line.starts_with("pub mod ") && next.starts_with("pub mod ")
+            || line.starts_with("pub mod ") && (next.starts_with("pub mod ") || next.starts_with("#[rustfmt::skip]"))
             || line.starts_with("pub use ") && next.starts_with("pub use ");
         let after_docs = line.starts_with("//!") && !next.starts_with("//!");
         if (ends_item && !same_group && !next.is_empty()) || after_docs {
@@ -102,16 +103,22 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
     let crate_docs = inner_doc_attrs(&crate_docs);
     let declarations = modules.iter().map(|module| ident(module.name));
     let reexports = reexports();
+    // prettyplease and rustfmt lay code out differently; `cargo fmt` in a
+    // workspace holding the crate must not rewrite what the generator wrote.
     let lib = quote! {
         #crate_docs
-        #(pub mod #declarations;)*
+        #(#[rustfmt::skip] pub mod #declarations;)*
+        #[rustfmt::skip]
         pub mod runtime;
         #reexports
     };
     files.insert("src/lib.rs".to_owned(), header.clone() + &format(lib)?);
 
     for module in &modules {
-        files.insert(format!("src/{}.rs", module.name), header.clone() + &format(module_file(module))?);
+        files.insert(
+            format!("src/{}.rs", module.name),
+            header.clone() + &format(module_file(module))?,
+        );
     }
 
     let runtime_docs = inner_doc_attrs(&RUNTIME_DOCS.iter().map(|line| (*line).to_owned()).collect::<Vec<_>>());
@@ -137,7 +144,8 @@ pub fn single_file(model: &Model) -> Result<String, Error> {
     });
     let mut runtime_modules = Vec::new();
     for (name, source) in runtime::MODULES {
-        let file = syn::parse_file(source).map_err(|error| Error::Internal(format!("runtime module {name}: {error}")))?;
+        let file =
+            syn::parse_file(source).map_err(|error| Error::Internal(format!("runtime module {name}: {error}")))?;
         let name = ident(name);
         let (attrs, items) = (file.attrs, file.items);
         runtime_modules.push(quote! { pub mod #name { #(#attrs)* #(#items)* } });
@@ -179,7 +187,13 @@ pub fn default_crate_name(out: &Path) -> String {
         .unwrap_or_default();
     let mut name: String = base
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
         name.insert_str(0, "graph-");
@@ -295,7 +309,11 @@ fn list_files(dir: &Path, prefix: &str, out: &mut BTreeSet<String>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let relative = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        let relative = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
         if relative == "target" || relative == "Cargo.lock" {
             continue;
         }

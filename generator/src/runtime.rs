@@ -49,7 +49,10 @@ mod tests {
         let table = dependencies();
         assert!(table.starts_with("base64 = "), "{table}");
         assert!(table.contains("reqwest = "), "{table}");
-        assert!(!table.contains('['.to_string().as_str()) || !table.contains("\n["), "{table}");
+        assert!(
+            !table.contains('['.to_string().as_str()) || !table.contains("\n["),
+            "{table}"
+        );
         assert!(!table.contains("tokio"), "dev-dependencies leaked: {table}");
     }
 }

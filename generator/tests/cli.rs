@@ -192,12 +192,24 @@ fn invalid_descriptions_exit_2_with_file_and_location_and_leave_the_output_untou
         let message = stderr(&output);
         assert_eq!(output.status.code(), Some(2), "{}: {message}", case.name);
         assert!(!message.contains("panicked"), "{}: {message}", case.name);
-        assert!(message.starts_with(&format!("error: {file}")), "{}: the file is named first: {message}", case.name);
+        assert!(
+            message.starts_with(&format!("error: {file}")),
+            "{}: the file is named first: {message}",
+            case.name
+        );
         for expected in case.expected {
-            assert!(message.contains(expected), "{}: {expected:?} missing from: {message}", case.name);
+            assert!(
+                message.contains(expected),
+                "{}: {expected:?} missing from: {message}",
+                case.name
+            );
         }
         if let Some(line) = case.line {
-            assert!(message.contains(&format!("{file}:{line}:")), "{}: line {line} missing from: {message}", case.name);
+            assert!(
+                message.contains(&format!("{file}:{line}:")),
+                "{}: line {line} missing from: {message}",
+                case.name
+            );
         }
         assert_eq!(snapshot_dir(&out), before, "{}: the previous output changed", case.name);
         let leftovers: Vec<_> = fs::read_dir(work.path())
@@ -205,21 +217,31 @@ fn invalid_descriptions_exit_2_with_file_and_location_and_leave_the_output_untou
             .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|name| name.contains("graphgen"))
             .collect();
-        assert!(leftovers.is_empty(), "{}: staging left behind: {leftovers:?}", case.name);
+        assert!(
+            leftovers.is_empty(),
+            "{}: staging left behind: {leftovers:?}",
+            case.name
+        );
     }
 }
 
 #[test]
 fn two_fragments_defining_one_schema_differently_are_refused() {
     let work = tempfile::tempdir().unwrap();
-    let one = with_thing("      type: object\n      properties:\n        name: {type: string}\n", "");
+    let one = with_thing(
+        "      type: object\n      properties:\n        name: {type: string}\n",
+        "",
+    );
     let two = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    thing:\n      type: object\n      properties:\n        name: {{type: integer}}\n");
     fs::write(work.path().join("one.yaml"), one).unwrap();
     fs::write(work.path().join("two.yaml"), &two).unwrap();
     let output = graphgen(&["generate", "one.yaml", "two.yaml", "--out", "out"], work.path());
     let message = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{message}");
-    assert!(message.contains("two.yaml:6:") && message.contains("one.yaml"), "{message}");
+    assert!(
+        message.contains("two.yaml:6:") && message.contains("one.yaml"),
+        "{message}"
+    );
     assert!(message.contains("/components/schemas/thing"), "{message}");
     assert!(!work.path().join("out").exists());
 
@@ -238,7 +260,10 @@ fn generate_is_deterministic_and_check_reports_drift() {
     let spec = seed_spec();
     let spec = spec.to_str().unwrap();
     for dir in ["a", "b"] {
-        let output = graphgen(&["generate", spec, "--out", dir, "--crate-name", "graph-qr"], work.path());
+        let output = graphgen(
+            &["generate", spec, "--out", dir, "--crate-name", "graph-qr"],
+            work.path(),
+        );
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     }
     let a = snapshot_dir(&work.path().join("a"));
@@ -254,15 +279,25 @@ fn generate_is_deterministic_and_check_reports_drift() {
     let output = check("a");
     let message = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{message}");
-    for expected in ["src/models.rs (differs)", "src/client.rs (missing)", "src/extra.rs (not generated)"] {
+    for expected in [
+        "src/models.rs (differs)",
+        "src/client.rs (missing)",
+        "src/extra.rs (not generated)",
+    ] {
         assert!(message.contains(expected), "{expected:?} missing from {message}");
     }
     assert!(!message.contains("lib.rs"), "{message}");
 
     // Generating again replaces the whole directory.
-    let output = graphgen(&["generate", spec, "--out", "a", "--crate-name", "graph-qr"], work.path());
+    let output = graphgen(
+        &["generate", spec, "--out", "a", "--crate-name", "graph-qr"],
+        work.path(),
+    );
     assert_eq!(output.status.code(), Some(0));
-    assert_eq!(snapshot_dir(&work.path().join("a")), snapshot_dir(&work.path().join("b")));
+    assert_eq!(
+        snapshot_dir(&work.path().join("a")),
+        snapshot_dir(&work.path().join("b"))
+    );
 }
 
 #[test]
@@ -275,7 +310,10 @@ fn the_crate_name_defaults_to_the_directory_and_is_checked() {
     let manifest = fs::read_to_string(work.path().join("nested/graph-client/Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"graph-client\""), "{manifest}");
 
-    let output = graphgen(&["generate", spec, "--out", "x", "--crate-name", "bad name\"]"], work.path());
+    let output = graphgen(
+        &["generate", spec, "--out", "x", "--crate-name", "bad name\"]"],
+        work.path(),
+    );
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("not a valid crate name"));
     assert!(!work.path().join("x").exists());
@@ -284,8 +322,15 @@ fn the_crate_name_defaults_to_the_directory_and_is_checked() {
 #[test]
 fn usage_errors_exit_2() {
     let work = tempfile::tempdir().unwrap();
-    assert_eq!(graphgen(&["generate", "--out", "x"], work.path()).status.code(), Some(2));
+    assert_eq!(
+        graphgen(&["generate", "--out", "x"], work.path()).status.code(),
+        Some(2)
+    );
     let output = graphgen(&["generate", "missing.yaml", "--out", "x"], work.path());
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("missing.yaml: at (document root): cannot read the file"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("missing.yaml: at (document root): cannot read the file"),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -72,7 +72,11 @@ impl fmt::Display for Error {
         match self {
             Error::Graph(error) => error.fmt(f),
             Error::InvalidPathParameter(invalid) => {
-                write!(f, "path parameter `{}` {}; nothing was sent", invalid.name, invalid.reason)
+                write!(
+                    f,
+                    "path parameter `{}` {}; nothing was sent",
+                    invalid.name, invalid.reason
+                )
             }
             Error::Token(error) => write!(f, "no access token: {error}"),
             Error::InvalidBaseUrl(reason) => write!(f, "invalid base URL: {reason}"),

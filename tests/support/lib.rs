@@ -26,7 +26,8 @@ pub fn spec_files() -> Vec<PathBuf> {
 
 /// The example response body printed on the seed documentation page, parsed.
 pub fn seed_example() -> serde_json::Value {
-    let page = std::fs::read_to_string(shared().join("seed/get-qrcodepinmethod.txt")).expect("the seed page is readable");
+    let page =
+        std::fs::read_to_string(shared().join("seed/get-qrcodepinmethod.txt")).expect("the seed page is readable");
     let marker = "Content-Type: application/json";
     let start = page.rfind(marker).expect("the seed page shows a JSON response") + marker.len();
     serde_json::from_str(page[start..].trim()).expect("the seed page's example response is JSON")

@@ -142,10 +142,14 @@ impl fmt::Debug for ClientBuilder {
 fn checked_service_root(url: &str) -> Result<String, Error> {
     let parsed = Url::parse(url).map_err(|error| Error::InvalidBaseUrl(format!("{url:?}: {error}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(Error::InvalidBaseUrl(format!("{url:?}: the scheme must be http or https")));
+        return Err(Error::InvalidBaseUrl(format!(
+            "{url:?}: the scheme must be http or https"
+        )));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::InvalidBaseUrl(format!("{url:?}: a service root has no query or fragment")));
+        return Err(Error::InvalidBaseUrl(format!(
+            "{url:?}: a service root has no query or fragment"
+        )));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
 }
@@ -171,7 +175,10 @@ impl<T> fmt::Debug for Call<T> {
 impl<T: DeserializeOwned> Call<T> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<T, Error> {
-        let encoded = self.path.encoded().map_err(|invalid| Error::InvalidPathParameter(invalid.clone()))?;
+        let encoded = self
+            .path
+            .encoded()
+            .map_err(|invalid| Error::InvalidPathParameter(invalid.clone()))?;
         let inner = &self.client.inner;
         let url = Url::parse(&format!("{}{}", inner.service_root, encoded))
             .map_err(|error| Error::InvalidBaseUrl(error.to_string()))?;
@@ -195,7 +202,9 @@ impl<T: DeserializeOwned> Call<T> {
             .await
             .map_err(|error| Error::Transport(error.without_url()))?;
         if !(200..300).contains(&status) {
-            return Err(Error::Graph(Box::new(GraphError::from_response(status, &headers, &body))));
+            return Err(Error::Graph(Box::new(GraphError::from_response(
+                status, &headers, &body,
+            ))));
         }
         // An empty body (204 No Content) reads as JSON `null`, which is what `()` expects.
         let json: &[u8] = if body.is_empty() { b"null" } else { &body };

@@ -10,11 +10,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 /// Everything but RFC 3986's unreserved characters is encoded, as RFC 6570
 /// simple expansion (which Microsoft's SDKs use) does: `/`, `?`, `#`, `%` and
 /// `@` all become `%XX`, so a value stays exactly one path segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// The path of a request below the service root, with the template it came
 /// from. `Debug` shows only the template: identifiers such as a

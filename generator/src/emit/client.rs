@@ -20,12 +20,24 @@ pub fn module(model: &Model) -> Module {
         let models = models.iter().map(|name| ident(name));
         quote!(use super::models::{#(#models),*};)
     });
-    let method_import = (!model.operations.is_empty()).then(|| quote!(use reqwest::Method;));
-    let call_import = if model.operations.is_empty() { quote!(GraphClient) } else { quote!(Call, GraphClient) };
+    let method_import = (!model.operations.is_empty()).then(|| {
+        quote!(
+            use reqwest::Method;
+        )
+    });
+    let call_import = if model.operations.is_empty() {
+        quote!(GraphClient)
+    } else {
+        quote!(Call, GraphClient)
+    };
 
     let root = &model.builders[0];
     let root_methods = root.children.iter().map(|child| child_method(model, child, true));
-    let builders = model.builders.iter().skip(1).map(|builder| builder_tokens(model, builder));
+    let builders = model
+        .builders
+        .iter()
+        .skip(1)
+        .map(|builder| builder_tokens(model, builder));
     Module {
         name: "client",
         docs: vec![
@@ -148,15 +160,27 @@ fn operation_docs(operation: &Operation) -> Vec<String> {
         vec![format!("`{} {}`", operation.http_method.as_str(), operation.template)],
     );
     if let Some(permissions) = &operation.permissions {
-        paragraph(&mut docs, permission_docs(permissions, operation.permissions_const.as_deref()));
+        paragraph(
+            &mut docs,
+            permission_docs(permissions, operation.permissions_const.as_deref()),
+        );
     }
     if !operation.clouds.is_empty() {
         let clouds: Vec<String> = operation
             .clouds
             .iter()
-            .map(|cloud| format!("[`Cloud::{}`](super::runtime::cloud::Cloud::{})", cloud.variant(), cloud.variant()))
+            .map(|cloud| {
+                format!(
+                    "[`Cloud::{}`](super::runtime::cloud::Cloud::{})",
+                    cloud.variant(),
+                    cloud.variant()
+                )
+            })
             .collect();
-        paragraph(&mut docs, vec![format!("Available in the national clouds {}.", clouds.join(", "))]);
+        paragraph(
+            &mut docs,
+            vec![format!("Available in the national clouds {}.", clouds.join(", "))],
+        );
     }
     if let Some(url) = &operation.doc_url {
         paragraph(&mut docs, vec![format!("[Microsoft's documentation]({url})")]);
@@ -169,7 +193,11 @@ fn permission_docs(permissions: &Permissions, constant: Option<&str>) -> Vec<Str
         Some(scopes) => format!(
             "| {kind} | {} | {} |",
             table_cell(&scopes.least.join(", ")),
-            table_cell(&if scopes.higher.is_empty() { "None.".to_owned() } else { scopes.higher.join(", ") })
+            table_cell(&if scopes.higher.is_empty() {
+                "None.".to_owned()
+            } else {
+                scopes.higher.join(", ")
+            })
         ),
         None => format!("| {kind} | Not supported. | Not supported. |"),
     };
@@ -179,7 +207,10 @@ fn permission_docs(permissions: &Permissions, constant: Option<&str>) -> Vec<Str
         "| Permission type | Least privileged permissions | Higher privileged permissions |".to_owned(),
         "|---|---|---|".to_owned(),
         row("Delegated (work or school account)", &permissions.delegated_work),
-        row("Delegated (personal Microsoft account)", &permissions.delegated_personal),
+        row(
+            "Delegated (personal Microsoft account)",
+            &permissions.delegated_personal,
+        ),
         row("Application", &permissions.application),
     ];
     if !permissions.roles_for_other_users.is_empty() {

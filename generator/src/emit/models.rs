@@ -19,23 +19,37 @@ pub fn module(model: &Model) -> Module {
 
     let mut imports = Vec::new();
     if uses(|ty| *ty == Type::DateTime) {
-        imports.push(quote!(use chrono::{DateTime, Utc};));
+        imports.push(quote!(
+            use chrono::{DateTime, Utc};
+        ));
     }
     imports.push(match (has_structs, has_enums) {
-        (true, true) => quote!(use serde::{Deserialize, Deserializer, Serialize, Serializer};),
-        (true, false) => quote!(use serde::{Deserialize, Serialize};),
-        (false, true) => quote!(use serde::{Deserialize, Deserializer, Serialize, Serializer};),
+        (true, true) => quote!(
+            use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        ),
+        (true, false) => quote!(
+            use serde::{Deserialize, Serialize};
+        ),
+        (false, true) => quote!(
+            use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        ),
         (false, false) => quote!(),
     });
     if has_structs {
         // Every struct keeps unknown properties in a `Map<String, Value>`.
-        imports.push(quote!(use serde_json::{Map, Value};));
+        imports.push(quote!(
+            use serde_json::{Map, Value};
+        ));
     }
     if uses(|ty| *ty == Type::Bytes) {
-        imports.push(quote!(use super::runtime::bytes::Base64Bytes;));
+        imports.push(quote!(
+            use super::runtime::bytes::Base64Bytes;
+        ));
     }
     if uses(|ty| *ty == Type::Secret) {
-        imports.push(quote!(use super::runtime::secret::Secret;));
+        imports.push(quote!(
+            use super::runtime::secret::Secret;
+        ));
     }
 
     let definitions = model.types.iter().map(|def| match def {

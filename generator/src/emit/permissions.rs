@@ -38,13 +38,23 @@ pub fn module(model: &Model) -> Option<Module> {
     if constants.is_empty() {
         return None;
     }
-    let any_scopes = model.operations.iter().filter_map(|op| op.permissions.as_ref()).any(|permissions| {
-        permissions.delegated_work.is_some() || permissions.delegated_personal.is_some() || permissions.application.is_some()
-    });
+    let any_scopes = model
+        .operations
+        .iter()
+        .filter_map(|op| op.permissions.as_ref())
+        .any(|permissions| {
+            permissions.delegated_work.is_some()
+                || permissions.delegated_personal.is_some()
+                || permissions.application.is_some()
+        });
     let import = if any_scopes {
-        quote!(use super::runtime::permissions::{OperationPermissions, Scopes};)
+        quote!(
+            use super::runtime::permissions::{OperationPermissions, Scopes};
+        )
     } else {
-        quote!(use super::runtime::permissions::OperationPermissions;)
+        quote!(
+            use super::runtime::permissions::OperationPermissions;
+        )
     };
     Some(Module {
         name: "permissions",

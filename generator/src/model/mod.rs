@@ -279,7 +279,9 @@ pub fn build(files: &[SourceFile]) -> Result<Model, Vec<Diagnostic>> {
 fn merge_schemas<'a>(files: &'a [SourceFile], problems: &mut Vec<Diagnostic>) -> HashMap<&'a str, Component<'a>> {
     let mut merged: HashMap<&str, Component> = HashMap::new();
     for file in files {
-        let Some(components) = &file.document.components else { continue };
+        let Some(components) = &file.document.components else {
+            continue;
+        };
         for (name, schema) in &components.schemas {
             let at = pointer("/components/schemas", &[name]);
             match merged.get(name.as_str()) {

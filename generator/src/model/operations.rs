@@ -80,7 +80,10 @@ fn collect<'a>(files: &'a [SourceFile], problems: &mut Vec<Diagnostic>) -> Vec<F
         for (template, item) in &file.document.paths.paths {
             let path_pointer = pointer("/paths", &[template]);
             let ReferenceOr::Item(item) = item else {
-                problems.push(file.diagnostic(path_pointer, "a $ref path item is not supported; write the operations inline"));
+                problems.push(file.diagnostic(
+                    path_pointer,
+                    "a $ref path item is not supported; write the operations inline",
+                ));
                 continue;
             };
             for (key, method, operation) in [
@@ -145,7 +148,10 @@ fn segments(op: &Found, problems: &mut Vec<Diagnostic>) -> Option<Vec<Segment>> 
                 return fail(problems, format!("path segment {text:?} is not a valid parameter"));
             }
             if !declared.contains(name) {
-                return fail(problems, format!("path parameter {{{name}}} is not declared in the operation's parameters"));
+                return fail(
+                    problems,
+                    format!("path parameter {{{name}}} is not declared in the operation's parameters"),
+                );
             }
             used.insert(name.to_owned());
             segments.push(Segment::Parameter {
@@ -164,7 +170,10 @@ fn segments(op: &Found, problems: &mut Vec<Diagnostic>) -> Option<Vec<Segment>> 
         }
     }
     if let Some(unused) = declared.difference(&used).next() {
-        return fail(problems, format!("path parameter {unused:?} is declared but not in the path"));
+        return fail(
+            problems,
+            format!("path parameter {unused:?} is declared but not in the path"),
+        );
     }
     Some(segments)
 }
@@ -184,18 +193,16 @@ fn path_parameters(op: &Found, problems: &mut Vec<Diagnostic>) -> BTreeSet<Strin
             let at = pointer(&list_pointer, &[&index.to_string()]);
             let parameter = match parameter {
                 ReferenceOr::Item(parameter) => parameter,
-                ReferenceOr::Reference { reference } => {
-                    match resolve_parameter(op.file, reference) {
-                        Some(parameter) => parameter,
-                        None => {
-                            problems.push(op.file.diagnostic(
-                                pointer(&at, &["$ref"]),
-                                format!("$ref {reference:?} points to no parameter in components/parameters"),
-                            ));
-                            continue;
-                        }
+                ReferenceOr::Reference { reference } => match resolve_parameter(op.file, reference) {
+                    Some(parameter) => parameter,
+                    None => {
+                        problems.push(op.file.diagnostic(
+                            pointer(&at, &["$ref"]),
+                            format!("$ref {reference:?} points to no parameter in components/parameters"),
+                        ));
+                        continue;
                     }
-                }
+                },
             };
             match parameter {
                 Parameter::Path { parameter_data, .. } => {
@@ -206,7 +213,10 @@ fn path_parameters(op: &Found, problems: &mut Vec<Diagnostic>) -> BTreeSet<Strin
                     if data.required {
                         problems.push(op.file.diagnostic(
                             at,
-                            format!("required parameter {:?} (not in the path) is not supported yet", data.name),
+                            format!(
+                                "required parameter {:?} (not in the path) is not supported yet",
+                                data.name
+                            ),
                         ));
                     }
                 }
@@ -253,7 +263,10 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'a>, problems: &mut 
     });
     let responses_pointer = pointer(&op.pointer, &["responses"]);
     let Some((status, response)) = success else {
-        problems.push(op.file.diagnostic(responses_pointer, "the operation has no 2XX response"));
+        problems.push(
+            op.file
+                .diagnostic(responses_pointer, "the operation has no 2XX response"),
+        );
         return None;
     };
     let response_pointer = pointer(&responses_pointer, &[&status_key(status)]);
@@ -267,7 +280,11 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'a>, problems: &mut 
     if resolved.content.is_empty() {
         return None;
     }
-    let Some((media_type, media)) = resolved.content.iter().find(|(media_type, _)| media_type.contains("json")) else {
+    let Some((media_type, media)) = resolved
+        .content
+        .iter()
+        .find(|(media_type, _)| media_type.contains("json"))
+    else {
         let types: Vec<&str> = resolved.content.keys().map(String::as_str).collect();
         problems.push(op.file.diagnostic(
             pointer(&response_pointer, &["content"]),
@@ -302,7 +319,12 @@ fn check_error_responses(op: &Found, problems: &mut Vec<Diagnostic>) {
         .iter()
         .filter(|(status, _)| !matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2)))
         .map(|(status, response)| (status_key(status), response))
-        .chain(responses.default.iter().map(|response| ("default".to_owned(), response)));
+        .chain(
+            responses
+                .default
+                .iter()
+                .map(|response| ("default".to_owned(), response)),
+        );
     for (key, response) in errors {
         if resolve_response(op.file, response).is_none() {
             problems.push(op.file.diagnostic(
@@ -335,7 +357,10 @@ fn permissions(op: &Found, problems: &mut Vec<Diagnostic>) -> Option<Permissions
     let at = pointer(&op.pointer, &["x-graphgen-permissions"]);
     let mut fail = |pointer: String, message: String| problems.push(op.file.diagnostic(pointer, message));
     let Some(table) = value.as_object() else {
-        fail(at, "x-graphgen-permissions must be a mapping of permission types".to_owned());
+        fail(
+            at,
+            "x-graphgen-permissions must be a mapping of permission types".to_owned(),
+        );
         return None;
     };
     let mut permissions = Permissions::default();
@@ -350,22 +375,34 @@ fn permissions(op: &Found, problems: &mut Vec<Diagnostic>) -> Option<Permissions
                         "least" => &mut scopes.least,
                         "higher" => &mut scopes.higher,
                         _ => {
-                            fail(pointer(&entry_at, &[list_key]), "expected `least` or `higher`".to_owned());
+                            fail(
+                                pointer(&entry_at, &[list_key]),
+                                "expected `least` or `higher`".to_owned(),
+                            );
                             continue;
                         }
                     };
                     match string_list(list) {
                         Some(values) => *target = values,
-                        None => fail(pointer(&entry_at, &[list_key]), "expected a list of permission names".to_owned()),
+                        None => fail(
+                            pointer(&entry_at, &[list_key]),
+                            "expected a list of permission names".to_owned(),
+                        ),
                     }
                 }
                 if scopes.least.is_empty() {
-                    fail(entry_at.clone(), "a supported permission type needs at least one least privileged permission".to_owned());
+                    fail(
+                        entry_at.clone(),
+                        "a supported permission type needs at least one least privileged permission".to_owned(),
+                    );
                 }
                 Some(scopes)
             }
             _ => {
-                fail(entry_at, "expected `notSupported` or a mapping with `least` and `higher`".to_owned());
+                fail(
+                    entry_at,
+                    "expected `notSupported` or a mapping with `least` and `higher`".to_owned(),
+                );
                 continue;
             }
         };
@@ -375,7 +412,10 @@ fn permissions(op: &Found, problems: &mut Vec<Diagnostic>) -> Option<Permissions
             "application" => permissions.application = scopes,
             _ => fail(
                 entry_at,
-                format!("unknown permission type; expected one of {}", PERMISSION_TYPES.join(", ")),
+                format!(
+                    "unknown permission type; expected one of {}",
+                    PERMISSION_TYPES.join(", ")
+                ),
             ),
         }
     }
@@ -389,13 +429,21 @@ fn permissions(op: &Found, problems: &mut Vec<Diagnostic>) -> Option<Permissions
         }
     }
     if let Some(security) = &op.operation.security {
-        let declared: BTreeSet<&str> = security.iter().flat_map(|requirement| requirement.values().flatten()).map(String::as_str).collect();
-        let listed: BTreeSet<&str> = [&permissions.delegated_work, &permissions.delegated_personal, &permissions.application]
-            .into_iter()
-            .flatten()
-            .flat_map(|scopes| scopes.least.iter().chain(&scopes.higher))
+        let declared: BTreeSet<&str> = security
+            .iter()
+            .flat_map(|requirement| requirement.values().flatten())
             .map(String::as_str)
             .collect();
+        let listed: BTreeSet<&str> = [
+            &permissions.delegated_work,
+            &permissions.delegated_personal,
+            &permissions.application,
+        ]
+        .into_iter()
+        .flatten()
+        .flat_map(|scopes| scopes.least.iter().chain(&scopes.higher))
+        .map(String::as_str)
+        .collect();
         if declared != listed {
             let missing: Vec<&str> = listed.difference(&declared).copied().collect();
             let extra: Vec<&str> = declared.difference(&listed).copied().collect();
@@ -427,7 +475,10 @@ fn clouds(op: &Found, problems: &mut Vec<Diagnostic>) -> Vec<Cloud> {
     let at = pointer(&op.pointer, &["x-graphgen-clouds"]);
     let known: Vec<&str> = Cloud::ALL.iter().map(|(name, _)| *name).collect();
     let Some(names) = string_list(value) else {
-        problems.push(op.file.diagnostic(at, format!("expected a list of clouds: {}", known.join(", "))));
+        problems.push(
+            op.file
+                .diagnostic(at, format!("expected a list of clouds: {}", known.join(", "))),
+        );
         return Vec::new();
     };
     let mut clouds = Vec::new();
@@ -470,7 +521,11 @@ impl Tree {
     fn node_for(&mut self, segments: &[Segment], lowering: &mut Lowering) -> usize {
         let mut node = 0;
         for (depth, segment) in segments.iter().enumerate() {
-            if let Some(child) = self.builders[node].children.iter().find(|child| &child.segment == segment) {
+            if let Some(child) = self.builders[node]
+                .children
+                .iter()
+                .find(|child| &child.segment == segment)
+            {
                 node = child.builder;
                 continue;
             }

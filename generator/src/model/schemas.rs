@@ -157,7 +157,14 @@ impl<'a> Lowering<'a> {
                 Some(items) => {
                     let item_at = pointer(at.pointer, &["items"]);
                     let item_context = format!("{context}Item");
-                    let item = self.type_of_boxed(At { pointer: &item_at, ..at }, items, &item_context);
+                    let item = self.type_of_boxed(
+                        At {
+                            pointer: &item_at,
+                            ..at
+                        },
+                        items,
+                        &item_context,
+                    );
                     Type::List(Box::new(item))
                 }
                 None => Type::List(Box::new(Type::Json)),
@@ -168,18 +175,36 @@ impl<'a> Lowering<'a> {
             SchemaKind::AllOf { all_of } => match all_of.as_slice() {
                 [single @ ReferenceOr::Reference { .. }] => {
                     let part_at = pointer(at.pointer, &["allOf", "0"]);
-                    self.type_of(At { pointer: &part_at, ..at }, single, context)
+                    self.type_of(
+                        At {
+                            pointer: &part_at,
+                            ..at
+                        },
+                        single,
+                        context,
+                    )
                 }
                 _ => self.inline(at, schema, context),
             },
             SchemaKind::AnyOf { any_of: members } | SchemaKind::OneOf { one_of: members } => {
-                let keyword = if matches!(schema.schema_kind, SchemaKind::AnyOf { .. }) { "anyOf" } else { "oneOf" };
+                let keyword = if matches!(schema.schema_kind, SchemaKind::AnyOf { .. }) {
+                    "anyOf"
+                } else {
+                    "oneOf"
+                };
                 // Graph writes a nullable reference as `anyOf: [{$ref}, {type: object, nullable: true}]`.
                 let mut alternatives = members.iter().enumerate().filter(|(_, member)| !is_null_marker(member));
                 match (alternatives.next(), alternatives.next()) {
                     (Some((index, member)), None) => {
                         let member_at = pointer(at.pointer, &[keyword, &index.to_string()]);
-                        self.type_of(At { pointer: &member_at, ..at }, member, context)
+                        self.type_of(
+                            At {
+                                pointer: &member_at,
+                                ..at
+                            },
+                            member,
+                            context,
+                        )
                     }
                     _ => Type::Json,
                 }
@@ -261,7 +286,10 @@ impl<'a> Lowering<'a> {
             SchemaKind::AllOf { all_of } => {
                 for (index, part) in all_of.iter().enumerate() {
                     let part_at = pointer(at.pointer, &["allOf", &index.to_string()]);
-                    let part_at = At { pointer: &part_at, ..at };
+                    let part_at = At {
+                        pointer: &part_at,
+                        ..at
+                    };
                     match part {
                         ReferenceOr::Reference { reference } => self.collect_base(part_at, reference, chain, out),
                         ReferenceOr::Item(inline) => {
@@ -275,7 +303,8 @@ impl<'a> Lowering<'a> {
                 return;
             }
             _ => {
-                self.problems.push(at.diagnostic(&[], "an allOf member must be an object schema"));
+                self.problems
+                    .push(at.diagnostic(&[], "an allOf member must be an object schema"));
                 return;
             }
         };
@@ -294,13 +323,13 @@ impl<'a> Lowering<'a> {
     }
 
     fn collect_base(&mut self, at: At<'a, '_>, reference: &str, chain: &mut Vec<&'a str>, out: &mut Vec<Property<'a>>) {
-        let Some((name, component)) = self.component(at, reference) else { return };
+        let Some((name, component)) = self.component(at, reference) else {
+            return;
+        };
         if chain.contains(&name) {
             let cycle: Vec<&str> = chain.iter().copied().chain([name]).collect();
-            self.problems.push(at.diagnostic(
-                &["$ref"],
-                format!("the allOf chain is cyclic: {}", cycle.join(" -> ")),
-            ));
+            self.problems
+                .push(at.diagnostic(&["$ref"], format!("the allOf chain is cyclic: {}", cycle.join(" -> "))));
             return;
         }
         let base_at = At {
