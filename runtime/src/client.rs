@@ -1,42 +1,57 @@
-//! The HTTP client every generated request builder sends through.
+//! The client every generated request builder sends through, and its settings.
 
 use std::fmt;
 use std::future::IntoFuture;
 use std::marker::PhantomData;
+use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
-use super::auth::{BoxFuture, TokenError, TokenSource};
+use super::auth::{BoxFuture, TokenSource};
 use super::cloud::Cloud;
 use super::error::{Error, GraphError};
 use super::path::RequestPath;
+use super::retry::RetryPolicy;
+use super::send::{self, Settings};
 
 /// The API version a client addresses unless told otherwise.
 pub const DEFAULT_API_VERSION: &str = "v1.0";
 
-/// A Microsoft Graph client: a service root, a token source and an HTTP
-/// connection pool. Cloning is cheap and shares all three.
+/// How long a request may take, from connecting to the end of the body, by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
+
+/// How many redirects a request follows by default.
+pub const DEFAULT_MAX_REDIRECTS: usize = 5;
+
+/// The largest response body read by default.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// A Microsoft Graph client: a service root, a token source, an HTTP
+/// connection pool and the request policy. Cloning is cheap and shares them.
 #[derive(Clone)]
 pub struct GraphClient {
     inner: Arc<Inner>,
 }
 
-struct Inner {
-    http: reqwest::Client,
-    service_root: String,
-    tokens: Box<dyn TokenSource>,
+pub(super) struct Inner {
+    pub(super) http: reqwest::Client,
+    pub(super) service_root: String,
+    pub(super) service_origin: url::Origin,
+    pub(super) tokens: Box<dyn TokenSource>,
+    pub(super) settings: Settings,
 }
 
 impl GraphClient {
-    /// A client of `cloud`'s v1.0 endpoint.
+    /// A client of `cloud`'s v1.0 endpoint with the default policy.
     pub fn new(cloud: Cloud, tokens: impl TokenSource + 'static) -> Result<Self, Error> {
         Self::builder(tokens).cloud(cloud).build()
     }
 
-    /// A builder, to choose the cloud, a custom service root or the HTTP client.
+    /// A builder, to choose the cloud, a custom service root, the HTTP client,
+    /// retries, timeouts and limits.
     pub fn builder(tokens: impl TokenSource + 'static) -> ClientBuilder {
         ClientBuilder {
             tokens: Box::new(tokens),
@@ -44,6 +59,13 @@ impl GraphClient {
             api_version: DEFAULT_API_VERSION.to_owned(),
             base_url: None,
             http: None,
+            allow_insecure_http: false,
+            settings: Settings {
+                retry: RetryPolicy::default(),
+                timeout: DEFAULT_TIMEOUT,
+                max_redirects: DEFAULT_MAX_REDIRECTS,
+                max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            },
         }
     }
 
@@ -59,6 +81,8 @@ impl GraphClient {
             client: self.clone(),
             method,
             path,
+            retry: None,
+            timeout: None,
             output: PhantomData,
         }
     }
@@ -68,6 +92,7 @@ impl fmt::Debug for GraphClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GraphClient")
             .field("service_root", &self.inner.service_root)
+            .field("settings", &self.inner.settings)
             .finish_non_exhaustive()
     }
 }
@@ -79,6 +104,8 @@ pub struct ClientBuilder {
     api_version: String,
     base_url: Option<String>,
     http: Option<reqwest::Client>,
+    allow_insecure_http: bool,
+    settings: Settings,
 }
 
 impl ClientBuilder {
@@ -96,32 +123,76 @@ impl ClientBuilder {
 
     /// A custom service root including the version, for example a proxy or a
     /// test server: `http://127.0.0.1:8080/v1.0`. It replaces the cloud.
+    /// It must be HTTPS unless it is a loopback address or
+    /// [`allow_insecure_http`](Self::allow_insecure_http) is called.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
+    /// Permits a plain-HTTP service root that is not a loopback address.
+    /// Tokens then cross the network unencrypted: only for trusted networks.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
+        self
+    }
+
     /// The `reqwest` client to send with, for custom TLS or proxy settings.
+    /// It should not follow redirects itself (`redirect::Policy::none()`):
+    /// the Graph client follows them, dropping the token across origins.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+
+    /// How throttled (429) and unavailable (503, 504) responses are retried
+    /// (default: [`RetryPolicy::default`]; [`RetryPolicy::none`] turns retries off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.settings.retry = policy;
+        self
+    }
+
+    /// How long one attempt may take, connecting to the end of the body (default 100 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.settings.timeout = timeout;
+        self
+    }
+
+    /// How many redirects one attempt follows (default 5).
+    pub fn max_redirects(mut self, redirects: usize) -> Self {
+        self.settings.max_redirects = redirects;
+        self
+    }
+
+    /// The largest response body accepted (default 64 MiB).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.settings.max_response_bytes = bytes;
         self
     }
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<GraphClient, Error> {
         let service_root = match self.base_url {
-            Some(url) => checked_service_root(&url)?,
+            Some(url) => checked_service_root(&url, self.allow_insecure_http)?,
             None => self.cloud.service_root(&self.api_version),
         };
+        let service_origin = Url::parse(&service_root)
+            .map_err(|error| Error::InvalidBaseUrl(format!("{service_root:?}: {error}")))?
+            .origin();
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder().build().map_err(Error::Transport)?,
+            None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(Error::Transport)?,
         };
         Ok(GraphClient {
             inner: Arc::new(Inner {
                 http,
                 service_root,
+                service_origin,
                 tokens: self.tokens,
+                settings: self.settings,
             }),
         })
     }
@@ -133,31 +204,65 @@ impl fmt::Debug for ClientBuilder {
             .field("cloud", &self.cloud)
             .field("api_version", &self.api_version)
             .field("base_url", &self.base_url)
+            .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
 }
 
-fn checked_service_root(url: &str) -> Result<String, Error> {
-    let parsed = Url::parse(url).map_err(|error| Error::InvalidBaseUrl(format!("{url:?}: {error}")))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(Error::InvalidBaseUrl(format!(
-            "{url:?}: the scheme must be http or https"
-        )));
+fn checked_service_root(url: &str, allow_insecure_http: bool) -> Result<String, Error> {
+    let invalid = |reason: &str| Error::InvalidBaseUrl(format!("{url:?}: {reason}"));
+    let parsed = Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
+    match parsed.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&parsed) => {}
+        "http" => {
+            return Err(invalid(
+                "plain HTTP is only allowed for loopback addresses unless allow_insecure_http() is called",
+            ))
+        }
+        _ => return Err(invalid("the scheme must be https (or http)")),
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::InvalidBaseUrl(format!(
-            "{url:?}: a service root has no query or fragment"
-        )));
+        return Err(invalid("a service root has no query or fragment"));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
 }
 
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(address)) => IpAddr::V4(address).is_loopback(),
+        Some(url::Host::Ipv6(address)) => IpAddr::V6(address).is_loopback(),
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// A successful response: the decoded body and what the server said about it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GraphResponse<T> {
+    /// The decoded body.
+    pub value: T,
+    /// The HTTP status, for example 200.
+    pub status: u16,
+    /// The `request-id` Microsoft support asks for.
+    pub request_id: Option<String>,
+    /// The `client-request-id` this call was sent with.
+    pub client_request_id: String,
+    /// The response's `Date` header.
+    pub date: Option<String>,
+    /// How many times the request was sent (1 when it was not retried).
+    pub attempts: u32,
+}
+
 /// One request, sent when awaited: `client.users().by_user_id(id).get().await`.
+/// The policy of the client applies unless this call overrides it.
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<T> {
     client: GraphClient,
     method: Method,
     path: RequestPath,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
     output: PhantomData<fn() -> T>,
 }
 
@@ -166,47 +271,56 @@ impl<T> fmt::Debug for Call<T> {
         f.debug_struct("Call")
             .field("method", &self.method)
             .field("path", &self.path)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
             .finish_non_exhaustive()
+    }
+}
+
+impl<T> Call<T> {
+    /// Retries this call with `policy` instead of the client's.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Gives each attempt of this call `timeout` instead of the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 }
 
 impl<T: DeserializeOwned> Call<T> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<T, Error> {
-        let encoded = self
-            .path
-            .encoded()
-            .map_err(|invalid| Error::InvalidPathParameter(invalid.clone()))?;
-        let inner = &self.client.inner;
-        let url = Url::parse(&format!("{}{}", inner.service_root, encoded))
-            .map_err(|error| Error::InvalidBaseUrl(error.to_string()))?;
-        let token = inner.tokens.token().await.map_err(Error::Token)?;
-        let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.expose()))
-            .map_err(|_| Error::Token(TokenError::new("the token contains characters a header cannot carry")))?;
-        authorization.set_sensitive(true);
+        self.send_with_response().await.map(|response| response.value)
+    }
 
-        let response = inner
-            .http
-            .request(self.method, url)
-            .header(ACCEPT, "application/json")
-            .header(AUTHORIZATION, authorization)
-            .send()
-            .await
-            .map_err(|error| Error::Transport(error.without_url()))?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| Error::Transport(error.without_url()))?;
-        if !(200..300).contains(&status) {
+    /// Sends the request and returns the decoded body with the response's
+    /// request-id, client-request-id, date and the number of attempts.
+    pub async fn send_with_response(self) -> Result<GraphResponse<T>, Error> {
+        let inner = &self.client.inner;
+        let mut settings = inner.settings;
+        settings.retry = self.retry.unwrap_or(settings.retry);
+        settings.timeout = self.timeout.unwrap_or(settings.timeout);
+        let raw = send::execute(inner, self.method, &self.path, &settings).await?;
+        if !(200..300).contains(&raw.status) {
             return Err(Error::Graph(Box::new(GraphError::from_response(
-                status, &headers, &body,
+                raw.status,
+                &raw.headers,
+                &raw.body,
             ))));
         }
-        // An empty body (204 No Content) reads as JSON `null`, which is what `()` expects.
-        let json: &[u8] = if body.is_empty() { b"null" } else { &body };
-        serde_json::from_slice(json).map_err(|source| Error::decode(status, &headers, &body, source))
+        let value = raw.decode()?;
+        Ok(GraphResponse {
+            value,
+            status: raw.status,
+            request_id: raw.header("request-id"),
+            date: raw.header("date"),
+            attempts: raw.attempts,
+            client_request_id: raw.client_request_id,
+        })
     }
 }
 

@@ -27,6 +27,32 @@ pub enum Error {
     InvalidBaseUrl(String),
     /// The request could not be sent or its response not received.
     Transport(reqwest::Error),
+    /// No complete answer came within the timeout of an attempt.
+    Timeout {
+        /// The timeout that ran out.
+        after: std::time::Duration,
+    },
+    /// The response body is larger than the client accepts.
+    BodyTooLarge {
+        /// The HTTP status of the response.
+        status: u16,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// More redirects than the client follows.
+    TooManyRedirects {
+        /// The limit.
+        limit: usize,
+    },
+    /// A successful response whose body is not JSON.
+    UnexpectedContentType {
+        /// The HTTP status of the response.
+        status: u16,
+        /// The response's `Content-Type`.
+        content_type: String,
+        /// The first characters of the body.
+        body_start: String,
+    },
     /// A successful response whose body is not the JSON the operation describes.
     Decode {
         /// The HTTP status of the response.
@@ -53,7 +79,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Graph(error) => Some(error.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. }
+            | Error::UnexpectedContentType { status, .. } => Some(*status),
             Error::Transport(error) => error.status().map(|status| status.as_u16()),
             _ => None,
         }
@@ -83,6 +111,19 @@ impl fmt::Display for Error {
             Error::Token(error) => write!(f, "no access token: {error}"),
             Error::InvalidBaseUrl(reason) => write!(f, "invalid base URL: {reason}"),
             Error::Transport(error) => write!(f, "request failed: {error}"),
+            Error::Timeout { after } => write!(f, "no answer within {} s", after.as_secs_f64()),
+            Error::BodyTooLarge { status, limit } => {
+                write!(f, "HTTP {status}: the response body is larger than {limit} bytes")
+            }
+            Error::TooManyRedirects { limit } => write!(f, "more than {limit} redirects"),
+            Error::UnexpectedContentType {
+                status,
+                content_type,
+                body_start,
+            } => write!(
+                f,
+                "HTTP {status}: expected JSON, got {content_type:?}; body starts with {body_start:?}"
+            ),
             Error::Decode {
                 status,
                 content_type,
@@ -225,6 +266,6 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn body_start(body: &[u8]) -> String {
+pub(super) fn body_start(body: &[u8]) -> String {
     String::from_utf8_lossy(body).chars().take(BODY_START_CHARS).collect()
 }

@@ -10,4 +10,6 @@ pub mod cloud;
 pub mod error;
 pub mod path;
 pub mod permissions;
+pub mod retry;
 pub mod secret;
+pub mod send;
