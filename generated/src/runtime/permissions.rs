@@ -104,12 +104,15 @@ impl TokenPermissions {
             (Some(_), Some(payload), Some(_), None) => payload,
             _ => return Err(UnreadableToken("it is not a JWT (three dot-separated parts)")),
         };
-        let payload = super::bytes::Base64Bytes::decode(payload).ok_or(UnreadableToken("its payload is not base64url"))?;
+        let payload =
+            super::bytes::Base64Bytes::decode(payload).ok_or(UnreadableToken("its payload is not base64url"))?;
         let claims: serde_json::Value =
             serde_json::from_slice(&payload.0).map_err(|_| UnreadableToken("its payload is not JSON"))?;
         let tenant_id = claims.get("tid").and_then(|tid| tid.as_str()).map(str::to_owned);
         if let Some(scopes) = claims.get("scp") {
-            let scopes = scopes.as_str().ok_or(UnreadableToken("its scp claim is not a string"))?;
+            let scopes = scopes
+                .as_str()
+                .ok_or(UnreadableToken("its scp claim is not a string"))?;
             let kind = if tenant_id.as_deref() == Some(PERSONAL_ACCOUNTS_TENANT) {
                 PermissionType::DelegatedPersonal
             } else {
@@ -127,7 +130,10 @@ impl TokenPermissions {
             .ok_or(UnreadableToken("it has neither an scp nor a roles claim"))?;
         Ok(Self {
             kind: PermissionType::Application,
-            permissions: roles.iter().filter_map(|role| role.as_str().map(str::to_owned)).collect(),
+            permissions: roles
+                .iter()
+                .filter_map(|role| role.as_str().map(str::to_owned))
+                .collect(),
             tenant_id,
         })
     }

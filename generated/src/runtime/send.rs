@@ -123,7 +123,12 @@ async fn attempts(inner: &Inner, method: Method, url: Url, settings: &Settings) 
         let response = attempt.follow_redirects(method.clone(), url.clone()).await?;
         let status = response.status().as_u16();
         if let Some(delay) = settings.retry.delay(retries + 1, waited, status, response.headers()) {
-            tracing::debug!(status, retry = retries + 1, delay_ms = delay.as_millis() as u64, "retrying");
+            tracing::debug!(
+                status,
+                retry = retries + 1,
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
             drop(response);
             tokio::time::sleep(delay).await;
             waited += delay;
