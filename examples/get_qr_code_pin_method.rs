@@ -9,8 +9,10 @@
 //! token is never printed.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
+use generated::runtime::retry::RetryPolicy;
 use generated::{Cloud, Error, GraphClient, StaticToken};
 
 /// Reads GET /users/{id | userPrincipalName}/authentication/qrCodePinMethod.
@@ -22,6 +24,12 @@ struct Args {
     /// The user's id or userPrincipalName.
     #[arg(long)]
     user: String,
+    /// Seconds one attempt may take (default 100).
+    #[arg(long)]
+    timeout: Option<f64>,
+    /// How often a throttled (429) or unavailable (503, 504) request is retried (default 3; 0 turns retries off).
+    #[arg(long)]
+    max_retries: Option<u32>,
 }
 
 #[tokio::main]
@@ -44,6 +52,14 @@ async fn run(args: &Args) -> Result<String, String> {
     let mut builder = GraphClient::builder(StaticToken::new(token)).cloud(Cloud::Global);
     if let Some(base_url) = &args.base_url {
         builder = builder.base_url(base_url);
+    }
+    if let Some(seconds) = args.timeout {
+        let timeout =
+            Duration::try_from_secs_f64(seconds).map_err(|_| format!("error: invalid --timeout {seconds}"))?;
+        builder = builder.timeout(timeout);
+    }
+    if let Some(retries) = args.max_retries {
+        builder = builder.retry_policy(RetryPolicy::default().max_retries(retries));
     }
     let client = builder.build().map_err(describe)?;
     let method = client

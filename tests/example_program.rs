@@ -31,10 +31,16 @@ fn example() -> PathBuf {
 }
 
 async fn run(base_url: &str, user: &str) -> Output {
+    run_with(base_url, user, &[]).await
+}
+
+async fn run_with(base_url: &str, user: &str, extra: &[&str]) -> Output {
     let (base_url, user) = (base_url.to_owned(), user.to_owned());
+    let extra: Vec<String> = extra.iter().map(|arg| (*arg).to_owned()).collect();
     tokio::task::spawn_blocking(move || {
         std::process::Command::new(example())
             .args(["--base-url", &base_url, "--user", &user])
+            .args(&extra)
             .env("GRAPH_TOKEN", TOKEN)
             .output()
             .unwrap()
@@ -113,5 +119,80 @@ async fn reports_an_unreachable_server_and_exits_1() {
     let output = run(&format!("http://127.0.0.1:{port}/v1.0"), "adele@contoso.com").await;
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: request failed"));
+    assert_no_token(&output);
+}
+
+fn throttled() -> ResponseTemplate {
+    let body = serde_json::json!({"error": {"code": "TooManyRequests", "message": "Too many requests."}});
+    ResponseTemplate::new(429)
+        .insert_header("Retry-After", "0")
+        .insert_header("request-id", "9d0c3b1a-0000-4000-8000-000000000429")
+        .set_body_raw(body.to_string(), "application/json")
+}
+
+#[tokio::test]
+async fn a_throttled_request_is_retried_and_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(throttled())
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(seed_example().to_string(), "application/json"))
+        .mount(&server)
+        .await;
+    let output = run(&format!("{}/v1.0", server.uri()), "adele@contoso.com").await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    assert_no_token(&output);
+}
+
+#[tokio::test]
+async fn a_throttling_storm_exits_1_after_the_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(throttled())
+        .mount(&server)
+        .await;
+    let output = run_with(
+        &format!("{}/v1.0", server.uri()),
+        "adele@contoso.com",
+        &["--max-retries", "2"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for expected in ["HTTP 429", "TooManyRequests", "9d0c3b1a-0000-4000-8000-000000000429"] {
+        assert!(stderr.contains(expected), "{expected} missing from {stderr}");
+    }
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        3,
+        "one request and two retries"
+    );
+    assert_no_token(&output);
+}
+
+#[tokio::test]
+async fn a_silent_server_times_out_and_exits_1() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/v1.0", listener.local_addr().unwrap());
+    let holder = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    let output = run_with(&base, "adele@contoso.com", &["--timeout", "0.5"]).await;
+    holder.abort();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no answer within 0.5 s"), "{stderr}");
     assert_no_token(&output);
 }

@@ -34,7 +34,18 @@ fn build_standalone(specs: &[std::path::PathBuf], name: &str) {
     graphgen::output::write_crate(&dir, &files).unwrap();
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     cargo(&["build", "--quiet"], &dir);
-    cargo(&["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"], &dir);
+    cargo(
+        &[
+            "clippy",
+            "--quiet",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &dir,
+    );
 }
 
 #[test]

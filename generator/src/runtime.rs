@@ -2,30 +2,64 @@
 //! The sources live in `runtime/` at the workspace root, where they are
 //! compiled and tested as the `graphgen-runtime` crate.
 
-/// Each runtime module: its name and its source, copied verbatim.
-pub const MODULES: &[(&str, &str)] = &[
-    ("auth", include_str!("../../runtime/src/auth.rs")),
-    ("bytes", include_str!("../../runtime/src/bytes.rs")),
-    ("client", include_str!("../../runtime/src/client.rs")),
-    ("cloud", include_str!("../../runtime/src/cloud.rs")),
-    ("error", include_str!("../../runtime/src/error.rs")),
-    ("path", include_str!("../../runtime/src/path.rs")),
-    ("permissions", include_str!("../../runtime/src/permissions.rs")),
-    ("retry", include_str!("../../runtime/src/retry.rs")),
-    ("secret", include_str!("../../runtime/src/secret.rs")),
-    ("send", include_str!("../../runtime/src/send.rs")),
+/// One module of the runtime.
+pub struct Module {
+    pub name: &'static str,
+    /// The source, copied verbatim.
+    pub source: &'static str,
+    /// The cargo feature the module needs, if any.
+    pub feature: Option<&'static str>,
+}
+
+const fn module(name: &'static str, source: &'static str) -> Module {
+    Module {
+        name,
+        source,
+        feature: None,
+    }
+}
+
+/// The runtime's modules, sorted by name.
+pub const MODULES: &[Module] = &[
+    module("auth", include_str!("../../runtime/src/auth.rs")),
+    Module {
+        name: "azure",
+        source: include_str!("../../runtime/src/azure.rs"),
+        feature: Some("azure"),
+    },
+    module("bytes", include_str!("../../runtime/src/bytes.rs")),
+    module("client", include_str!("../../runtime/src/client.rs")),
+    module("cloud", include_str!("../../runtime/src/cloud.rs")),
+    module("error", include_str!("../../runtime/src/error.rs")),
+    module("path", include_str!("../../runtime/src/path.rs")),
+    module("permissions", include_str!("../../runtime/src/permissions.rs")),
+    module("retry", include_str!("../../runtime/src/retry.rs")),
+    module("secret", include_str!("../../runtime/src/secret.rs")),
+    module("send", include_str!("../../runtime/src/send.rs")),
 ];
 
 const MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
 
 /// The runtime's `[dependencies]` table, which every generated crate uses as its own.
 pub fn dependencies() -> &'static str {
+    table("dependencies")
+}
+
+/// The runtime's `[features]` table, which every generated crate uses as its own.
+pub fn features() -> &'static str {
+    table("features")
+}
+
+/// The body of `[name]` in the runtime's manifest, up to the comments and
+/// blank line before the next table.
+fn table(name: &str) -> &'static str {
+    let header = format!("\n[{name}]\n");
     let start = MANIFEST
-        .find("\n[dependencies]\n")
-        .map(|at| at + "\n[dependencies]\n".len())
+        .find(&header)
+        .map(|at| at + header.len())
         .unwrap_or(MANIFEST.len());
     let rest = &MANIFEST[start..];
-    let end = rest.find("\n[").map(|at| at + 1).unwrap_or(rest.len());
+    let end = rest.find("\n\n").map(|at| at + 1).unwrap_or(rest.len());
     &rest[..end]
 }
 
@@ -42,19 +76,23 @@ mod tests {
             .filter(|name| name != "lib.rs")
             .collect();
         on_disk.sort();
-        let embedded: Vec<String> = MODULES.iter().map(|(name, _)| format!("{name}.rs")).collect();
+        let embedded: Vec<String> = MODULES.iter().map(|module| format!("{}.rs", module.name)).collect();
         assert_eq!(on_disk, embedded);
     }
 
     #[test]
-    fn dependencies_are_the_runtime_table() {
+    fn dependencies_and_features_are_the_runtime_tables() {
         let table = dependencies();
-        assert!(table.starts_with("base64 = "), "{table}");
-        assert!(table.contains("reqwest = "), "{table}");
+        assert!(table.starts_with("azure_core = "), "{table}");
         assert!(
-            !table.contains('['.to_string().as_str()) || !table.contains("\n["),
+            table.contains("\nreqwest = ") && table.ends_with("[\"v4\"] }\n"),
             "{table}"
         );
+        assert!(!table.contains("\n[") && !table.contains('#'), "{table}");
         assert!(!table.contains("macros"), "dev-dependencies leaked: {table}");
+        assert_eq!(
+            features(),
+            "# Tokens from the Azure SDK for Rust (`runtime::azure::AzureCredential`).\nazure = [\"dep:azure_core\"]\n"
+        );
     }
 }

@@ -7,6 +7,8 @@
 //! generated crate's `runtime` module.
 
 pub mod auth;
+#[cfg(feature = "azure")]
+pub mod azure;
 pub mod bytes;
 pub mod client;
 pub mod cloud;

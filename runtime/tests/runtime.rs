@@ -82,3 +82,103 @@ fn permission_checks_follow_the_permission_type() {
     assert!(OP.allows(PermissionType::Application, ["A.Read.All"]));
     assert!(!OP.allows(PermissionType::DelegatedPersonal, ["A.Read"]));
 }
+
+mod preflight {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use graphgen_runtime::permissions::{OperationPermissions, PermissionType, Preflight, Scopes, TokenPermissions};
+
+    const GET: OperationPermissions = OperationPermissions {
+        delegated_work: Some(Scopes {
+            least: &["UserAuthMethod-QR.Read"],
+            higher: &["UserAuthenticationMethod.Read"],
+        }),
+        delegated_personal: None,
+        application: Some(Scopes {
+            least: &["UserAuthMethod-QR.Read.All"],
+            higher: &["UserAuthenticationMethod.ReadWrite.All"],
+        }),
+        roles_for_other_users: &["Global Reader"],
+    };
+
+    /// An unsigned JWT with these claims, as a test stands in for Entra ID.
+    fn jwt(claims: serde_json::Value) -> String {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"none"}"#);
+        let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+        format!("{header}.{payload}.signature")
+    }
+
+    #[test]
+    fn delegated_scopes_are_checked_against_the_work_account_table() {
+        let token = jwt(serde_json::json!({"scp": "User.Read UserAuthenticationMethod.Read", "tid": "contoso-tenant"}));
+        let read = TokenPermissions::from_access_token(&token).unwrap();
+        assert_eq!(read.kind, PermissionType::DelegatedWork);
+        assert_eq!(read.permissions, ["User.Read", "UserAuthenticationMethod.Read"]);
+        assert_eq!(read.tenant_id.as_deref(), Some("contoso-tenant"));
+        assert_eq!(
+            GET.check(&read),
+            Preflight::Allowed {
+                permission: "UserAuthenticationMethod.Read".to_owned()
+            }
+        );
+
+        let without = TokenPermissions::from_access_token(&jwt(serde_json::json!({"scp": "User.Read"}))).unwrap();
+        assert_eq!(
+            GET.check(&without),
+            Preflight::Missing {
+                kind: PermissionType::DelegatedWork,
+                least: &["UserAuthMethod-QR.Read"]
+            }
+        );
+    }
+
+    #[test]
+    fn application_roles_and_personal_accounts() {
+        let app =
+            TokenPermissions::from_access_token(&jwt(serde_json::json!({"roles": ["UserAuthMethod-QR.Read.All"]})))
+                .unwrap();
+        assert_eq!(app.kind, PermissionType::Application);
+        assert!(matches!(GET.check(&app), Preflight::Allowed { .. }));
+
+        let app_without = TokenPermissions::from_access_token(&jwt(serde_json::json!({"roles": []}))).unwrap();
+        assert!(matches!(
+            GET.check(&app_without),
+            Preflight::Missing {
+                least: ["UserAuthMethod-QR.Read.All"],
+                ..
+            }
+        ));
+
+        let personal =
+            jwt(serde_json::json!({"scp": "UserAuthMethod-QR.Read", "tid": "9188040d-6c67-4c5b-b112-36a304b66dad"}));
+        let personal = TokenPermissions::from_access_token(&personal).unwrap();
+        assert_eq!(personal.kind, PermissionType::DelegatedPersonal);
+        assert_eq!(
+            GET.check(&personal),
+            Preflight::NotSupported {
+                kind: PermissionType::DelegatedPersonal
+            }
+        );
+    }
+
+    #[test]
+    fn unreadable_tokens_fail_clearly_without_echoing_the_token() {
+        let cases = [
+            ("opaque-token-value", "not a JWT"),
+            ("a.b", "not a JWT"),
+            ("header.!!!.sig", "not base64url"),
+            (&*format!("h.{}.s", URL_SAFE_NO_PAD.encode("not json")), "not JSON"),
+            (
+                &*jwt(serde_json::json!({"sub": "x"})),
+                "neither an scp nor a roles claim",
+            ),
+            (&*jwt(serde_json::json!({"scp": 5})), "scp claim is not a string"),
+        ];
+        for (token, reason) in cases {
+            let error = TokenPermissions::from_access_token(token).unwrap_err();
+            let message = error.to_string();
+            assert!(message.contains(reason), "{token}: {message}");
+            assert!(!message.contains(token), "{message}");
+        }
+    }
+}

@@ -4,6 +4,8 @@
 //! clouds and path encoding. It is the same code in every crate, tested once in graphgen.
 
 pub mod auth;
+#[cfg(feature = "azure")]
+pub mod azure;
 pub mod bytes;
 pub mod client;
 pub mod cloud;
