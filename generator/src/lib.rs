@@ -31,20 +31,28 @@ use std::path::{Path, PathBuf};
 pub use diagnostics::{Diagnostic, Error};
 pub use output::Files;
 
-/// Loads description files and builds the checked model.
-pub fn model(specs: &[PathBuf]) -> Result<model::Model, Error> {
+pub use model::PathFilter;
+
+/// Loads description files and builds the checked model of the operations
+/// `filter` selects.
+pub fn model(specs: &[PathBuf], filter: &PathFilter) -> Result<model::Model, Error> {
     let files = load::load(specs).map_err(Error::Input)?;
-    model::build(&files).map_err(Error::Input)
+    model::build(&files, filter).map_err(Error::Input)
 }
 
 /// The files of a complete crate generated from `specs`.
 pub fn generate_crate(specs: &[PathBuf], crate_name: &str) -> Result<Files, Error> {
-    output::crate_files(&model(specs)?, crate_name)
+    generate_crate_filtered(specs, &PathFilter::default(), crate_name)
+}
+
+/// The files of a crate generated from the operations of `specs` that `filter` selects.
+pub fn generate_crate_filtered(specs: &[PathBuf], filter: &PathFilter, crate_name: &str) -> Result<Files, Error> {
+    output::crate_files(&model(specs, filter)?, crate_name)
 }
 
 /// Generates the single-file module that a build script writes to `OUT_DIR`.
-pub fn generate_module(specs: &[PathBuf]) -> Result<String, Error> {
-    output::single_file(&model(specs)?)
+pub fn generate_module(specs: &[PathBuf], filter: &PathFilter) -> Result<String, Error> {
+    output::single_file(&model(specs, filter)?)
 }
 
 /// Generates code from `specs` into `$OUT_DIR/graphgen.rs`, for a build script.
@@ -57,6 +65,8 @@ pub fn compile(specs: &[impl AsRef<Path>]) -> Result<(), Error> {
 pub struct Config {
     out_dir: Option<PathBuf>,
     file_name: Option<String>,
+    include: Vec<String>,
+    exclude: Vec<String>,
 }
 
 impl Config {
@@ -77,6 +87,19 @@ impl Config {
         self
     }
 
+    /// Generates only operations whose path matches `pattern` (Kiota's globs;
+    /// see [`PathFilter`]). May be given several times.
+    pub fn include_path(&mut self, pattern: impl Into<String>) -> &mut Self {
+        self.include.push(pattern.into());
+        self
+    }
+
+    /// Leaves out operations whose path matches `pattern`.
+    pub fn exclude_path(&mut self, pattern: impl Into<String>) -> &mut Self {
+        self.exclude.push(pattern.into());
+        self
+    }
+
     /// Generates the module, telling Cargo to run the build script again when
     /// any description changes.
     pub fn compile(&self, specs: &[impl AsRef<Path>]) -> Result<(), Error> {
@@ -90,7 +113,7 @@ impl Config {
                 Error::Usage("OUT_DIR is not set: call compile from a build script, or set out_dir".to_owned())
             })?,
         };
-        let code = generate_module(&specs)?;
+        let code = generate_module(&specs, &PathFilter::new(&self.include, &self.exclude))?;
         let file_name = self.file_name.as_deref().unwrap_or("graphgen.rs");
         output::write_file(&out_dir.join(file_name), &code)
     }

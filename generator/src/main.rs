@@ -33,6 +33,13 @@ struct Target {
     /// The crate's name (default: the directory's name).
     #[arg(long, value_name = "NAME")]
     crate_name: Option<String>,
+    /// Generate only operations whose path matches GLOB (`*` in a segment, `**` across
+    /// segments, `{param}` matches any parameter, `#GET,PATCH` limits methods). Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    include_path: Vec<String>,
+    /// Leave out operations whose path matches GLOB. Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    exclude_path: Vec<String>,
 }
 
 const EXIT_DRIFT: u8 = 1;
@@ -48,7 +55,8 @@ fn main() -> ExitCode {
         .crate_name
         .clone()
         .unwrap_or_else(|| graphgen::output::default_crate_name(&target.out));
-    let files = match graphgen::generate_crate(&target.specs, &crate_name) {
+    let filter = graphgen::PathFilter::new(&target.include_path, &target.exclude_path);
+    let files = match graphgen::generate_crate_filtered(&target.specs, &filter, &crate_name) {
         Ok(files) => files,
         Err(error) => {
             eprintln!("{error}");

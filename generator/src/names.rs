@@ -30,6 +30,8 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Map",
     "Method",
     "Option",
+    "Page",
+    "Patch",
     "RequestPath",
     "Result",
     "Secret",
@@ -143,6 +145,16 @@ pub fn argument_name(parameter: &str) -> String {
 /// The method that sends an operation: `get`, `put`, `patch`, `post`, `delete`.
 pub fn operation_method(http_method: &str) -> String {
     snake(http_method, "send")
+}
+
+/// The struct of an operation's query and header parameters:
+/// `UsersUserIdRequestBuilder` and `GET` give `UsersUserIdGetParameters`.
+pub fn parameters_struct(builder: &str, http_method: &str) -> String {
+    format!(
+        "{}{}Parameters",
+        builder.strip_suffix("RequestBuilder").unwrap_or(builder),
+        upper_camel(&http_method.to_ascii_lowercase(), "Send")
+    )
 }
 
 /// The constant holding an operation's permissions, from its operationId.

@@ -2,20 +2,22 @@
 
 use std::fmt;
 use std::future::IntoFuture;
-use std::marker::PhantomData;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::{Stream, TryStreamExt};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use super::auth::{BoxFuture, TokenSource};
 use super::cloud::Cloud;
 use super::error::{Error, GraphError};
 use super::path::RequestPath;
 use super::retry::RetryPolicy;
-use super::send::{self, Settings};
+use super::send::{self, RawResponse, Settings};
 
 /// The API version a client addresses unless told otherwise.
 pub const DEFAULT_API_VERSION: &str = "v1.0";
@@ -72,19 +74,6 @@ impl GraphClient {
     /// The service root requests go to, for example `https://graph.microsoft.com/v1.0`.
     pub fn service_root(&self) -> &str {
         &self.inner.service_root
-    }
-
-    /// A request of `method` on `path` whose successful response body is a `T`.
-    /// Generated request builders call this; nothing is sent until it is awaited.
-    pub fn call<T>(&self, method: Method, path: RequestPath) -> Call<T> {
-        Call {
-            client: self.clone(),
-            method,
-            path,
-            retry: None,
-            timeout: None,
-            output: PhantomData,
-        }
     }
 }
 
@@ -260,17 +249,73 @@ pub struct GraphResponse<T> {
 pub struct Call<T> {
     client: GraphClient,
     method: Method,
-    path: RequestPath,
+    target: Target,
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    body: Option<Body>,
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
-    output: PhantomData<fn() -> T>,
+    decode: Decoder<T>,
+}
+
+/// Turns the final response of a call into its value.
+pub type Decoder<T> = fn(&RawResponse) -> Result<T, Error>;
+
+/// Where a call goes: a path below the service root, or a page link Graph gave.
+#[derive(Clone)]
+enum Target {
+    Path(RequestPath),
+    NextLink { url: String, template: String },
+}
+
+struct Body {
+    content_type: &'static str,
+    bytes: Result<Vec<u8>, serde_json::Error>,
+}
+
+impl GraphClient {
+    fn call_decoded<T>(&self, method: Method, path: RequestPath, decode: Decoder<T>) -> Call<T> {
+        Call {
+            client: self.clone(),
+            method,
+            target: Target::Path(path),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            retry: None,
+            timeout: None,
+            decode,
+        }
+    }
+
+    /// A request of `method` on `path` whose successful response body is a
+    /// `T` in JSON (an empty body reads as `null`, which `()` expects).
+    /// Generated request builders call this; nothing is sent until it is awaited.
+    pub fn call<T: DeserializeOwned>(&self, method: Method, path: RequestPath) -> Call<T> {
+        self.call_decoded(method, path, send::json::<T>)
+    }
+
+    /// A request whose successful response body is raw bytes (`application/octet-stream`).
+    pub fn call_bytes(&self, method: Method, path: RequestPath) -> Call<Vec<u8>> {
+        self.call_decoded(method, path, send::bytes)
+    }
+
+    /// A request whose successful response body is a count in plain text (`$count`).
+    pub fn call_count(&self, method: Method, path: RequestPath) -> Call<i64> {
+        self.call_decoded(method, path, send::count)
+    }
 }
 
 impl<T> fmt::Debug for Call<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let template = match &self.target {
+            Target::Path(path) => path.template(),
+            Target::NextLink { template, .. } => template,
+        };
         f.debug_struct("Call")
             .field("method", &self.method)
-            .field("path", &self.path)
+            .field("path", &template)
+            .field("query", &self.query.iter().map(|(name, _)| *name).collect::<Vec<_>>())
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
@@ -289,9 +334,60 @@ impl<T> Call<T> {
         self.timeout = Some(timeout);
         self
     }
-}
 
-impl<T: DeserializeOwned> Call<T> {
+    /// Adds a query option, for example `$top`; the value is percent-encoded.
+    pub fn query(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.query.push((name, value.into()));
+        self
+    }
+
+    /// Adds a request header, for example `ConsistencyLevel: eventual`.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Sends `body` as JSON.
+    pub fn json_body(mut self, body: &impl Serialize) -> Self {
+        self.body = Some(Body {
+            content_type: "application/json",
+            bytes: serde_json::to_vec(body),
+        });
+        self
+    }
+
+    /// Sends `bytes` as they are, with `content_type`.
+    pub fn bytes_body(mut self, bytes: Vec<u8>, content_type: &'static str) -> Self {
+        self.body = Some(Body {
+            content_type,
+            bytes: Ok(bytes),
+        });
+        self
+    }
+
+    /// The same request again, on a page link: same headers and policy, no
+    /// query (the link carries it), no body.
+    fn follow(&self, link: &str) -> Self {
+        let template = match &self.target {
+            Target::Path(path) => path.template().to_owned(),
+            Target::NextLink { template, .. } => template.clone(),
+        };
+        Call {
+            client: self.client.clone(),
+            method: Method::GET,
+            target: Target::NextLink {
+                url: link.to_owned(),
+                template,
+            },
+            query: Vec::new(),
+            headers: self.headers.clone(),
+            body: None,
+            retry: self.retry,
+            timeout: self.timeout,
+            decode: self.decode,
+        }
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<T, Error> {
         self.send_with_response().await.map(|response| response.value)
@@ -304,7 +400,37 @@ impl<T: DeserializeOwned> Call<T> {
         let mut settings = inner.settings;
         settings.retry = self.retry.unwrap_or(settings.retry);
         settings.timeout = self.timeout.unwrap_or(settings.timeout);
-        let raw = send::execute(inner, self.method, &self.path, &settings).await?;
+        let (url, template) = match &self.target {
+            Target::Path(path) => {
+                let encoded = path
+                    .encoded()
+                    .map_err(|invalid| Error::InvalidPathParameter(invalid.clone()))?;
+                let mut url = format!("{}{}", inner.service_root, encoded);
+                for (index, (name, value)) in self.query.iter().enumerate() {
+                    url.push(if index == 0 { '?' } else { '&' });
+                    url.push_str(name);
+                    url.push('=');
+                    url.extend(utf8_percent_encode(value, QUERY_VALUE));
+                }
+                (url, path.template())
+            }
+            Target::NextLink { url, template } => (url.clone(), template.as_str()),
+        };
+        let url = Url::parse(&url).map_err(|error| Error::InvalidBaseUrl(error.to_string()))?;
+        let body = match self.body {
+            Some(Body { content_type, bytes }) => Some((content_type, bytes.map_err(Error::Encode)?)),
+            None => None,
+        };
+        let request = send::Request {
+            method: self.method,
+            url,
+            template,
+            headers: &self.headers,
+            body: body
+                .as_ref()
+                .map(|(content_type, bytes)| (*content_type, bytes.as_slice())),
+        };
+        let raw = send::execute(inner, request, &settings).await?;
         if !(200..300).contains(&raw.status) {
             return Err(Error::Graph(Box::new(GraphError::from_response(
                 raw.status,
@@ -312,7 +438,7 @@ impl<T: DeserializeOwned> Call<T> {
                 &raw.body,
             ))));
         }
-        let value = raw.decode()?;
+        let value = (self.decode)(&raw)?;
         Ok(GraphResponse {
             value,
             status: raw.status,
@@ -324,11 +450,54 @@ impl<T: DeserializeOwned> Call<T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> IntoFuture for Call<T> {
+/// Query values are percent-encoded but for RFC 3986's unreserved characters,
+/// so `+`, `&`, `=`, `#` and spaces in a `$filter` cannot change the query.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+impl<T: Send + 'static> IntoFuture for Call<T> {
     type Output = Result<T, Error>;
     type IntoFuture = BoxFuture<'static, Result<T, Error>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// A page of a collection: its items and the link to the next page.
+/// Generated collection responses implement it.
+pub trait Page: Send + 'static {
+    /// The type of the items.
+    type Item: Send + 'static;
+
+    /// `@odata.nextLink`: where the next page is, if there is one.
+    fn next_link(&self) -> Option<&str>;
+
+    /// The items of this page.
+    fn into_items(self) -> Vec<Self::Item>;
+}
+
+impl<P: Page> Call<P> {
+    /// Every page, following `@odata.nextLink`, as a stream. Each page is a
+    /// call of its own, with the same headers, retries and timeout.
+    pub fn pages(self) -> impl Stream<Item = Result<P, Error>> + Send + 'static {
+        futures_util::stream::try_unfold(Some(self), |call| async move {
+            let Some(call) = call else { return Ok(None) };
+            let template = call.follow("");
+            let page = call.send().await?;
+            let next = page.next_link().map(|link| template.follow(link));
+            Ok(Some((page, next)))
+        })
+    }
+
+    /// Every item of every page, as a stream.
+    pub fn items(self) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'static {
+        self.pages()
+            .map_ok(|page| futures_util::stream::iter(page.into_items().into_iter().map(Ok)))
+            .try_flatten()
+    }
+
+    /// Every item of every page, collected.
+    pub async fn collect_all(self) -> Result<Vec<P::Item>, Error> {
+        self.items().try_collect().await
     }
 }

@@ -75,6 +75,35 @@ impl RequestPath {
         next
     }
 
+    /// Appends a segment written as text with parameters inside, as OData
+    /// functions and alternate keys are:
+    /// `microsoft.graph.reminderView(StartDateTime='{StartDateTime}')`. Each
+    /// value has its single quotes doubled (OData's escape inside a string
+    /// literal) and is percent-encoded, so it cannot end the literal or the segment.
+    pub fn segment_template(&self, template: &'static str, values: &[(&'static str, &str)]) -> Self {
+        let mut next = self.clone();
+        next.template.push('/');
+        next.template.push_str(template);
+        next.encoded.push('/');
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            next.encoded.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else { break };
+            let name = &after[..close];
+            let value = values
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map_or("", |(_, value)| *value);
+            let escaped = value.replace('\'', "''");
+            next.encoded
+                .extend(utf8_percent_encode(&escaped, SEGMENT).map(|part| part.to_owned()));
+            rest = &after[close + 1..];
+        }
+        next.encoded.push_str(rest);
+        next
+    }
+
     /// The path template, for example `/users/{user-id}/authentication`.
     pub fn template(&self) -> &str {
         &self.template

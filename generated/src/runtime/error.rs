@@ -23,6 +23,8 @@ pub enum Error {
     InvalidPathParameter(InvalidParameter),
     /// The token source failed; nothing was sent.
     Token(TokenError),
+    /// The request body could not be encoded as JSON; nothing was sent.
+    Encode(serde_json::Error),
     /// The service root given to the client is not a usable URL.
     InvalidBaseUrl(String),
     /// The request could not be sent or its response not received.
@@ -110,6 +112,7 @@ impl fmt::Display for Error {
             }
             Error::Token(error) => write!(f, "no access token: {error}"),
             Error::InvalidBaseUrl(reason) => write!(f, "invalid base URL: {reason}"),
+            Error::Encode(error) => write!(f, "the request body cannot be encoded: {error}"),
             Error::Transport(error) => write!(f, "request failed: {error}"),
             Error::Timeout { after } => write!(f, "no answer within {} s", after.as_secs_f64()),
             Error::BodyTooLarge { status, limit } => {
@@ -143,7 +146,7 @@ impl std::error::Error for Error {
         match self {
             Error::Token(error) => Some(error),
             Error::Transport(error) => Some(error),
-            Error::Decode { source, .. } => Some(source),
+            Error::Decode { source, .. } | Error::Encode(source) => Some(source),
             _ => None,
         }
     }

@@ -14,7 +14,6 @@ use tracing::Instrument;
 use super::auth::TokenError;
 use super::client::Inner;
 use super::error::Error;
-use super::path::RequestPath;
 use super::retry::RetryPolicy;
 
 /// The graphgen release this runtime belongs to.
@@ -33,15 +32,22 @@ pub struct Settings {
 }
 
 /// The final response of a call, its body read.
-pub(super) struct RawResponse {
+#[derive(Debug)]
+pub struct RawResponse {
+    /// The HTTP status.
     pub status: u16,
+    /// The response headers.
     pub headers: HeaderMap,
+    /// The body, as received.
     pub body: Vec<u8>,
+    /// How many times the request was sent.
     pub attempts: u32,
+    /// The `client-request-id` the request was sent with.
     pub client_request_id: String,
 }
 
 impl RawResponse {
+    /// A header's value, when it is text.
     pub fn header(&self, name: &str) -> Option<String> {
         self.headers
             .get(name)
@@ -49,21 +55,13 @@ impl RawResponse {
             .map(str::to_owned)
     }
 
-    /// The body as JSON. An empty body (204 No Content) reads as `null`,
-    /// which is what `()` expects.
-    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        if self.body.is_empty() {
-            return serde_json::from_slice(b"null").map_err(|source| self.decode_error(source));
-        }
-        let content_type = self.header("content-type");
-        if content_type.as_deref().is_some_and(|value| !value.contains("json")) {
-            return Err(Error::UnexpectedContentType {
-                status: self.status,
-                content_type: content_type.unwrap_or_default(),
-                body_start: super::error::body_start(&self.body),
-            });
-        }
-        serde_json::from_slice(&self.body).map_err(|source| self.decode_error(source))
+    fn content_type_is_not(&self, expected: &str) -> Option<Error> {
+        let content_type = self.header("content-type")?;
+        (!content_type.contains(expected)).then(|| Error::UnexpectedContentType {
+            status: self.status,
+            content_type,
+            body_start: super::error::body_start(&self.body),
+        })
     }
 
     fn decode_error(&self, source: serde_json::Error) -> Error {
@@ -71,30 +69,58 @@ impl RawResponse {
     }
 }
 
+/// The body as JSON. An empty body (204 No Content) reads as `null`, which
+/// is what `()` expects.
+pub fn json<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Error> {
+    if response.body.is_empty() {
+        return serde_json::from_slice(b"null").map_err(|source| response.decode_error(source));
+    }
+    if let Some(error) = response.content_type_is_not("json") {
+        return Err(error);
+    }
+    serde_json::from_slice(&response.body).map_err(|source| response.decode_error(source))
+}
+
+/// The body as it is.
+pub fn bytes(response: &RawResponse) -> Result<Vec<u8>, Error> {
+    Ok(response.body.clone())
+}
+
+/// The body as a count in plain text, as `$count` answers.
+pub fn count(response: &RawResponse) -> Result<i64, Error> {
+    if let Some(error) = response.content_type_is_not("text/plain") {
+        return Err(error);
+    }
+    let text = String::from_utf8_lossy(&response.body);
+    // Graph may start the text with a byte order mark. A count is a JSON number too.
+    serde_json::from_str(text.trim_start_matches('\u{feff}').trim()).map_err(|source| response.decode_error(source))
+}
+
+/// What one call sends.
+pub(super) struct Request<'a> {
+    pub method: Method,
+    pub url: Url,
+    /// The path template, for tracing.
+    pub template: &'a str,
+    pub headers: &'a [(&'static str, String)],
+    /// The content type and the bytes.
+    pub body: Option<(&'static str, &'a [u8])>,
+}
+
 /// Sends one call: retries throttled attempts, follows redirects, reads the body.
-pub(super) async fn execute(
-    inner: &Inner,
-    method: Method,
-    path: &RequestPath,
-    settings: &Settings,
-) -> Result<RawResponse, Error> {
-    let encoded = path
-        .encoded()
-        .map_err(|invalid| Error::InvalidPathParameter(invalid.clone()))?;
-    let url = Url::parse(&format!("{}{}", inner.service_root, encoded))
-        .map_err(|error| Error::InvalidBaseUrl(error.to_string()))?;
+pub(super) async fn execute(inner: &Inner, request: Request<'_>, settings: &Settings) -> Result<RawResponse, Error> {
     // The span names the path template, never the path: ids and
     // userPrincipalNames are personal data.
     let span = tracing::info_span!(
         "graph_request",
-        method = %method,
-        path = path.template(),
+        method = %request.method,
+        path = request.template,
         status = tracing::field::Empty,
         attempts = tracing::field::Empty,
         duration_ms = tracing::field::Empty,
     );
     let started = Instant::now();
-    let result = attempts(inner, method, url, settings).instrument(span.clone()).await;
+    let result = attempts(inner, &request, settings).instrument(span.clone()).await;
     span.record("duration_ms", started.elapsed().as_millis() as u64);
     if let Ok(response) = &result {
         span.record("status", response.status);
@@ -103,7 +129,7 @@ pub(super) async fn execute(
     result
 }
 
-async fn attempts(inner: &Inner, method: Method, url: Url, settings: &Settings) -> Result<RawResponse, Error> {
+async fn attempts(inner: &Inner, request: &Request<'_>, settings: &Settings) -> Result<RawResponse, Error> {
     let client_request_id = uuid::Uuid::new_v4().to_string();
     let mut waited = Duration::ZERO;
     let mut retries = 0;
@@ -116,11 +142,12 @@ async fn attempts(inner: &Inner, method: Method, url: Url, settings: &Settings) 
         let attempt = Attempt {
             inner,
             settings,
+            request,
             authorization,
             client_request_id: &client_request_id,
             retries,
         };
-        let response = attempt.follow_redirects(method.clone(), url.clone()).await?;
+        let response = attempt.follow_redirects().await?;
         let status = response.status().as_u16();
         if let Some(delay) = settings.retry.delay(retries + 1, waited, status, response.headers()) {
             tracing::debug!(
@@ -151,16 +178,19 @@ async fn attempts(inner: &Inner, method: Method, url: Url, settings: &Settings) 
 struct Attempt<'a> {
     inner: &'a Inner,
     settings: &'a Settings,
+    request: &'a Request<'a>,
     authorization: HeaderValue,
     client_request_id: &'a str,
     retries: u32,
 }
 
 impl Attempt<'_> {
-    async fn follow_redirects(&self, mut method: Method, mut url: Url) -> Result<Response, Error> {
+    async fn follow_redirects(&self) -> Result<Response, Error> {
+        let (mut method, mut url, mut body) =
+            (self.request.method.clone(), self.request.url.clone(), self.request.body);
         let mut hops = 0;
         loop {
-            let response = self.send(&method, &url).await?;
+            let response = self.send(&method, &url, body).await?;
             let status = response.status().as_u16();
             if !matches!(status, 301 | 302 | 303 | 307 | 308) {
                 return Ok(response);
@@ -182,12 +212,13 @@ impl Attempt<'_> {
             }
             if status == 303 {
                 method = Method::GET;
+                body = None;
             }
             url = next;
         }
     }
 
-    async fn send(&self, method: &Method, url: &Url) -> Result<Response, Error> {
+    async fn send(&self, method: &Method, url: &Url, body: Option<(&'static str, &[u8])>) -> Result<Response, Error> {
         let mut request = self
             .inner
             .http
@@ -206,8 +237,11 @@ impl Attempt<'_> {
         if url.origin() == self.inner.service_origin {
             request = request.header(AUTHORIZATION, self.authorization.clone());
         }
-        if *method != Method::GET && *method != Method::DELETE {
-            request = request.header(CONTENT_TYPE, "application/json");
+        for (name, value) in self.request.headers {
+            request = request.header(*name, value.as_str());
+        }
+        if let Some((content_type, bytes)) = body {
+            request = request.header(CONTENT_TYPE, content_type).body(bytes.to_vec());
         }
         request
             .send()

@@ -7,12 +7,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, table_cell, type_tokens, Module};
-use crate::model::{Builder, Child, Model, Operation, Permissions, Scopes, Segment, Type};
+use crate::model::{
+    Builder, Child, Model, Operation, Parameter, ParameterLocation, Permissions, RequestBody, ResponseBody, Scopes,
+    Segment, Type,
+};
 
 pub fn module(model: &Model) -> Module {
     let mut models = BTreeSet::new();
     for operation in &model.operations {
-        if let Some(ty) = &operation.response {
+        if let ResponseBody::Json(ty) = &operation.response {
+            collect_named(ty, &mut models);
+        }
+        if let Some(RequestBody::Json { ty, .. }) = &operation.body {
             collect_named(ty, &mut models);
         }
     }
@@ -30,6 +36,15 @@ pub fn module(model: &Model) -> Module {
     } else {
         quote!(Call, GraphClient)
     };
+    let patch_import = model
+        .operations
+        .iter()
+        .any(|op| matches!(op.body, Some(RequestBody::Json { patch: true, .. })))
+        .then(|| {
+            quote!(
+                use super::runtime::patch::Patch;
+            )
+        });
 
     let root = &model.builders[0];
     let root_methods = root.children.iter().map(|child| child_method(model, child, true));
@@ -50,6 +65,7 @@ pub fn module(model: &Model) -> Module {
             #model_imports
             use super::runtime::client::{#call_import};
             use super::runtime::path::RequestPath;
+            #patch_import
 
             impl GraphClient {
                 #(#root_methods)*
@@ -77,7 +93,11 @@ fn builder_tokens(model: &Model, builder: &Builder) -> TokenStream {
     let operations = builder
         .operations
         .iter()
-        .map(|&index| operation_method(&model.operations[index]));
+        .map(|&index| operation_methods(&model.operations[index]));
+    let parameter_structs = builder
+        .operations
+        .iter()
+        .filter_map(|&index| parameters_struct(&model.operations[index]));
     quote! {
         #docs
         #[derive(Clone, Debug)]
@@ -90,6 +110,8 @@ fn builder_tokens(model: &Model, builder: &Builder) -> TokenStream {
             #(#children)*
             #(#operations)*
         }
+
+        #(#parameter_structs)*
     }
 }
 
@@ -102,47 +124,161 @@ fn child_method(model: &Model, child: &Child, from_client: bool) -> TokenStream 
     } else {
         (quote!(self.client.clone()), quote!(self.path))
     };
-    match &child.segment {
-        Segment::Fixed(text) => quote! {
-            #docs
-            pub fn #method(&self) -> #target {
-                #target {
-                    client: #client,
-                    path: #base.segment(#text),
-                }
-            }
-        },
+    let (arguments, path) = match &child.segment {
+        Segment::Fixed(text) => (quote!(), quote!(#base.segment(#text))),
         Segment::Parameter { name, argument } => {
             let argument = ident(argument);
-            quote! {
-                #docs
-                ///
-                /// The value is sent as exactly one path segment, percent-encoded.
-                pub fn #method(&self, #argument: impl AsRef<str>) -> #target {
-                    #target {
-                        client: #client,
-                        path: #base.parameter(#name, #argument.as_ref()),
-                    }
-                }
+            (
+                quote!(#argument: impl AsRef<str>),
+                quote!(#base.parameter(#name, #argument.as_ref())),
+            )
+        }
+        Segment::Template { text, parameters } => {
+            let names = parameters.iter().map(|(name, _)| name);
+            let arguments: Vec<_> = parameters.iter().map(|(_, argument)| ident(argument)).collect();
+            (
+                quote!(#(#arguments: impl AsRef<str>),*),
+                quote!(#base.segment_template(#text, &[#((#names, #arguments.as_ref())),*])),
+            )
+        }
+    };
+    let encoding_note = match child.segment {
+        Segment::Fixed(_) => quote!(),
+        Segment::Parameter { .. } => quote! {
+            ///
+            /// The value is sent as exactly one path segment, percent-encoded.
+        },
+        Segment::Template { .. } => quote! {
+            ///
+            /// Each value is percent-encoded into the segment and cannot change the path.
+        },
+    };
+    quote! {
+        #docs
+        #encoding_note
+        pub fn #method(&self, #arguments) -> #target {
+            #target {
+                client: #client,
+                path: #path,
             }
         }
     }
 }
 
-fn operation_method(operation: &Operation) -> TokenStream {
+/// The operation's method, and its `_with` twin when it takes parameters.
+fn operation_methods(operation: &Operation) -> TokenStream {
     let method = ident(&operation.method_name);
     let http = ident(operation.http_method.as_str());
-    let output = match &operation.response {
-        Some(ty) => type_tokens(ty),
-        None => quote!(()),
+    let (output, constructor) = match &operation.response {
+        ResponseBody::Json(ty) => (type_tokens(ty), quote!(call)),
+        ResponseBody::Empty => (quote!(()), quote!(call)),
+        ResponseBody::Bytes => (quote!(Vec<u8>), quote!(call_bytes)),
+        ResponseBody::Count => (quote!(i64), quote!(call_count)),
+    };
+    let (body_argument, body_name, attach_body) = match &operation.body {
+        None => (quote!(), quote!(), quote!()),
+        Some(RequestBody::Json { ty, patch: false }) => {
+            let ty = type_tokens(ty);
+            (quote!(body: &#ty,), quote!(body,), quote!(.json_body(body)))
+        }
+        Some(RequestBody::Json { ty, patch: true }) => {
+            let ty = type_tokens(ty);
+            (
+                quote!(body: impl Into<Patch<#ty>>,),
+                quote!(body,),
+                quote!(.json_body(&body.into())),
+            )
+        }
+        Some(RequestBody::Bytes { content_type }) => (
+            quote!(body: Vec<u8>,),
+            quote!(body,),
+            quote!(.bytes_body(body, #content_type)),
+        ),
     };
     let docs = doc_attrs(&operation_docs(operation));
+    let call = quote!(self.client.#constructor(Method::#http, self.path.clone())#attach_body);
+    let (Some(struct_name), Some(with)) = (&operation.parameters_struct, &operation.method_with_parameters) else {
+        return quote! {
+            #docs
+            pub fn #method(&self, #body_argument) -> Call<#output> {
+                #call
+            }
+        };
+    };
+    let struct_name = ident(struct_name);
+    let with = ident(with);
+    let with_docs = doc_attrs(&[format!(
+        "[`{}`](Self::{}) with query options and headers.",
+        operation.method_name, operation.method_name
+    )]);
+    let apply = operation.parameters.iter().map(apply_parameter);
     quote! {
         #docs
-        pub fn #method(&self) -> Call<#output> {
-            self.client.call(Method::#http, self.path.clone())
+        pub fn #method(&self, #body_argument) -> Call<#output> {
+            self.#with(#body_name #struct_name::default())
+        }
+
+        #with_docs
+        pub fn #with(&self, #body_argument parameters: #struct_name) -> Call<#output> {
+            let mut call = #call;
+            #(#apply)*
+            call
         }
     }
+}
+
+fn apply_parameter(parameter: &Parameter) -> TokenStream {
+    let field = ident(&parameter.field);
+    let wire = &parameter.wire_name;
+    let value = match &parameter.ty {
+        Type::String => quote!(value),
+        Type::List(item) if **item == Type::String => quote!(value.join(",")),
+        Type::List(_) => quote!(value.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
+        _ => quote!(value.to_string()),
+    };
+    let add = match parameter.location {
+        ParameterLocation::Query => quote!(query),
+        ParameterLocation::Header => quote!(header),
+    };
+    quote! {
+        if let Some(value) = parameters.#field {
+            call = call.#add(#wire, #value);
+        }
+    }
+}
+
+fn parameters_struct(operation: &Operation) -> Option<TokenStream> {
+    let name = ident(operation.parameters_struct.as_deref()?);
+    let docs = doc_attrs(&[format!(
+        "Query options and headers of `{} {}`; unset ones are not sent.",
+        operation.http_method.as_str(),
+        operation.template
+    )]);
+    let fields = operation.parameters.iter().map(|parameter| {
+        let field = ident(&parameter.field);
+        let ty = type_tokens(&parameter.ty);
+        let kind = match parameter.location {
+            ParameterLocation::Query => "Query option",
+            ParameterLocation::Header => "Header",
+        };
+        let mut lines = parameter.docs.clone();
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!("{kind} `{}`.", parameter.wire_name));
+        let docs = doc_attrs(&lines);
+        quote! {
+            #docs
+            pub #field: Option<#ty>,
+        }
+    });
+    Some(quote! {
+        #docs
+        #[derive(Clone, Debug, Default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
 }
 
 /// The doc comment of an operation: the spec's text, the request line, the
@@ -159,6 +295,15 @@ fn operation_docs(operation: &Operation) -> Vec<String> {
         &mut docs,
         vec![format!("`{} {}`", operation.http_method.as_str(), operation.template)],
     );
+    if let Some(RequestBody::Json { patch: true, .. }) = &operation.body {
+        paragraph(
+            &mut docs,
+            vec![
+                "Only the properties that are set are sent; to clear one, send it as `null` with".to_owned(),
+                "[`Patch::null`](super::runtime::patch::Patch::null).".to_owned(),
+            ],
+        );
+    }
     if let Some(permissions) = &operation.permissions {
         paragraph(
             &mut docs,

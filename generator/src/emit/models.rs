@@ -51,6 +51,15 @@ pub fn module(model: &Model) -> Module {
             use super::runtime::secret::Secret;
         ));
     }
+    if model
+        .types
+        .iter()
+        .any(|def| matches!(def, TypeDef::Struct(def) if def.page.is_some()))
+    {
+        imports.push(quote!(
+            use super::runtime::client::Page;
+        ));
+    }
 
     let definitions = model.types.iter().map(|def| match def {
         TypeDef::Struct(def) => struct_tokens(def),
@@ -78,6 +87,24 @@ fn struct_tokens(def: &StructDef) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let fields = def.fields.iter().map(field_tokens);
     let extra = ident(&def.additional_properties);
+    let page = def.page.as_ref().map(|page| {
+        let item = type_tokens(&page.item);
+        let items = ident(&page.items);
+        let next_link = ident(&page.next_link);
+        quote! {
+            impl Page for #name {
+                type Item = #item;
+
+                fn next_link(&self) -> Option<&str> {
+                    self.#next_link.as_deref()
+                }
+
+                fn into_items(self) -> Vec<#item> {
+                    self.#items.unwrap_or_default()
+                }
+            }
+        }
+    });
     quote! {
         #docs
         #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -87,6 +114,8 @@ fn struct_tokens(def: &StructDef) -> TokenStream {
             #[serde(flatten)]
             pub #extra: Map<String, Value>,
         }
+
+        #page
     }
 }
 

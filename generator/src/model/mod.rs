@@ -4,8 +4,11 @@
 //! flattened, every Rust name is decided. No `openapiv3` type leaves this
 //! module, so the emitters never look at the input again.
 
+mod filter;
 mod operations;
 mod schemas;
+
+pub use filter::PathFilter;
 
 use std::collections::HashMap;
 
@@ -60,6 +63,19 @@ pub struct StructDef {
     pub fields: Vec<Field>,
     /// The field that keeps unknown properties.
     pub additional_properties: String,
+    /// Set when the object is a page of a collection (`value` and `@odata.nextLink`).
+    pub page: Option<PageFields>,
+}
+
+/// The fields that make a struct a page of a collection.
+#[derive(Debug)]
+pub struct PageFields {
+    /// The field holding `value`.
+    pub items: String,
+    /// The type of one item.
+    pub item: Type,
+    /// The field holding `@odata.nextLink`.
+    pub next_link: String,
 }
 
 /// One property of an object.
@@ -142,6 +158,13 @@ pub enum Segment {
     Fixed(String),
     /// A parameter: its name in the description and its argument name.
     Parameter { name: String, argument: String },
+    /// Text with parameters inside, as OData functions and alternate keys
+    /// are written: `microsoft.graph.reminderView(StartDateTime='{StartDateTime}')`.
+    Template {
+        text: String,
+        /// Each parameter's name in the template and its argument name.
+        parameters: Vec<(String, String)>,
+    },
 }
 
 /// HTTP methods graphgen generates operations for.
@@ -179,13 +202,63 @@ pub struct Operation {
     pub docs: Docs,
     /// The documentation page (`externalDocs`).
     pub doc_url: Option<String>,
-    /// The success body; `None` for an empty body (204 No Content).
-    pub response: Option<Type>,
+    /// The success body.
+    pub response: ResponseBody,
+    /// The request body, if the operation takes one.
+    pub body: Option<RequestBody>,
+    /// Query options and headers, in the description's order.
+    pub parameters: Vec<Parameter>,
+    /// The struct holding [`Operation::parameters`], when there are any.
+    pub parameters_struct: Option<String>,
+    /// The method taking [`Operation::parameters`], for example `get_with`.
+    pub method_with_parameters: Option<String>,
     pub permissions: Option<Permissions>,
     /// The constant holding [`Operation::permissions`].
     pub permissions_const: Option<String>,
     /// The national clouds it is available in (names from `x-graphgen-clouds`).
     pub clouds: Vec<Cloud>,
+}
+
+/// What a successful response carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResponseBody {
+    /// Nothing (204 No Content).
+    Empty,
+    /// JSON of this type.
+    Json(Type),
+    /// Raw bytes (`application/octet-stream` and other binary types).
+    Bytes,
+    /// A count in plain text (`$count`).
+    Count,
+}
+
+/// What an operation sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RequestBody {
+    /// JSON of this type; a PATCH can also send explicit nulls.
+    Json { ty: Type, patch: bool },
+    /// Raw bytes of this content type.
+    Bytes { content_type: String },
+}
+
+/// A query option or a header an operation accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parameter {
+    /// The name on the wire, for example `$select` or `ConsistencyLevel`.
+    pub wire_name: String,
+    /// The field of the parameters struct.
+    pub field: String,
+    pub location: ParameterLocation,
+    /// `String`, `Bool`, `I32`, `I64` or a list of those.
+    pub ty: Type,
+    pub docs: Docs,
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParameterLocation {
+    Query,
+    Header,
 }
 
 /// Permissions of one operation, least privileged first.
@@ -240,7 +313,7 @@ pub(crate) struct Component<'a> {
 }
 
 /// Builds the model from loaded files, reporting every problem found.
-pub fn build(files: &[SourceFile]) -> Result<Model, Vec<Diagnostic>> {
+pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let components = merge_schemas(files, &mut problems);
 
@@ -255,7 +328,7 @@ pub fn build(files: &[SourceFile]) -> Result<Model, Vec<Diagnostic>> {
         .collect();
 
     let mut lowering = schemas::Lowering::new(&components, &named, type_names);
-    let (operations, builders) = operations::build(files, &mut lowering, &mut problems);
+    let (operations, builders) = operations::build(files, filter, &mut lowering, &mut problems);
     let (types, type_problems) = lowering.finish();
     problems.extend(type_problems);
 

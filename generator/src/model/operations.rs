@@ -6,8 +6,12 @@ use std::collections::BTreeSet;
 use openapiv3::{Operation as ApiOperation, Parameter, PathItem, ReferenceOr, Response, StatusCode};
 use serde_json::Value;
 
+use super::filter::PathFilter;
 use super::schemas::{doc_lines, At, Lowering};
-use super::{Builder, Child, Cloud, Docs, HttpMethod, Operation, Permissions, Scopes, Segment, Type};
+use super::{
+    Builder, Child, Cloud, Docs, HttpMethod, Operation, ParameterLocation, Permissions, RequestBody, ResponseBody,
+    Scopes, Segment, Type,
+};
 use crate::diagnostics::{pointer, Diagnostic};
 use crate::load::SourceFile;
 use crate::names::{self, Namespace};
@@ -28,10 +32,12 @@ struct Found<'a> {
 
 pub(crate) fn build<'a>(
     files: &'a [SourceFile],
+    filter: &PathFilter,
     lowering: &mut Lowering<'a>,
     problems: &mut Vec<Diagnostic>,
 ) -> (Vec<Operation>, Vec<Builder>) {
     let mut found = collect(files, problems);
+    found.retain(|op| filter.selects(op.template, op.method.as_str()));
     found.sort_by(|a, b| (a.template, a.method).cmp(&(b.template, b.method)));
 
     let mut tree = Tree::new();
@@ -39,8 +45,10 @@ pub(crate) fn build<'a>(
     let mut operations = Vec::with_capacity(found.len());
     for op in &found {
         let before = problems.len();
-        let segments = segments(op, problems);
+        let (declared, parameters) = parameters(op, problems);
+        let segments = segments(op, &declared, problems);
         let response = success_type(op, lowering, problems);
+        let body = request_body(op, lowering, problems);
         check_error_responses(op, problems);
         let permissions = permissions(op, problems);
         let clouds = clouds(op, problems);
@@ -56,9 +64,23 @@ pub(crate) fn build<'a>(
             .unwrap_or_else(|| format!("{} {}", op.method.as_str(), op.template));
         let index = operations.len();
         tree.builders[node].operations.push(index);
+        let method_name = tree.scopes[node].claim(names::operation_method(op.method.as_str()));
+        let (parameters_struct, method_with_parameters) = if parameters.is_empty() {
+            (None, None)
+        } else {
+            let base = names::parameters_struct(&tree.builders[node].name, op.method.as_str());
+            (
+                Some(lowering.claim_type_name(base)),
+                Some(tree.scopes[node].claim(format!("{method_name}_with"))),
+            )
+        };
         operations.push(Operation {
-            method_name: tree.scopes[node].claim(names::operation_method(op.method.as_str())),
+            method_name,
             http_method: op.method,
+            body,
+            parameters,
+            parameters_struct,
+            method_with_parameters,
             template: op.template.to_owned(),
             permissions_const: permissions
                 .as_ref()
@@ -128,8 +150,8 @@ fn collect<'a>(files: &'a [SourceFile], problems: &mut Vec<Diagnostic>) -> Vec<F
     found
 }
 
-/// The path's segments, checked against its parameters.
-fn segments(op: &Found, problems: &mut Vec<Diagnostic>) -> Option<Vec<Segment>> {
+/// The path's segments, checked against its declared path parameters.
+fn segments(op: &Found, declared: &BTreeSet<String>, problems: &mut Vec<Diagnostic>) -> Option<Vec<Segment>> {
     let file = op.file;
     let path_pointer = pointer("/paths", &[op.template]);
     let fail = |problems: &mut Vec<Diagnostic>, message: String| {
@@ -139,35 +161,41 @@ fn segments(op: &Found, problems: &mut Vec<Diagnostic>) -> Option<Vec<Segment>> 
     let Some(rest) = op.template.strip_prefix('/') else {
         return fail(problems, "a path must start with /".to_owned());
     };
-    let declared = path_parameters(op, problems);
     let mut segments = Vec::new();
     let mut used = BTreeSet::new();
     for text in rest.split('/') {
-        if let Some(name) = text.strip_prefix('{').and_then(|inner| inner.strip_suffix('}')) {
-            if name.is_empty() || name.contains(['{', '}']) {
-                return fail(problems, format!("path segment {text:?} is not a valid parameter"));
-            }
-            if !declared.contains(name) {
-                return fail(
-                    problems,
-                    format!("path parameter {{{name}}} is not declared in the operation's parameters"),
-                );
-            }
-            used.insert(name.to_owned());
-            segments.push(Segment::Parameter {
-                name: name.to_owned(),
-                argument: names::argument_name(name),
-            });
-        } else if text.contains(['{', '}']) {
+        if text.is_empty() || text == "." || text == ".." || text.contains(['?', '#', '%', ' ']) {
+            return fail(problems, format!("path segment {text:?} is not a valid fixed segment"));
+        }
+        let names = match template_parameters(text) {
+            Ok(names) => names,
+            Err(message) => return fail(problems, format!("path segment {text:?}: {message}")),
+        };
+        if let Some(undeclared) = names.iter().find(|name| !declared.contains(*name)) {
             return fail(
                 problems,
-                format!("path segment {text:?} mixes text and a parameter, which graphgen does not support"),
+                format!("path parameter {{{undeclared}}} is not declared in the operation's parameters"),
             );
-        } else if text.is_empty() || text == "." || text == ".." || text.contains(['?', '#', '%', ' ']) {
-            return fail(problems, format!("path segment {text:?} is not a valid fixed segment"));
-        } else {
-            segments.push(Segment::Fixed(text.to_owned()));
         }
+        used.extend(names.iter().cloned());
+        let segment = match names.as_slice() {
+            [] => Segment::Fixed(text.to_owned()),
+            [name] if text == format!("{{{name}}}") => Segment::Parameter {
+                name: name.clone(),
+                argument: names::argument_name(name),
+            },
+            _ => {
+                let mut arguments = Namespace::default();
+                Segment::Template {
+                    text: text.to_owned(),
+                    parameters: names
+                        .iter()
+                        .map(|name| (name.clone(), arguments.claim(names::argument_name(name))))
+                        .collect(),
+                }
+            }
+        };
+        segments.push(segment);
     }
     if let Some(unused) = declared.difference(&used).next() {
         return fail(
@@ -178,18 +206,38 @@ fn segments(op: &Found, problems: &mut Vec<Diagnostic>) -> Option<Vec<Segment>> 
     Some(segments)
 }
 
-/// Names of the path parameters of the path item and the operation. Other
-/// parameters are checked: optional query and header parameters are not
-/// generated yet, required ones are refused so no call is generated that
-/// cannot succeed.
-fn path_parameters(op: &Found, problems: &mut Vec<Diagnostic>) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
+/// The `{name}` placeholders of a segment, in order.
+fn template_parameters(text: &str) -> Result<Vec<String>, &'static str> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest[open..].starts_with('}') {
+            return Err("unbalanced }");
+        }
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or("unbalanced {")?;
+        let name = &after[..close];
+        if name.is_empty() || name.contains('{') {
+            return Err("not a valid parameter");
+        }
+        names.push(name.to_owned());
+        rest = &after[close + 1..];
+    }
+    Ok(names)
+}
+
+/// The path parameters' names, and the query and header parameters, of the
+/// path item and the operation (the operation's win on a clash).
+fn parameters(op: &Found, problems: &mut Vec<Diagnostic>) -> (BTreeSet<String>, Vec<super::Parameter>) {
+    let mut path = BTreeSet::new();
+    let mut others: Vec<super::Parameter> = Vec::new();
+    let mut fields = Namespace::default();
     let lists = [
         (pointer("/paths", &[op.template, "parameters"]), &op.item.parameters),
         (pointer(&op.pointer, &["parameters"]), &op.operation.parameters),
     ];
-    for (list_pointer, parameters) in lists {
-        for (index, parameter) in parameters.iter().enumerate() {
+    for (list_pointer, list) in lists {
+        for (index, parameter) in list.iter().enumerate() {
             let at = pointer(&list_pointer, &[&index.to_string()]);
             let parameter = match parameter {
                 ReferenceOr::Item(parameter) => parameter,
@@ -204,26 +252,71 @@ fn path_parameters(op: &Found, problems: &mut Vec<Diagnostic>) -> BTreeSet<Strin
                     }
                 },
             };
-            match parameter {
+            let (location, data) = match parameter {
                 Parameter::Path { parameter_data, .. } => {
-                    names.insert(parameter_data.name.clone());
+                    path.insert(parameter_data.name.clone());
+                    continue;
                 }
-                other => {
-                    let data = other.parameter_data_ref();
-                    if data.required {
-                        problems.push(op.file.diagnostic(
-                            at,
-                            format!(
-                                "required parameter {:?} (not in the path) is not supported yet",
-                                data.name
-                            ),
-                        ));
+                Parameter::Query { parameter_data, .. } => (ParameterLocation::Query, parameter_data),
+                Parameter::Header { parameter_data, .. } => (ParameterLocation::Header, parameter_data),
+                Parameter::Cookie { parameter_data, .. } => {
+                    if parameter_data.required {
+                        problems.push(op.file.diagnostic(at, "cookie parameters are not supported"));
+                    }
+                    continue;
+                }
+            };
+            let ty = match &data.format {
+                openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => parameter_type(schema),
+                _ => Type::String,
+            };
+            let parameter = super::Parameter {
+                wire_name: data.name.clone(),
+                field: String::new(),
+                location,
+                ty,
+                docs: data.description.as_deref().map(doc_lines).unwrap_or_default(),
+            };
+            match others.iter_mut().find(|other| other.wire_name == parameter.wire_name) {
+                Some(other) => {
+                    *other = super::Parameter {
+                        field: other.field.clone(),
+                        ..parameter
                     }
                 }
+                None => others.push(super::Parameter {
+                    field: fields.claim(names::field_name(&parameter.wire_name)),
+                    ..parameter
+                }),
             }
         }
     }
-    names
+    (path, others)
+}
+
+/// Query and header values are text: strings, numbers, booleans, and lists of
+/// those (comma-joined, as `style: form, explode: false` says).
+fn parameter_type(schema: &openapiv3::Schema) -> Type {
+    use openapiv3::{SchemaKind, Type as T};
+    match &schema.schema_kind {
+        SchemaKind::Type(T::Boolean(_)) => Type::Bool,
+        SchemaKind::Type(T::Integer(integer)) => match &integer.format {
+            openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => Type::I32,
+            _ => Type::I64,
+        },
+        SchemaKind::Type(T::Array(array)) => {
+            let item = match &array.items {
+                Some(ReferenceOr::Item(item)) => parameter_type(item),
+                _ => Type::String,
+            };
+            Type::List(Box::new(if matches!(item, Type::List(_)) {
+                Type::String
+            } else {
+                item
+            }))
+        }
+        _ => Type::String,
+    }
 }
 
 fn resolve_parameter<'a>(file: &'a SourceFile, reference: &str) -> Option<&'a Parameter> {
@@ -234,13 +327,19 @@ fn resolve_parameter<'a>(file: &'a SourceFile, reference: &str) -> Option<&'a Pa
     }
 }
 
-fn resolve_response<'a>(file: &'a SourceFile, response: &'a ReferenceOr<Response>) -> Option<&'a Response> {
+/// A response, inline or from components/responses, with the pointer of
+/// where it is written.
+fn resolve_response<'a>(
+    file: &'a SourceFile,
+    response: &'a ReferenceOr<Response>,
+    inline_pointer: String,
+) -> Option<(&'a Response, String)> {
     match response {
-        ReferenceOr::Item(response) => Some(response),
+        ReferenceOr::Item(response) => Some((response, inline_pointer)),
         ReferenceOr::Reference { reference } => {
             let name = reference.strip_prefix("#/components/responses/")?;
             match file.document.components.as_ref()?.responses.get(name)? {
-                ReferenceOr::Item(response) => Some(response),
+                ReferenceOr::Item(response) => Some((response, pointer("/components/responses", &[name]))),
                 ReferenceOr::Reference { .. } => None,
             }
         }
@@ -254,8 +353,8 @@ fn status_key(status: &StatusCode) -> String {
     }
 }
 
-/// The body type of the first 2XX response; `None` when it has no body.
-fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'a>, problems: &mut Vec<Diagnostic>) -> Option<Type> {
+/// The body of the first 2XX response.
+fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'a>, problems: &mut Vec<Diagnostic>) -> ResponseBody {
     let responses = &op.operation.responses;
     let success = responses.responses.iter().find(|(status, _)| match status {
         StatusCode::Code(code) => (200..300).contains(code),
@@ -267,47 +366,98 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'a>, problems: &mut 
             op.file
                 .diagnostic(responses_pointer, "the operation has no 2XX response"),
         );
-        return None;
+        return ResponseBody::Empty;
     };
     let response_pointer = pointer(&responses_pointer, &[&status_key(status)]);
-    let Some(resolved) = resolve_response(op.file, response) else {
+    let Some((resolved, response_pointer)) = resolve_response(op.file, response, response_pointer.clone()) else {
         problems.push(op.file.diagnostic(
             pointer(&response_pointer, &["$ref"]),
             "this $ref points to no response in components/responses",
         ));
-        return None;
+        return ResponseBody::Empty;
     };
-    if resolved.content.is_empty() {
-        return None;
-    }
-    let Some((media_type, media)) = resolved
-        .content
-        .iter()
-        .find(|(media_type, _)| media_type.contains("json"))
-    else {
-        let types: Vec<&str> = resolved.content.keys().map(String::as_str).collect();
-        problems.push(op.file.diagnostic(
-            pointer(&response_pointer, &["content"]),
-            format!("only JSON responses are supported; this one is {}", types.join(", ")),
-        ));
-        return None;
+    let Some((media_type, media)) = resolved.content.iter().next() else {
+        return ResponseBody::Empty;
     };
     let media_pointer = pointer(&response_pointer, &["content", media_type]);
+    if media_type.starts_with("text/plain") {
+        return ResponseBody::Count;
+    }
+    if !media_type.contains("json") {
+        return ResponseBody::Bytes;
+    }
     let Some(schema) = &media.schema else {
         problems.push(op.file.diagnostic(media_pointer, "the response has no schema"));
-        return None;
+        return ResponseBody::Empty;
     };
     let schema_pointer = pointer(&media_pointer, &["schema"]);
     let context = format!(
         "{}Response",
         names::type_name(op.operation.operation_id.as_deref().unwrap_or(op.template))
     );
-    // A response defined in components/responses lives in the same file.
     let at = At {
         file: op.file,
         pointer: &schema_pointer,
     };
-    Some(lowering.type_of(at, schema, &context))
+    ResponseBody::Json(lowering.type_of(at, schema, &context))
+}
+
+/// The request body: JSON of a type, or bytes.
+fn request_body<'a>(
+    op: &Found<'a>,
+    lowering: &mut Lowering<'a>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<RequestBody> {
+    let body_pointer = pointer(&op.pointer, &["requestBody"]);
+    let (body, body_pointer) = match op.operation.request_body.as_ref()? {
+        ReferenceOr::Item(body) => (body, body_pointer),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/requestBodies/");
+            let found = name.and_then(
+                |name| match op.file.document.components.as_ref()?.request_bodies.get(name)? {
+                    ReferenceOr::Item(body) => Some((body, pointer("/components/requestBodies", &[name]))),
+                    ReferenceOr::Reference { .. } => None,
+                },
+            );
+            match found {
+                Some(found) => found,
+                None => {
+                    problems.push(op.file.diagnostic(
+                        pointer(&body_pointer, &["$ref"]),
+                        "this $ref points to no request body in components/requestBodies",
+                    ));
+                    return None;
+                }
+            }
+        }
+    };
+    let Some((media_type, media)) = body.content.iter().next() else {
+        problems.push(op.file.diagnostic(body_pointer, "the request body has no content"));
+        return None;
+    };
+    if !media_type.contains("json") {
+        return Some(RequestBody::Bytes {
+            content_type: media_type.clone(),
+        });
+    }
+    let media_pointer = pointer(&body_pointer, &["content", media_type]);
+    let Some(schema) = &media.schema else {
+        problems.push(op.file.diagnostic(media_pointer, "the request body has no schema"));
+        return None;
+    };
+    let schema_pointer = pointer(&media_pointer, &["schema"]);
+    let context = format!(
+        "{}RequestBody",
+        names::type_name(op.operation.operation_id.as_deref().unwrap_or(op.template))
+    );
+    let at = At {
+        file: op.file,
+        pointer: &schema_pointer,
+    };
+    Some(RequestBody::Json {
+        ty: lowering.type_of(at, schema, &context),
+        patch: op.method == HttpMethod::Patch,
+    })
 }
 
 /// Error responses need not name a type (every Graph error has the same
@@ -326,7 +476,7 @@ fn check_error_responses(op: &Found, problems: &mut Vec<Diagnostic>) {
                 .map(|response| ("default".to_owned(), response)),
         );
     for (key, response) in errors {
-        if resolve_response(op.file, response).is_none() {
+        if resolve_response(op.file, response, String::new()).is_none() {
             problems.push(op.file.diagnostic(
                 pointer(&op.pointer, &["responses", &key, "$ref"]),
                 "this $ref points to no response in components/responses",
@@ -500,8 +650,6 @@ struct Tree {
     builders: Vec<Builder>,
     /// Method names taken on each builder.
     scopes: Vec<Namespace>,
-    /// The segments leading to each builder.
-    paths: Vec<Vec<Segment>>,
 }
 
 impl Tree {
@@ -514,7 +662,6 @@ impl Tree {
                 operations: Vec::new(),
             }],
             scopes: vec![Namespace::with_reserved(CLIENT_METHODS)],
-            paths: vec![Vec::new()],
         }
     }
 
@@ -540,12 +687,15 @@ impl Tree {
                 operations: Vec::new(),
             });
             self.scopes.push(Namespace::default());
-            self.paths.push(path);
             let (method, docs) = match segment {
                 Segment::Fixed(text) => (names::segment_method(text), vec![format!("`{template}`")]),
                 Segment::Parameter { name, .. } => (
                     names::parameter_method(name),
                     vec![format!("`{template}`: one item, by its `{name}`.")],
+                ),
+                Segment::Template { text, .. } => (
+                    names::segment_method(text.split('(').next().unwrap_or(text)),
+                    vec![format!("`{template}`")],
                 ),
             };
             let method = self.scopes[node].claim(method);
@@ -563,7 +713,7 @@ impl Tree {
 
 fn segment_text(segment: &Segment) -> String {
     match segment {
-        Segment::Fixed(text) => text.clone(),
+        Segment::Fixed(text) | Segment::Template { text, .. } => text.clone(),
         Segment::Parameter { name, .. } => format!("{{{name}}}"),
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, VariantOrUnknownOrEmpty};
 
-use super::{Component, Docs, EnumDef, Field, StructDef, Type, TypeDef, Variant};
+use super::{Component, Docs, EnumDef, Field, PageFields, StructDef, Type, TypeDef, Variant};
 use crate::diagnostics::{pointer, Diagnostic};
 use crate::load::SourceFile;
 use crate::names::{self, Namespace};
@@ -262,11 +262,13 @@ impl<'a> Lowering<'a> {
                 docs: property.docs(),
             });
         }
+        let page = page_fields(&fields);
         StructDef {
             name,
             docs,
             fields,
             additional_properties: names::ADDITIONAL_PROPERTIES_FIELD.to_owned(),
+            page,
         }
     }
 
@@ -369,6 +371,20 @@ impl Property<'_> {
     fn docs(&self) -> Docs {
         self.item().map(docs_of).unwrap_or_default()
     }
+}
+
+/// A collection page: a `value` list and an `@odata.nextLink` string.
+fn page_fields(fields: &[Field]) -> Option<PageFields> {
+    let items = fields.iter().find(|field| field.json_name == "value")?;
+    let next_link = fields
+        .iter()
+        .find(|field| field.json_name == "@odata.nextLink" && field.ty == Type::String)?;
+    let Type::List(item) = &items.ty else { return None };
+    Some(PageFields {
+        items: items.name.clone(),
+        item: (**item).clone(),
+        next_link: next_link.name.clone(),
+    })
 }
 
 fn is_struct(schema: &Schema) -> bool {
