@@ -44,6 +44,12 @@ impl ErrorCorrectionLevel {
     }
 }
 
+impl AsRef<str> for ErrorCorrectionLevel {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl From<&str> for ErrorCorrectionLevel {
     fn from(value: &str) -> Self {
         match value {

@@ -37,6 +37,7 @@ pub const MODULES: &[Module] = &[
     module("retry", include_str!("../../runtime/src/retry.rs")),
     module("secret", include_str!("../../runtime/src/secret.rs")),
     module("send", include_str!("../../runtime/src/send.rs")),
+    module("values", include_str!("../../runtime/src/values.rs")),
 ];
 
 const MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
@@ -86,7 +87,7 @@ mod tests {
         let table = dependencies();
         assert!(table.starts_with("azure_core = "), "{table}");
         assert!(
-            table.contains("\nreqwest = ") && table.ends_with("[\"v4\"] }\n"),
+            table.contains("\nreqwest = ") && table.ends_with("\"v4\"] }\n"),
             "{table}"
         );
         assert!(!table.contains("\n[") && !table.contains('#'), "{table}");

@@ -16,3 +16,4 @@ pub mod permissions;
 pub mod retry;
 pub mod secret;
 pub mod send;
+pub mod values;

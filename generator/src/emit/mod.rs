@@ -63,6 +63,16 @@ pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
         Type::String => quote!(String),
         Type::Secret => quote!(Secret),
         Type::Bool => quote!(bool),
+        Type::U8 => quote!(u8),
+        Type::I16 => quote!(i16),
+        Type::Numeric => quote!(Numeric),
+        Type::Date => quote!(NaiveDate),
+        Type::Time => quote!(NaiveTime),
+        Type::Uuid => quote!(Uuid),
+        Type::Flags(name) => {
+            let name = ident(name);
+            quote!(Flags<#name>)
+        }
         Type::I32 => quote!(i32),
         Type::I64 => quote!(i64),
         Type::F64 => quote!(f64),

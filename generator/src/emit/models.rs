@@ -4,41 +4,58 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, mentions, type_tokens, Module};
-use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef};
+use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef};
 
 pub fn module(model: &Model) -> Module {
     let fields = || {
         model.types.iter().flat_map(|def| match def {
             TypeDef::Struct(def) => def.fields.iter(),
-            TypeDef::Enum(_) => [].iter(),
+            TypeDef::Enum(_) | TypeDef::Union(_) => [].iter(),
         })
     };
     let uses = |pick: fn(&Type) -> bool| fields().any(|field| mentions(&field.ty, &pick));
-    let has_structs = model.types.iter().any(|def| matches!(def, TypeDef::Struct(_)));
-    let has_enums = model.types.iter().any(|def| matches!(def, TypeDef::Enum(_)));
+    let has = |pick: fn(&TypeDef) -> bool| model.types.iter().any(pick);
+    let has_structs = has(|def| matches!(def, TypeDef::Struct(_)));
+    let has_custom_serde = has(|def| matches!(def, TypeDef::Enum(_) | TypeDef::Union(_)));
 
     let mut imports = Vec::new();
-    if uses(|ty| *ty == Type::DateTime) {
-        imports.push(quote!(
-            use chrono::{DateTime, Utc};
-        ));
+    let chrono: Vec<TokenStream> = [
+        (Type::DateTime, quote!(DateTime)),
+        (Type::Date, quote!(NaiveDate)),
+        (Type::Time, quote!(NaiveTime)),
+        (Type::DateTime, quote!(Utc)),
+    ]
+    .into_iter()
+    .filter(|(ty, _)| fields().any(|field| mentions(&field.ty, &|candidate: &Type| candidate == ty)))
+    .map(|(_, name)| name)
+    .collect();
+    if !chrono.is_empty() {
+        imports.push(quote!(use chrono::{#(#chrono),*};));
     }
-    imports.push(match (has_structs, has_enums) {
-        (true, true) => quote!(
+    imports.push(match (has_structs, has_custom_serde) {
+        (_, true) => quote!(
             use serde::{Deserialize, Deserializer, Serialize, Serializer};
         ),
         (true, false) => quote!(
             use serde::{Deserialize, Serialize};
         ),
-        (false, true) => quote!(
-            use serde::{Deserialize, Deserializer, Serialize, Serializer};
-        ),
         (false, false) => quote!(),
     });
-    if has_structs {
-        // Every struct keeps unknown properties in a `Map<String, Value>`.
+    if has_structs || has(|def| matches!(def, TypeDef::Union(_))) {
+        // Every struct keeps unknown properties in a `Map<String, Value>`; unions keep unknown types as `Value`.
+        imports.push(if has_structs {
+            quote!(
+                use serde_json::{Map, Value};
+            )
+        } else {
+            quote!(
+                use serde_json::Value;
+            )
+        });
+    }
+    if uses(|ty| *ty == Type::Uuid) {
         imports.push(quote!(
-            use serde_json::{Map, Value};
+            use uuid::Uuid;
         ));
     }
     if uses(|ty| *ty == Type::Bytes) {
@@ -46,16 +63,22 @@ pub fn module(model: &Model) -> Module {
             use super::runtime::bytes::Base64Bytes;
         ));
     }
+    if uses(|ty| matches!(ty, Type::Flags(_))) {
+        imports.push(quote!(
+            use super::runtime::values::Flags;
+        ));
+    }
+    if uses(|ty| *ty == Type::Numeric) {
+        imports.push(quote!(
+            use super::runtime::values::Numeric;
+        ));
+    }
     if uses(|ty| *ty == Type::Secret) {
         imports.push(quote!(
             use super::runtime::secret::Secret;
         ));
     }
-    if model
-        .types
-        .iter()
-        .any(|def| matches!(def, TypeDef::Struct(def) if def.page.is_some()))
-    {
+    if has(|def| matches!(def, TypeDef::Struct(def) if def.page.is_some())) {
         imports.push(quote!(
             use super::runtime::client::Page;
         ));
@@ -64,6 +87,7 @@ pub fn module(model: &Model) -> Module {
     let definitions = model.types.iter().map(|def| match def {
         TypeDef::Struct(def) => struct_tokens(def),
         TypeDef::Enum(def) => enum_tokens(def),
+        TypeDef::Union(def) => union_tokens(def),
     });
     Module {
         name: "models",
@@ -163,6 +187,12 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
             }
         }
 
+        impl AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -181,6 +211,56 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 String::deserialize(deserializer).map(|value| Self::from(value.as_str()))
+            }
+        }
+    }
+}
+
+fn union_tokens(def: &UnionDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(&def.docs);
+    let unrecognized = ident(&def.unrecognized);
+    let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.name)).collect();
+    let payloads = def.variants.iter().map(|variant| ident(&variant.ty));
+    let variant_docs = def.variants.iter().map(|variant| {
+        let tags: Vec<String> = variant.tags.iter().map(|tag| format!("`{tag}`")).collect();
+        let untagged = if variant.untagged { ", or no `@odata.type`" } else { "" };
+        format!(" `@odata.type` {}{untagged}.", tags.join(", "))
+    });
+    let arms = def.variants.iter().zip(&variants).map(|(variant, name)| {
+        let tags = &variant.tags;
+        let none = variant.untagged.then(|| quote!(None |));
+        quote! {
+            #none #(Some(#tags))|* => serde_json::from_value(value).map(|value| Self::#name(Box::new(value))),
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants(Box<#payloads>),)*
+            /// An object of a type the description does not know, as received.
+            #unrecognized(Value),
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(value) => value.serialize(serializer),)*
+                    Self::#unrecognized(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = Value::deserialize(deserializer)?;
+                let tag = value.get("@odata.type").and_then(Value::as_str).map(str::to_owned);
+                let result = match tag.as_deref() {
+                    #(#arms)*
+                    _ => return Ok(Self::#unrecognized(value)),
+                };
+                result.map_err(serde::de::Error::custom)
             }
         }
     }

@@ -43,6 +43,8 @@ pub enum TypeDef {
     Struct(StructDef),
     /// A string enum.
     Enum(EnumDef),
+    /// A base type and the types derived from it, told apart by `@odata.type`.
+    Union(UnionDef),
 }
 
 impl TypeDef {
@@ -51,6 +53,7 @@ impl TypeDef {
         match self {
             TypeDef::Struct(def) => &def.name,
             TypeDef::Enum(def) => &def.name,
+            TypeDef::Union(def) => &def.name,
         }
     }
 }
@@ -100,6 +103,28 @@ pub struct EnumDef {
     pub unrecognized: String,
 }
 
+/// A polymorphic type: one variant per concrete type, chosen by `@odata.type`.
+#[derive(Debug)]
+pub struct UnionDef {
+    pub name: String,
+    pub docs: Docs,
+    pub variants: Vec<UnionVariant>,
+    /// The variant keeping objects of a type the description does not know.
+    pub unrecognized: String,
+}
+
+/// One concrete type of a union.
+#[derive(Debug)]
+pub struct UnionVariant {
+    pub name: String,
+    /// The `@odata.type` values that select it.
+    pub tags: Vec<String>,
+    /// Also selected when `@odata.type` is absent (the declared type).
+    pub untagged: bool,
+    /// The struct it holds.
+    pub ty: String,
+}
+
 /// One enum value.
 #[derive(Debug)]
 pub struct Variant {
@@ -117,11 +142,20 @@ pub enum Type {
     /// A string that `Debug` must never print.
     Secret,
     Bool,
+    U8,
+    I16,
     I32,
     I64,
     F64,
+    /// A number that may also be `NaN`, `INF` or `-INF`.
+    Numeric,
     DateTime,
+    Date,
+    Time,
+    Uuid,
     Bytes,
+    /// A set of values of a flags enum, comma-joined in JSON.
+    Flags(String),
     /// Any JSON value.
     Json,
     /// A generated type, by its Rust name.

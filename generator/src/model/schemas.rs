@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, VariantOrUnknownOrEmpty};
 
-use super::{Component, Docs, EnumDef, Field, PageFields, StructDef, Type, TypeDef, Variant};
+use super::{Component, Docs, EnumDef, Field, PageFields, StructDef, Type, TypeDef, UnionDef, UnionVariant, Variant};
 use crate::diagnostics::{pointer, Diagnostic};
 use crate::load::SourceFile;
 use crate::names::{self, Namespace};
@@ -29,8 +29,13 @@ pub(crate) struct Lowering<'a> {
     components: &'a HashMap<&'a str, Component<'a>>,
     named: &'a HashMap<&'a str, String>,
     type_names: Namespace,
-    /// Component schemas already lowered, by schema name.
+    /// Component schemas already lowered, by schema name: the type a
+    /// reference to them means (a union for a polymorphic base).
     lowered: HashMap<&'a str, Type>,
+    /// Component schemas lowered as themselves (never as a union).
+    plain: HashMap<&'a str, Type>,
+    /// Schemas deriving directly from each schema through `allOf`.
+    children: HashMap<&'a str, Vec<&'a str>>,
     types: BTreeMap<String, TypeDef>,
     problems: Vec<Diagnostic>,
 }
@@ -41,11 +46,22 @@ impl<'a> Lowering<'a> {
         named: &'a HashMap<&'a str, String>,
         type_names: Namespace,
     ) -> Self {
+        let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (name, component) in components {
+            if let Some(parent) = parent_of(component.schema) {
+                children.entry(parent).or_default().push(name);
+            }
+        }
+        for list in children.values_mut() {
+            list.sort_unstable();
+        }
         Self {
             components,
             named,
             type_names,
             lowered: HashMap::new(),
+            plain: HashMap::new(),
+            children,
             types: BTreeMap::new(),
             problems: Vec::new(),
         }
@@ -104,6 +120,97 @@ impl<'a> Lowering<'a> {
         if let Some(ty) = self.lowered.get(name) {
             return ty.clone();
         }
+        let variants = self.variants_of(name, component);
+        if variants.is_empty() {
+            let ty = self.plain_type(name, component);
+            self.lowered.insert(name, ty.clone());
+            return ty;
+        }
+        let union_name = self.type_names.claim(format!("Any{}", self.named[name]));
+        // Registered first, so a variant that refers back to its base resolves.
+        self.lowered.insert(name, Type::Named(union_name.clone()));
+        let base = self.plain_type(name, component);
+        let mut variant_names = Namespace::with_reserved(&[names::UNRECOGNIZED_VARIANT]);
+        let mut union = UnionDef {
+            name: union_name.clone(),
+            docs: vec![format!(
+                "A `{name}` or a type derived from it, told apart by `@odata.type` (boxed to keep the enum small)."
+            )],
+            variants: Vec::new(),
+            unrecognized: names::UNRECOGNIZED_VARIANT.to_owned(),
+        };
+        if let Type::Named(base) = base {
+            union.variants.push(UnionVariant {
+                name: variant_names.claim(base.clone()),
+                tags: vec![format!("#{name}")],
+                untagged: true,
+                ty: base,
+            });
+        }
+        for (tag, variant) in variants {
+            let Some(component) = self.components.get(variant) else {
+                continue;
+            };
+            if let Type::Named(ty) = self.plain_type(variant, component) {
+                union.variants.push(UnionVariant {
+                    name: variant_names.claim(ty.clone()),
+                    tags: vec![tag],
+                    untagged: false,
+                    ty,
+                });
+            }
+        }
+        self.types.insert(union_name.clone(), TypeDef::Union(union));
+        Type::Named(union_name)
+    }
+
+    /// The types a reference to `name` may hold besides `name` itself, with
+    /// their `@odata.type`: the discriminator's mapping when the schema has
+    /// one, else every schema deriving from it through `allOf`, as Graph's
+    /// own descriptions imply.
+    fn variants_of(&mut self, name: &'a str, component: &'a Component<'a>) -> Vec<(String, &'a str)> {
+        let ReferenceOr::Item(schema) = component.schema else {
+            return Vec::new();
+        };
+        if let Some(discriminator) = &schema.schema_data.discriminator {
+            let mut variants = Vec::new();
+            for (tag, target) in &discriminator.mapping {
+                let at = pointer(&component.pointer, &["discriminator", "mapping", tag]);
+                let target_name = target.strip_prefix(SCHEMA_REF_PREFIX).unwrap_or(target);
+                match self.components.get_key_value(target_name) {
+                    Some((target_name, _)) if *target_name != name => variants.push((tag.clone(), *target_name)),
+                    Some(_) => {}
+                    None => self.problems.push(component.file.diagnostic(
+                        at,
+                        format!(
+                            "the discriminator maps {tag:?} to {target:?}, which is no schema in components/schemas"
+                        ),
+                    )),
+                }
+            }
+            return variants;
+        }
+        let mut descendants = Vec::new();
+        let mut stack: Vec<&str> = self.children.get(name).cloned().unwrap_or_default();
+        stack.reverse();
+        while let Some(next) = stack.pop() {
+            if descendants.iter().any(|(_, seen)| *seen == next) || next == name {
+                continue;
+            }
+            descendants.push((format!("#{next}"), next));
+            if let Some(grandchildren) = self.children.get(next) {
+                stack.extend(grandchildren.iter().rev());
+            }
+        }
+        descendants.sort_by(|a, b| a.1.cmp(b.1));
+        descendants
+    }
+
+    /// The type of a component schema as itself: its struct, enum or alias.
+    fn plain_type(&mut self, name: &'a str, component: &'a Component<'a>) -> Type {
+        if let Some(ty) = self.plain.get(name) {
+            return ty.clone();
+        }
         let rust_name = self.named[name].clone();
         let here = At {
             file: component.file,
@@ -114,21 +221,26 @@ impl<'a> Lowering<'a> {
             ReferenceOr::Reference { reference } => {
                 // An alias of another component: mark it while resolving so a
                 // cycle of aliases ends instead of recursing forever.
-                self.lowered.insert(name, Type::Json);
+                self.plain.insert(name, Type::Json);
                 let ty = self.type_of_reference(here, reference);
-                self.lowered.insert(name, ty.clone());
+                self.plain.insert(name, ty.clone());
                 return ty;
             }
         };
         if is_struct(schema) || is_enum(schema) {
+            let ty = if is_flags(schema) {
+                Type::Flags(rust_name.clone())
+            } else {
+                Type::Named(rust_name.clone())
+            };
             // Registered before its fields are lowered, so recursive types resolve.
-            self.lowered.insert(name, Type::Named(rust_name.clone()));
-            self.define(here, schema, rust_name.clone());
-            Type::Named(rust_name)
+            self.plain.insert(name, ty.clone());
+            self.define(here, schema, rust_name);
+            ty
         } else {
-            self.lowered.insert(name, Type::Json);
+            self.plain.insert(name, Type::Json);
             let ty = self.type_of_schema(here, schema, &rust_name);
-            self.lowered.insert(name, ty.clone());
+            self.plain.insert(name, ty.clone());
             ty
         }
     }
@@ -139,17 +251,23 @@ impl<'a> Lowering<'a> {
             SchemaKind::Type(T::String(string)) if !string.enumeration.is_empty() => self.inline(at, schema, context),
             SchemaKind::Type(T::String(string)) => match &string.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Type::DateTime,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Type::Date,
                 VariantOrUnknownOrEmpty::Item(StringFormat::Byte | StringFormat::Binary) => Type::Bytes,
-                VariantOrUnknownOrEmpty::Unknown(format) if format == "base64url" => Type::Bytes,
+                VariantOrUnknownOrEmpty::Unknown(format) => match format.as_str() {
+                    "base64url" => Type::Bytes,
+                    "time" => Type::Time,
+                    "uuid" => Type::Uuid,
+                    _ => Type::String,
+                },
                 _ => Type::String,
             },
             SchemaKind::Type(T::Number(number)) => match &number.format {
-                VariantOrUnknownOrEmpty::Unknown(format) if format == "int32" => Type::I32,
-                VariantOrUnknownOrEmpty::Unknown(format) if format == "int64" => Type::I64,
+                VariantOrUnknownOrEmpty::Unknown(format) => integer_format(format).unwrap_or(Type::F64),
                 _ => Type::F64,
             },
             SchemaKind::Type(T::Integer(integer)) => match &integer.format {
                 VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => Type::I32,
+                VariantOrUnknownOrEmpty::Unknown(format) => integer_format(format).unwrap_or(Type::I64),
                 _ => Type::I64,
             },
             SchemaKind::Type(T::Boolean(_)) => Type::Bool,
@@ -192,6 +310,9 @@ impl<'a> Lowering<'a> {
                 } else {
                     "oneOf"
                 };
+                if is_numeric(members) {
+                    return Type::Numeric;
+                }
                 // Graph writes a nullable reference as `anyOf: [{$ref}, {type: object, nullable: true}]`.
                 let mut alternatives = members.iter().enumerate().filter(|(_, member)| !is_null_marker(member));
                 match (alternatives.next(), alternatives.next()) {
@@ -396,6 +517,54 @@ fn is_struct(schema: &Schema) -> bool {
     }
 }
 
+/// The first `allOf` reference of a schema: the type it derives from.
+fn parent_of(schema: &ReferenceOr<Schema>) -> Option<&str> {
+    let ReferenceOr::Item(schema) = schema else { return None };
+    let SchemaKind::AllOf { all_of } = &schema.schema_kind else {
+        return None;
+    };
+    all_of.iter().find_map(|part| match part {
+        ReferenceOr::Reference { reference } => reference.strip_prefix(SCHEMA_REF_PREFIX),
+        ReferenceOr::Item(_) => None,
+    })
+}
+
+/// Integer formats, with their bounds.
+fn integer_format(format: &str) -> Option<Type> {
+    match format {
+        "int8" | "int16" => Some(Type::I16),
+        "uint8" => Some(Type::U8),
+        "int32" => Some(Type::I32),
+        "int64" => Some(Type::I64),
+        _ => None,
+    }
+}
+
+/// Graph's numbers that may be `NaN` or `INF`:
+/// `oneOf: [{type: number}, {type: string}, {$ref: ReferenceNumeric}]`.
+fn is_numeric(members: &[ReferenceOr<Schema>]) -> bool {
+    let number = members.iter().any(|member| {
+        matches!(member, ReferenceOr::Item(schema)
+            if matches!(schema.schema_kind, SchemaKind::Type(openapiv3::Type::Number(_) | openapiv3::Type::Integer(_))))
+    });
+    let special = members.iter().any(
+        |member| matches!(member, ReferenceOr::Reference { reference } if reference.ends_with("/ReferenceNumeric")),
+    );
+    number && special
+}
+
+/// `x-ms-enum-flags: {isFlags: true}`: values combine, comma-joined.
+fn is_flags(schema: &Schema) -> bool {
+    is_enum(schema)
+        && schema
+            .schema_data
+            .extensions
+            .get("x-ms-enum-flags")
+            .and_then(|flags| flags.get("isFlags"))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false)
+}
+
 fn is_enum(schema: &Schema) -> bool {
     matches!(&schema.schema_kind, SchemaKind::Type(openapiv3::Type::String(string)) if !string.enumeration.is_empty())
 }
@@ -479,7 +648,7 @@ fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
                     _ => None,
                 })
                 .collect(),
-            TypeDef::Enum(_) => Vec::new(),
+            TypeDef::Enum(_) | TypeDef::Union(_) => Vec::new(),
         })
         .collect();
     let component = strongly_connected(&edges);
