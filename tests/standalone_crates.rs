@@ -28,9 +28,13 @@ fn cargo(args: &[&str], dir: &Path) {
 /// Generates into a directory outside the repository, with this workspace's
 /// lock file so the dependency versions are the ones tested here.
 fn build_standalone(specs: &[std::path::PathBuf], name: &str) {
+    build_filtered(specs, &graphgen::PathFilter::default(), name);
+}
+
+fn build_filtered(specs: &[std::path::PathBuf], filter: &graphgen::PathFilter, name: &str) {
     let scratch = tempfile::tempdir().unwrap();
     let dir = scratch.path().join(name);
-    let files = graphgen::generate_crate(specs, name).unwrap_or_else(|error| panic!("{error}"));
+    let files = graphgen::generate_crate_filtered(specs, filter, name).unwrap_or_else(|error| panic!("{error}"));
     graphgen::output::write_crate(&dir, &files).unwrap();
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     cargo(&["build", "--quiet"], &dir);
@@ -52,4 +56,27 @@ fn build_standalone(specs: &[std::path::PathBuf], name: &str) {
 fn spec_crate_and_hostile_names_crate_build_alone_without_warnings() {
     build_standalone(&spec_files(), "graph-qrcodepin");
     build_standalone(&[root().join("generator/tests/fixtures/hostile-names.yaml")], "hostile");
+}
+
+/// The authentication slice of Microsoft's official Identity.SignIns
+/// description: every operation under `/users/{user-id}/authentication/`.
+#[test]
+fn official_authentication_slice_builds_alone_without_warnings() {
+    let spec = graphgen_suite::shared().join("graph/v1.0/Identity.SignIns.yml");
+    let filter = graphgen::PathFilter::new(["/users/{user-id}/authentication/**"], Vec::<&str>::new());
+    let files =
+        graphgen::generate_crate_filtered(std::slice::from_ref(&spec), &filter, "graph-authentication").unwrap();
+    let client = &files["src/client.rs"];
+    // The slice holds its whole family: lists with paging and $count, single
+    // methods, and the long-running operations.
+    for expected in [
+        "pub fn by_email_authentication_method_id(",
+        "pub fn count(",
+        "pub fn operations(",
+        "pub fn get_with(",
+    ] {
+        assert!(client.contains(expected), "{expected} missing");
+    }
+    assert!(!client.contains("/users/{user-id}/messages"));
+    build_filtered(&[spec], &filter, "graph-authentication");
 }

@@ -41,6 +41,26 @@ fn seed_fragment() {
     }
 }
 
+/// Every fragment of `spec/` together: the family shares the seed's types.
+#[test]
+fn all_fragments() {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(manifest_dir().join("../spec"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    specs.sort();
+    let files = graphgen::generate_crate(&specs, "generated").unwrap_or_else(|error| panic!("{error}"));
+    for file in ["src/models.rs", "src/client.rs", "src/permissions.rs"] {
+        insta::assert_snapshot!(snapshot_name("spec", file), files[file]);
+    }
+    assert_eq!(
+        files["src/models.rs"].matches("pub struct QrCode {").count(),
+        1,
+        "one definition per schema"
+    );
+}
+
 #[test]
 fn hostile_names() {
     let files = generate(manifest_dir().join("tests/fixtures/hostile-names.yaml"), "hostile");

@@ -22,6 +22,8 @@ const CLIENT_METHODS: &[&str] = &["builder", "call", "clone", "fmt", "new", "ser
 const PERMISSION_TYPES: [&str; 3] = ["delegatedWork", "delegatedPersonal", "application"];
 
 struct Found<'a> {
+    /// Every input file: components are shared between fragments.
+    files: &'a [SourceFile],
     file: &'a SourceFile,
     template: &'a str,
     method: HttpMethod,
@@ -129,6 +131,7 @@ fn collect<'a>(files: &'a [SourceFile], problems: &mut Vec<Diagnostic>) -> Vec<F
                     continue;
                 }
                 found.push(Found {
+                    files,
                     file,
                     template,
                     method,
@@ -241,8 +244,9 @@ fn parameters(op: &Found, problems: &mut Vec<Diagnostic>) -> (BTreeSet<String>, 
             let at = pointer(&list_pointer, &[&index.to_string()]);
             let parameter = match parameter {
                 ReferenceOr::Item(parameter) => parameter,
-                ReferenceOr::Reference { reference } => match resolve_parameter(op.file, reference) {
-                    Some(parameter) => parameter,
+                ReferenceOr::Reference { reference } => match component(op, reference, "parameters", |c| &c.parameters)
+                {
+                    Some((parameter, _, _)) => parameter,
                     None => {
                         problems.push(op.file.diagnostic(
                             pointer(&at, &["$ref"]),
@@ -319,30 +323,36 @@ fn parameter_type(schema: &openapiv3::Schema) -> Type {
     }
 }
 
-fn resolve_parameter<'a>(file: &'a SourceFile, reference: &str) -> Option<&'a Parameter> {
-    let name = reference.strip_prefix("#/components/parameters/")?;
-    match file.document.components.as_ref()?.parameters.get(name)? {
-        ReferenceOr::Item(parameter) => Some(parameter),
-        ReferenceOr::Reference { .. } => None,
-    }
+/// A component of one of `section`'s kinds, looked up in the operation's own
+/// file first, then in the other fragments: with the file it is in and its pointer.
+fn component<'a, T>(
+    op: &Found<'a>,
+    reference: &str,
+    section: &str,
+    pick: fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+) -> Option<(&'a T, &'a SourceFile, String)> {
+    let name = reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(section)?
+        .strip_prefix('/')?;
+    std::iter::once(op.file)
+        .chain(op.files.iter().filter(|file| !std::ptr::eq(*file, op.file)))
+        .find_map(|file| match pick(file.document.components.as_ref()?).get(name)? {
+            ReferenceOr::Item(item) => Some((item, file, pointer(&format!("/components/{section}"), &[name]))),
+            ReferenceOr::Reference { .. } => None,
+        })
 }
 
-/// A response, inline or from components/responses, with the pointer of
-/// where it is written.
+/// A response, inline or from components/responses, with the file and the
+/// pointer of where it is written.
 fn resolve_response<'a>(
-    file: &'a SourceFile,
+    op: &Found<'a>,
     response: &'a ReferenceOr<Response>,
     inline_pointer: String,
-) -> Option<(&'a Response, String)> {
+) -> Option<(&'a Response, &'a SourceFile, String)> {
     match response {
-        ReferenceOr::Item(response) => Some((response, inline_pointer)),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/")?;
-            match file.document.components.as_ref()?.responses.get(name)? {
-                ReferenceOr::Item(response) => Some((response, pointer("/components/responses", &[name]))),
-                ReferenceOr::Reference { .. } => None,
-            }
-        }
+        ReferenceOr::Item(response) => Some((response, op.file, inline_pointer)),
+        ReferenceOr::Reference { reference } => component(op, reference, "responses", |c| &c.responses),
     }
 }
 
@@ -369,7 +379,7 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'a>, problems: &mut 
         return ResponseBody::Empty;
     };
     let response_pointer = pointer(&responses_pointer, &[&status_key(status)]);
-    let Some((resolved, response_pointer)) = resolve_response(op.file, response, response_pointer.clone()) else {
+    let Some((resolved, file, response_pointer)) = resolve_response(op, response, response_pointer.clone()) else {
         problems.push(op.file.diagnostic(
             pointer(&response_pointer, &["$ref"]),
             "this $ref points to no response in components/responses",
@@ -387,7 +397,7 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'a>, problems: &mut 
         return ResponseBody::Bytes;
     }
     let Some(schema) = &media.schema else {
-        problems.push(op.file.diagnostic(media_pointer, "the response has no schema"));
+        problems.push(file.diagnostic(media_pointer, "the response has no schema"));
         return ResponseBody::Empty;
     };
     let schema_pointer = pointer(&media_pointer, &["schema"]);
@@ -396,7 +406,7 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'a>, problems: &mut 
         names::type_name(op.operation.operation_id.as_deref().unwrap_or(op.template))
     );
     let at = At {
-        file: op.file,
+        file,
         pointer: &schema_pointer,
     };
     ResponseBody::Json(lowering.type_of(at, schema, &context))
@@ -409,17 +419,10 @@ fn request_body<'a>(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<RequestBody> {
     let body_pointer = pointer(&op.pointer, &["requestBody"]);
-    let (body, body_pointer) = match op.operation.request_body.as_ref()? {
-        ReferenceOr::Item(body) => (body, body_pointer),
+    let (body, file, body_pointer) = match op.operation.request_body.as_ref()? {
+        ReferenceOr::Item(body) => (body, op.file, body_pointer),
         ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/requestBodies/");
-            let found = name.and_then(
-                |name| match op.file.document.components.as_ref()?.request_bodies.get(name)? {
-                    ReferenceOr::Item(body) => Some((body, pointer("/components/requestBodies", &[name]))),
-                    ReferenceOr::Reference { .. } => None,
-                },
-            );
-            match found {
+            match component(op, reference, "requestBodies", |c| &c.request_bodies) {
                 Some(found) => found,
                 None => {
                     problems.push(op.file.diagnostic(
@@ -432,7 +435,7 @@ fn request_body<'a>(
         }
     };
     let Some((media_type, media)) = body.content.iter().next() else {
-        problems.push(op.file.diagnostic(body_pointer, "the request body has no content"));
+        problems.push(file.diagnostic(body_pointer, "the request body has no content"));
         return None;
     };
     if !media_type.contains("json") {
@@ -442,7 +445,7 @@ fn request_body<'a>(
     }
     let media_pointer = pointer(&body_pointer, &["content", media_type]);
     let Some(schema) = &media.schema else {
-        problems.push(op.file.diagnostic(media_pointer, "the request body has no schema"));
+        problems.push(file.diagnostic(media_pointer, "the request body has no schema"));
         return None;
     };
     let schema_pointer = pointer(&media_pointer, &["schema"]);
@@ -451,7 +454,7 @@ fn request_body<'a>(
         names::type_name(op.operation.operation_id.as_deref().unwrap_or(op.template))
     );
     let at = At {
-        file: op.file,
+        file,
         pointer: &schema_pointer,
     };
     Some(RequestBody::Json {
@@ -476,7 +479,7 @@ fn check_error_responses(op: &Found, problems: &mut Vec<Diagnostic>) {
                 .map(|response| ("default".to_owned(), response)),
         );
     for (key, response) in errors {
-        if resolve_response(op.file, response, String::new()).is_none() {
+        if resolve_response(op, response, String::new()).is_none() {
             problems.push(op.file.diagnostic(
                 pointer(&op.pointer, &["responses", &key, "$ref"]),
                 "this $ref points to no response in components/responses",

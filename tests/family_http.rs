@@ -1,0 +1,309 @@
+//! The rest of the endpoint family against a real HTTP server on 127.0.0.1:
+//! request bodies (PATCH with explicit nulls, PUT), DELETE with If-Match, the
+//! updatePin action (204), and the polymorphic, paged list of methods.
+
+use chrono::{DateTime, Utc};
+use generated::client::{
+    UsersUserIdAuthenticationMethodsGetParameters, UsersUserIdAuthenticationQrCodePinMethodDeleteParameters,
+};
+use generated::models::{
+    AnyAuthenticationMethod, AuthenticationPhoneType, QrCode, QrCodePinAuthenticationMethod, QrPin,
+    UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody as UpdatePin,
+};
+use generated::runtime::patch::Patch;
+use generated::runtime::secret::Secret;
+use generated::{GraphClient, StaticToken};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const BASE: &str = "/v1.0/users/adele%40contoso.com/authentication";
+
+fn client(server: &MockServer) -> GraphClient {
+    GraphClient::builder(StaticToken::new("family-token"))
+        .base_url(format!("{}/v1.0", server.uri()))
+        .build()
+        .unwrap()
+}
+
+fn json(status: u16, body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/json")
+}
+
+async fn only_request(server: &MockServer) -> Request {
+    let mut requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    requests.remove(0)
+}
+
+fn body_of(request: &Request) -> serde_json::Value {
+    serde_json::from_slice(&request.body).unwrap()
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    text.parse().unwrap()
+}
+
+#[tokio::test]
+async fn patch_sends_what_is_set_and_the_nulls_asked_for() {
+    let server = MockServer::start().await;
+    let created = serde_json::json!({"id": "q1", "expireDateTime": "2027-02-01T00:00:00Z", "image": {"binaryValue": "iVBORw0KGgo=", "errorCorrectionLevel": "m", "version": 4}});
+    Mock::given(method("PATCH"))
+        .and(path(format!("{BASE}/qrCodePinMethod/temporaryQRCode")))
+        .respond_with(json(201, created))
+        .mount(&server)
+        .await;
+
+    let update = QrCode {
+        expire_date_time: Some(at("2027-02-01T00:00:00Z")),
+        ..Default::default()
+    };
+    let qr = client(&server)
+        .users()
+        .by_user_id("adele@contoso.com")
+        .authentication()
+        .qr_code_pin_method()
+        .temporary_qr_code()
+        .patch(Patch::new(update).null("startDateTime"))
+        .await
+        .unwrap();
+    assert_eq!(qr.image.unwrap().binary_value.unwrap().0, b"\x89PNG\r\n\x1a\n");
+
+    let request = only_request(&server).await;
+    assert_eq!(request.headers["content-type"], "application/json");
+    assert_eq!(
+        body_of(&request),
+        serde_json::json!({"expireDateTime": "2027-02-01T00:00:00Z", "startDateTime": null}),
+        "unset fields are left out; startDateTime is cleared"
+    );
+}
+
+#[tokio::test]
+async fn put_creates_the_method_and_the_pin_comes_back_once() {
+    let server = MockServer::start().await;
+    let created = serde_json::json!({
+        "@odata.type": "#microsoft.graph.qrCodePinAuthenticationMethod",
+        "id": "m1",
+        "pin": {"code": "73914026", "forceChangePinNextSignIn": true}
+    });
+    Mock::given(method("PUT"))
+        .and(path(format!("{BASE}/qrCodePinMethod")))
+        .respond_with(json(201, created))
+        .mount(&server)
+        .await;
+    let request_body = QrCodePinAuthenticationMethod {
+        standard_qr_code: Some(QrCode {
+            expire_date_time: Some(at("2027-01-27T12:00:00Z")),
+            ..Default::default()
+        }),
+        pin: Some(QrPin {
+            code: Some(Secret::new("73914026")),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let method_ = client(&server)
+        .users()
+        .by_user_id("adele@contoso.com")
+        .authentication()
+        .qr_code_pin_method()
+        .put(&request_body)
+        .await
+        .unwrap();
+    let pin = method_.pin.unwrap();
+    assert_eq!(pin.code.as_ref().map(Secret::expose), Some("73914026"));
+    assert!(!format!("{pin:?}").contains("73914026"));
+    let sent = body_of(&only_request(&server).await);
+    assert_eq!(sent["pin"]["code"], "73914026");
+    assert_eq!(sent["standardQRCode"]["expireDateTime"], "2027-01-27T12:00:00Z");
+}
+
+#[tokio::test]
+async fn delete_sends_if_match_and_reads_204() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{BASE}/qrCodePinMethod")))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let builder = client(&server)
+        .users()
+        .by_user_id("adele@contoso.com")
+        .authentication()
+        .qr_code_pin_method();
+    let parameters = UsersUserIdAuthenticationQrCodePinMethodDeleteParameters {
+        if_match: Some("W/\"etag-1\"".to_owned()),
+    };
+    builder.delete_with(parameters).await.unwrap();
+    let request = only_request(&server).await;
+    assert_eq!(request.headers["if-match"], "W/\"etag-1\"");
+    assert!(request.body.is_empty());
+    assert!(request.headers.get("content-type").is_none());
+
+    // Without parameters, no If-Match is sent.
+    builder.delete().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests[1].headers.get("if-match").is_none());
+}
+
+#[tokio::test]
+async fn update_pin_posts_both_pins_and_returns_no_content() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{BASE}/qrCodePinMethod/pin/microsoft.graph.updatePin")))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let body = UpdatePin {
+        current_pin: Some(Secret::new("11112222")),
+        new_pin: Some(Secret::new("33334444")),
+        ..Default::default()
+    };
+    assert!(!format!("{body:?}").contains("1111") && !format!("{body:?}").contains("3333"));
+    let done: () = client(&server)
+        .users()
+        .by_user_id("adele@contoso.com")
+        .authentication()
+        .qr_code_pin_method()
+        .pin()
+        .update_pin()
+        .post(&body)
+        .await
+        .unwrap();
+    assert_eq!(done, ());
+    let sent = body_of(&only_request(&server).await);
+    assert_eq!(
+        sent,
+        serde_json::json!({"currentPin": "11112222", "newPin": "33334444"})
+    );
+}
+
+#[tokio::test]
+async fn the_methods_list_follows_three_pages_of_mixed_subtypes() {
+    use futures_util::StreamExt;
+
+    let server = MockServer::start().await;
+    let page = |items: serde_json::Value, next: Option<String>| {
+        let mut body = serde_json::json!({"value": items});
+        if let Some(next) = next {
+            body["@odata.nextLink"] = next.into();
+        }
+        json(200, body)
+    };
+    let uri = server.uri();
+    Mock::given(method("GET")).and(path(format!("{BASE}/methods"))).and(query_param("$top", "2"))
+        .respond_with(page(
+            serde_json::json!([
+                {"@odata.type": "#microsoft.graph.emailAuthenticationMethod", "id": "e1", "emailAddress": "adele@fabrikam.com"},
+                {"@odata.type": "#microsoft.graph.qrCodePinAuthenticationMethod", "id": "q1", "pin": {"code": null}}
+            ]),
+            Some(format!("{uri}/v1.0/users/adele%40contoso.com/authentication/methods?$skiptoken=page2")),
+        ))
+        .mount(&server).await;
+    Mock::given(method("GET")).and(query_param("$skiptoken", "page2"))
+        .respond_with(page(
+            serde_json::json!([
+                {"@odata.type": "#microsoft.graph.phoneAuthenticationMethod", "id": "p1", "phoneNumber": "+1 5555551234", "phoneType": "mobile"},
+                {"@odata.type": "#microsoft.graph.fido2AuthenticationMethod", "id": "f1", "model": "Key 5"}
+            ]),
+            Some(format!("{uri}/v1.0/users/adele%40contoso.com/authentication/methods?$skiptoken=page3")),
+        ))
+        .mount(&server).await;
+    Mock::given(method("GET")).and(query_param("$skiptoken", "page3"))
+        .respond_with(page(serde_json::json!([{"id": "base-without-type"}, {"@odata.type": "#microsoft.graph.passwordAuthenticationMethod", "id": "pw"}]), None))
+        .mount(&server).await;
+
+    let parameters = UsersUserIdAuthenticationMethodsGetParameters {
+        top: Some(2),
+        ..Default::default()
+    };
+    let call = || {
+        client(&server)
+            .users()
+            .by_user_id("adele@contoso.com")
+            .authentication()
+            .methods()
+            .get_with(parameters.clone())
+    };
+
+    let first = call().await.unwrap();
+    assert_eq!(first.value.as_ref().unwrap().len(), 2);
+    assert!(first.odata_next_link.is_some());
+
+    let all = call().collect_all().await.unwrap();
+    assert_eq!(all.len(), 6);
+    match &all[0] {
+        AnyAuthenticationMethod::EmailAuthenticationMethod(email) => {
+            assert_eq!(email.email_address.as_deref(), Some("adele@fabrikam.com"))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        matches!(&all[1], AnyAuthenticationMethod::QrCodePinAuthenticationMethod(qr) if qr.pin.as_ref().unwrap().code.is_none())
+    );
+    match &all[2] {
+        AnyAuthenticationMethod::PhoneAuthenticationMethod(phone) => {
+            assert_eq!(phone.phone_type, Some(AuthenticationPhoneType::Mobile))
+        }
+        other => panic!("{other:?}"),
+    }
+    match &all[3] {
+        AnyAuthenticationMethod::Unrecognized(raw) => {
+            assert_eq!(raw["model"], "Key 5", "an unknown type keeps its JSON")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        matches!(&all[4], AnyAuthenticationMethod::AuthenticationMethod(base) if base.id.as_deref() == Some("base-without-type"))
+    );
+    assert!(matches!(
+        &all[5],
+        AnyAuthenticationMethod::PasswordAuthenticationMethod(_)
+    ));
+
+    // Re-serializing keeps the @odata.type of each, and the unknown one as it was.
+    let written = serde_json::to_value(&all).unwrap();
+    assert_eq!(written[0]["@odata.type"], "#microsoft.graph.emailAuthenticationMethod");
+    assert_eq!(
+        written[3],
+        serde_json::json!({"@odata.type": "#microsoft.graph.fido2AuthenticationMethod", "id": "f1", "model": "Key 5"})
+    );
+
+    let pages: Vec<_> = call().pages().collect().await;
+    assert_eq!(pages.len(), 3);
+    let requests = server.received_requests().await.unwrap();
+    // 1 first page alone, 3 for collect_all, 3 for pages().
+    assert_eq!(requests.len(), 7);
+    assert!(requests
+        .iter()
+        .all(|request| request.headers["authorization"] == "Bearer family-token"));
+    assert_eq!(requests[0].url.query(), Some("$top=2"));
+}
+
+#[tokio::test]
+async fn query_options_are_encoded_and_joined() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json(200, serde_json::json!({"value": [], "@odata.count": 0})))
+        .mount(&server)
+        .await;
+    let parameters = UsersUserIdAuthenticationMethodsGetParameters {
+        select: Some(vec!["id".to_owned(), "createdDateTime".to_owned()]),
+        filter: Some("id eq 'a&b=c' or id eq '#1+2'".to_owned()),
+        count: Some(true),
+        ..Default::default()
+    };
+    let page = client(&server)
+        .users()
+        .by_user_id("adele@contoso.com")
+        .authentication()
+        .methods()
+        .get_with(parameters)
+        .await
+        .unwrap();
+    assert_eq!(page.odata_count, Some(0));
+    let request = only_request(&server).await;
+    assert_eq!(
+        request.url.query(),
+        Some("$filter=id%20eq%20%27a%26b%3Dc%27%20or%20id%20eq%20%27%231%2B2%27&$count=true&$select=id%2CcreatedDateTime")
+    );
+}
