@@ -396,20 +396,10 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'a>, problems: &mut 
     if !media_type.contains("json") {
         return ResponseBody::Bytes;
     }
-    let Some(schema) = &media.schema else {
-        problems.push(file.diagnostic(media_pointer, "the response has no schema"));
+    let Some(ty) = media_type_of(op, lowering, problems, (file, &media_pointer), media, "Response") else {
         return ResponseBody::Empty;
     };
-    let schema_pointer = pointer(&media_pointer, &["schema"]);
-    let context = format!(
-        "{}Response",
-        names::type_name(op.operation.operation_id.as_deref().unwrap_or(op.template))
-    );
-    let at = At {
-        file,
-        pointer: &schema_pointer,
-    };
-    ResponseBody::Json(lowering.type_of(at, schema, &context))
+    ResponseBody::Json(ty)
 }
 
 /// The request body: JSON of a type, or bytes.
@@ -444,23 +434,44 @@ fn request_body<'a>(
         });
     }
     let media_pointer = pointer(&body_pointer, &["content", media_type]);
-    let Some(schema) = &media.schema else {
-        problems.push(file.diagnostic(media_pointer, "the request body has no schema"));
+    let Some(ty) = media_type_of(op, lowering, problems, (file, &media_pointer), media, "RequestBody") else {
         return None;
     };
-    let schema_pointer = pointer(&media_pointer, &["schema"]);
+    Some(RequestBody::Json {
+        ty,
+        patch: op.method == HttpMethod::Patch,
+    })
+}
+
+/// The type of a JSON body (`media`, at `media_pointer` in `file`); inline
+/// types are named after the operation and `suffix`.
+fn media_type_of<'a>(
+    op: &Found<'a>,
+    lowering: &mut Lowering<'a>,
+    problems: &mut Vec<Diagnostic>,
+    (file, media_pointer): (&'a SourceFile, &str),
+    media: &'a openapiv3::MediaType,
+    suffix: &str,
+) -> Option<Type> {
+    let Some(schema) = &media.schema else {
+        let what = if suffix == "Response" {
+            "the response"
+        } else {
+            "the request body"
+        };
+        problems.push(file.diagnostic(media_pointer, format!("{what} has no schema")));
+        return None;
+    };
+    let schema_pointer = pointer(media_pointer, &["schema"]);
     let context = format!(
-        "{}RequestBody",
+        "{}{suffix}",
         names::type_name(op.operation.operation_id.as_deref().unwrap_or(op.template))
     );
     let at = At {
         file,
         pointer: &schema_pointer,
     };
-    Some(RequestBody::Json {
-        ty: lowering.type_of(at, schema, &context),
-        patch: op.method == HttpMethod::Patch,
-    })
+    Some(lowering.type_of(at, schema, &context))
 }
 
 /// Error responses need not name a type (every Graph error has the same
