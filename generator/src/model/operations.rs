@@ -434,9 +434,7 @@ fn request_body<'a>(
         });
     }
     let media_pointer = pointer(&body_pointer, &["content", media_type]);
-    let Some(ty) = media_type_of(op, lowering, problems, (file, &media_pointer), media, "RequestBody") else {
-        return None;
-    };
+    let ty = media_type_of(op, lowering, problems, (file, &media_pointer), media, "RequestBody")?;
     Some(RequestBody::Json {
         ty,
         patch: op.method == HttpMethod::Patch,
