@@ -87,16 +87,80 @@ fn snake(text: &str, fallback: &str) -> String {
     }
 }
 
-/// The type name for a schema: `microsoft.graph.qrCode` becomes `QrCode`;
-/// other namespaces stay in the name (`microsoft.graph.callRecords.session`
-/// becomes `CallRecordsSession`).
+/// The type name for a schema, as a path below the models module: Graph's
+/// own namespace is left out (`microsoft.graph.qrCode` becomes `QrCode`) and
+/// the namespaces inside it become modules (`microsoft.graph.callRecords.session`
+/// becomes `call_records::Session`). Other names are one type each.
 pub fn type_name(schema: &str) -> String {
-    upper_camel(schema.strip_prefix(GRAPH_NAMESPACE).unwrap_or(schema), "Schema")
+    let Some(inside) = schema.strip_prefix(GRAPH_NAMESPACE) else {
+        return upper_camel(schema, "Schema");
+    };
+    let mut parts: Vec<&str> = inside.split('.').collect();
+    let name = upper_camel(parts.pop().unwrap_or_default(), "Schema");
+    let modules: Vec<String> = parts.iter().map(|part| snake(part, "namespace")).collect();
+    modules.into_iter().chain([name]).collect::<Vec<_>>().join("::")
 }
 
-/// The type name of an inline schema, from the names that contain it.
+/// The union variant holding a type: its path in one name
+/// (`call_records::Session` becomes `CallRecordsSession`).
+pub fn variant_for_type(path: &str) -> String {
+    path.split("::").map(|part| part.to_upper_camel_case()).collect()
+}
+
+/// The simple name of a type path: `Session` for `call_records::Session`.
+pub fn simple_name(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+/// The module part of a type path: `call_records` for `call_records::Session`, `""` at the root.
+pub fn module_of(path: &str) -> &str {
+    path.rfind("::").map_or("", |at| &path[..at])
+}
+
+/// A type path with `prefix` before its simple name: `Any` and
+/// `call_records::Session` give `call_records::AnySession`.
+pub fn prefixed(prefix: &str, path: &str) -> String {
+    match module_of(path) {
+        "" => format!("{prefix}{path}"),
+        module => format!("{module}::{prefix}{}", simple_name(path)),
+    }
+}
+
+/// The type name of an inline schema, from the names that contain it; it
+/// lives in the module of its parent.
 pub fn nested_type_name(parent: &str, member: &str) -> String {
     format!("{parent}{}", upper_camel(member, "Value"))
+}
+
+/// Type names, unique within each module of the models (and, at the root,
+/// also unique against the request builders, which the client module imports
+/// them beside).
+#[derive(Debug)]
+pub struct TypeNames {
+    modules: std::collections::HashMap<String, Namespace>,
+}
+
+impl TypeNames {
+    pub fn new() -> Self {
+        Self {
+            modules: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Claims `path` (for example `call_records::Session`) in its module.
+    pub fn claim(&mut self, path: String) -> String {
+        let module = module_of(&path).to_owned();
+        let scope = self
+            .modules
+            .entry(module.clone())
+            .or_insert_with(|| Namespace::with_reserved(RESERVED_TYPES));
+        let name = scope.claim(simple_name(&path).to_owned());
+        if module.is_empty() {
+            name
+        } else {
+            format!("{module}::{name}")
+        }
+    }
 }
 
 /// The field name for a JSON property: `@odata.type` becomes `odata_type`.
@@ -218,7 +282,16 @@ mod tests {
             type_name("microsoft.graph.qrCodePinAuthenticationMethod"),
             "QrCodePinAuthenticationMethod"
         );
-        assert_eq!(type_name("microsoft.graph.callRecords.session"), "CallRecordsSession");
+        assert_eq!(
+            type_name("microsoft.graph.callRecords.session"),
+            "call_records::Session"
+        );
+        assert_eq!(type_name("microsoft.graph.a.b.type"), "a::b::Type");
+        assert_eq!(prefixed("Any", "call_records::Session"), "call_records::AnySession");
+        assert_eq!(
+            nested_type_name("call_records::Session", "kind"),
+            "call_records::SessionKind"
+        );
         assert_eq!(field_name("@odata.type"), "odata_type");
         assert_eq!(field_name("standardQRCode"), "standard_qr_code");
         assert_eq!(field_name("request-id"), "request_id");
@@ -252,6 +325,19 @@ mod tests {
         for name in [field_name("a b"), variant_name("}; fn x() {"), type_name("x\"y")] {
             assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{name}");
         }
+    }
+
+    #[test]
+    fn type_names_are_unique_per_module() {
+        let mut names = TypeNames::new();
+        assert_eq!(names.claim("Session".into()), "Session");
+        assert_eq!(names.claim("call_records::Session".into()), "call_records::Session");
+        assert_eq!(names.claim("call_records::Session".into()), "call_records::Session2");
+        assert_eq!(
+            names.claim("call_records::Value".into()),
+            "call_records::Value2",
+            "reserved in every module"
+        );
     }
 
     #[test]

@@ -76,10 +76,12 @@ pub fn module(model: &Model) -> Module {
     }
 }
 
+/// The names to import from the models module: a type at its root, or the
+/// first module of a type below it.
 fn collect_named(ty: &Type, out: &mut BTreeSet<String>) {
     match ty {
         Type::Named(name) => {
-            out.insert(name.clone());
+            out.insert(name.split("::").next().unwrap_or(name).to_owned());
         }
         Type::List(item) => collect_named(item, out),
         _ => {}

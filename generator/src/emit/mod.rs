@@ -57,6 +57,13 @@ pub(crate) fn inner_doc_attrs(lines: &[String]) -> TokenStream {
     quote! { #(#![doc = #lines])* }
 }
 
+/// A type path such as `call_records::Session`, relative to the models
+/// module (modules below it import everything above them).
+pub(crate) fn type_path(path: &str) -> TokenStream {
+    let parts = path.split("::").map(ident);
+    quote!(#(#parts)::*)
+}
+
 /// The Rust type for a model type.
 pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
     match ty {
@@ -70,7 +77,7 @@ pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
         Type::Time => quote!(NaiveTime),
         Type::Uuid => quote!(Uuid),
         Type::Flags(name) => {
-            let name = ident(name);
+            let name = type_path(name);
             quote!(Flags<#name>)
         }
         Type::I32 => quote!(i32),
@@ -79,10 +86,7 @@ pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
         Type::DateTime => quote!(DateTime<Utc>),
         Type::Bytes => quote!(Base64Bytes),
         Type::Json => quote!(Value),
-        Type::Named(name) => {
-            let name = ident(name);
-            quote!(#name)
-        }
+        Type::Named(name) => type_path(name),
         Type::List(item) => {
             let item = type_tokens(item);
             quote!(Vec<#item>)

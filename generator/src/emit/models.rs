@@ -3,8 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, mentions, type_tokens, Module};
+use super::{doc_attrs, ident, mentions, type_path, type_tokens, Module};
 use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef};
+use crate::names;
 
 pub fn module(model: &Model) -> Module {
     let fields = || {
@@ -84,11 +85,14 @@ pub fn module(model: &Model) -> Module {
         ));
     }
 
-    let definitions = model.types.iter().map(|def| match def {
-        TypeDef::Struct(def) => struct_tokens(def),
-        TypeDef::Enum(def) => enum_tokens(def),
-        TypeDef::Union(def) => union_tokens(def),
-    });
+    let definitions = nest(model.types.iter().map(|def| {
+        let tokens = match def {
+            TypeDef::Struct(def) => struct_tokens(def),
+            TypeDef::Enum(def) => enum_tokens(def),
+            TypeDef::Union(def) => union_tokens(def),
+        };
+        (names::module_of(def.name()).to_owned(), tokens)
+    }));
     Module {
         name: "models",
         docs: vec![
@@ -101,13 +105,42 @@ pub fn module(model: &Model) -> Module {
         ],
         items: quote! {
             #(#imports)*
-            #(#definitions)*
+            #definitions
         },
     }
 }
 
+/// Definitions grouped into the modules of their paths: Graph namespaces such
+/// as `microsoft.graph.termStore` become `pub mod term_store`. A module sees
+/// everything above it through `use super::*`.
+fn nest(definitions: impl Iterator<Item = (String, TokenStream)>) -> TokenStream {
+    let mut root = Vec::new();
+    let mut children: std::collections::BTreeMap<String, Vec<(String, TokenStream)>> = Default::default();
+    for (module, tokens) in definitions {
+        match module.split_once("::") {
+            _ if module.is_empty() => root.push(tokens),
+            Some((first, rest)) => children
+                .entry(first.to_owned())
+                .or_default()
+                .push((rest.to_owned(), tokens)),
+            None => children.entry(module).or_default().push((String::new(), tokens)),
+        }
+    }
+    let modules = children.into_iter().map(|(name, definitions)| {
+        let name = ident(&name);
+        let body = nest(definitions.into_iter());
+        quote! {
+            pub mod #name {
+                use super::*;
+                #body
+            }
+        }
+    });
+    quote! { #(#root)* #(#modules)* }
+}
+
 fn struct_tokens(def: &StructDef) -> TokenStream {
-    let name = ident(&def.name);
+    let name = ident(names::simple_name(&def.name));
     let docs = doc_attrs(&def.docs);
     let fields = def.fields.iter().map(field_tokens);
     let extra = ident(&def.additional_properties);
@@ -162,7 +195,7 @@ fn field_tokens(field: &Field) -> TokenStream {
 }
 
 fn enum_tokens(def: &EnumDef) -> TokenStream {
-    let name = ident(&def.name);
+    let name = ident(names::simple_name(&def.name));
     let docs = doc_attrs(&def.docs);
     let unrecognized = ident(&def.unrecognized);
     let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.name)).collect();
@@ -217,11 +250,11 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
 }
 
 fn union_tokens(def: &UnionDef) -> TokenStream {
-    let name = ident(&def.name);
+    let name = ident(names::simple_name(&def.name));
     let docs = doc_attrs(&def.docs);
     let unrecognized = ident(&def.unrecognized);
     let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.name)).collect();
-    let payloads = def.variants.iter().map(|variant| ident(&variant.ty));
+    let payloads = def.variants.iter().map(|variant| type_path(&variant.ty));
     let variant_docs = def.variants.iter().map(|variant| {
         let tags: Vec<String> = variant.tags.iter().map(|tag| format!("`{tag}`")).collect();
         let untagged = if variant.untagged { ", or no `@odata.type`" } else { "" };

@@ -16,7 +16,7 @@ use openapiv3::{ReferenceOr, Schema};
 
 use crate::diagnostics::{pointer, Diagnostic};
 use crate::load::SourceFile;
-use crate::names::{self, Namespace};
+use crate::names;
 
 /// What the emitters turn into code.
 #[derive(Debug, Default)]
@@ -353,7 +353,7 @@ pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Dia
 
     // Names are given to every component schema up front, in sorted order, so
     // a type's name never depends on which operations happen to use it.
-    let mut type_names = Namespace::with_reserved(names::RESERVED_TYPES);
+    let mut type_names = names::TypeNames::new();
     let mut sorted: Vec<&str> = components.keys().copied().collect();
     sorted.sort_unstable();
     let named: HashMap<&str, String> = sorted

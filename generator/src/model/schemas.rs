@@ -28,7 +28,7 @@ impl<'a> At<'a, '_> {
 pub(crate) struct Lowering<'a> {
     components: &'a HashMap<&'a str, Component<'a>>,
     named: &'a HashMap<&'a str, String>,
-    type_names: Namespace,
+    type_names: names::TypeNames,
     /// Component schemas already lowered, by schema name: the type a
     /// reference to them means (a union for a polymorphic base).
     lowered: HashMap<&'a str, Type>,
@@ -44,7 +44,7 @@ impl<'a> Lowering<'a> {
     pub fn new(
         components: &'a HashMap<&'a str, Component<'a>>,
         named: &'a HashMap<&'a str, String>,
-        type_names: Namespace,
+        type_names: names::TypeNames,
     ) -> Self {
         let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
         for (name, component) in components {
@@ -126,7 +126,7 @@ impl<'a> Lowering<'a> {
             self.lowered.insert(name, ty.clone());
             return ty;
         }
-        let union_name = self.type_names.claim(format!("Any{}", self.named[name]));
+        let union_name = self.type_names.claim(names::prefixed("Any", &self.named[name]));
         // Registered first, so a variant that refers back to its base resolves.
         self.lowered.insert(name, Type::Named(union_name.clone()));
         let base = self.plain_type(name, component);
@@ -141,7 +141,7 @@ impl<'a> Lowering<'a> {
         };
         if let Type::Named(base) = base {
             union.variants.push(UnionVariant {
-                name: variant_names.claim(base.clone()),
+                name: variant_names.claim(names::variant_for_type(&base)),
                 tags: vec![format!("#{name}")],
                 untagged: true,
                 ty: base,
@@ -153,7 +153,7 @@ impl<'a> Lowering<'a> {
             };
             if let Type::Named(ty) = self.plain_type(variant, component) {
                 union.variants.push(UnionVariant {
-                    name: variant_names.claim(ty.clone()),
+                    name: variant_names.claim(names::variant_for_type(&ty)),
                     tags: vec![tag],
                     untagged: false,
                     ty,
