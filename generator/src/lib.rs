@@ -17,7 +17,7 @@
 //! and in the crate: `include!(concat!(env!("OUT_DIR"), "/graphgen.rs"));`.
 
 pub mod diagnostics;
-mod emit;
+pub mod emit;
 pub mod load;
 mod locate;
 pub mod model;

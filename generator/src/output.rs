@@ -32,7 +32,8 @@ fn header(model: &Model) -> String {
     )
 }
 
-fn format(tokens: TokenStream) -> Result<String, Error> {
+/// Formats generated tokens as a Rust file (prettyplease, then a blank line between items).
+pub fn format(tokens: TokenStream) -> Result<String, Error> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|error| Error::Internal(format!("generated code does not parse: {error}")))?;
     Ok(space_items(&prettyplease::unparse(&file)))
@@ -59,7 +60,8 @@ fn space_items(code: &str) -> String {
     out
 }
 
-fn module_file(module: &Module) -> TokenStream {
+/// The tokens of one module as a file of its own.
+pub fn module_file(module: &Module) -> TokenStream {
     let docs = inner_doc_attrs(&module.docs);
     let items = &module.items;
     quote! { #docs #items }

@@ -1,5 +1,6 @@
 //! Stage 3: the model becomes token streams, one module per kind of output.
 //! Emitters only read the model; every name they write was decided there.
+//! Public for tools and the stage benchmarks; `output` is the usual way in.
 
 mod client;
 mod models;

@@ -1,0 +1,44 @@
+//! Each stage of the generator on the seed fragment and on a whole official
+//! module: load (the parse floor: YAML into openapiv3), model, emit, format.
+//! `cargo bench -p graphgen --bench stages`; figures in BENCHMARKS.md.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use graphgen::{emit, load, model, output, PathFilter};
+
+fn inputs() -> Vec<(&'static str, PathBuf)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    vec![
+        ("seed", root.join("spec/qrcodepin.yaml")),
+        ("Identity.SignIns", root.join("../shared/graph/v1.0/Identity.SignIns.yml")),
+    ]
+}
+
+fn stages(c: &mut Criterion) {
+    for (name, path) in inputs() {
+        let paths = [path];
+        let files = load::load(&paths).unwrap();
+        let filter = PathFilter::default();
+        let model = model::build(&files, &filter).unwrap();
+        let modules = emit::modules(&model);
+
+        let mut group = c.benchmark_group(name);
+        group.sample_size(10);
+        group.bench_function("load", |b| b.iter(|| load::load(&paths).unwrap()));
+        group.bench_function("model", |b| b.iter(|| model::build(&files, &filter).unwrap()));
+        group.bench_function("emit", |b| b.iter(|| emit::modules(&model)));
+        group.bench_function("format", |b| {
+            b.iter(|| {
+                for module in &modules {
+                    output::format(output::module_file(module)).unwrap();
+                }
+            })
+        });
+        group.bench_function("all", |b| b.iter(|| graphgen::generate_crate(&paths, "bench").unwrap()));
+        group.finish();
+    }
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
