@@ -11,7 +11,10 @@ fn inputs() -> Vec<(&'static str, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     vec![
         ("seed", root.join("spec/qrcodepin.yaml")),
-        ("Identity.SignIns", root.join("../shared/graph/v1.0/Identity.SignIns.yml")),
+        (
+            "Identity.SignIns",
+            root.join("../shared/graph/v1.0/Identity.SignIns.yml"),
+        ),
     ]
 }
 

@@ -76,7 +76,22 @@ const RUNTIME_DOCS: &[&str] = &[
 pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
     check_crate_name(crate_name)?;
     let header = header(model);
-    let modules = emit::modules(model);
+    // Each module is emitted and formatted on a thread of its own: formatting
+    // is most of the time on a large description.
+    let modules: Vec<(&'static str, Result<String, Error>)> = std::thread::scope(|scope| {
+        let threads: Vec<_> = emit::EMITTERS
+            .iter()
+            .map(|emit| scope.spawn(move || emit(model).map(|module| (module.name, format(module_file(&module))))))
+            .collect();
+        threads
+            .into_iter()
+            .filter_map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|_| Some(("?", Err(Error::Internal("an emitter panicked".to_owned())))))
+            })
+            .collect()
+    });
     let mut files = Files::new();
 
     files.insert(
@@ -99,12 +114,12 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
     ));
     crate_docs.push("see [`client`]. Permissions of each operation are in its documentation and in".to_owned());
     crate_docs.push("[`permissions`] as data.".to_owned());
-    if !modules.iter().any(|module| module.name == "permissions") {
+    if !modules.iter().any(|(name, _)| *name == "permissions") {
         crate_docs.truncate(crate_docs.len() - 2);
         crate_docs.push("see [`client`].".to_owned());
     }
     let crate_docs = inner_doc_attrs(&crate_docs);
-    let declarations = modules.iter().map(|module| ident(module.name));
+    let declarations = modules.iter().map(|(name, _)| ident(name));
     let reexports = reexports();
     // prettyplease and rustfmt lay code out differently; `cargo fmt` in a
     // workspace holding the crate must not rewrite what the generator wrote.
@@ -117,11 +132,8 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
     };
     files.insert("src/lib.rs".to_owned(), header.clone() + &format(lib)?);
 
-    for module in &modules {
-        files.insert(
-            format!("src/{}.rs", module.name),
-            header.clone() + &format(module_file(module))?,
-        );
+    for (name, code) in modules {
+        files.insert(format!("src/{name}.rs"), header.clone() + &code?);
     }
 
     let runtime_docs = inner_doc_attrs(&RUNTIME_DOCS.iter().map(|line| (*line).to_owned()).collect::<Vec<_>>());

@@ -182,3 +182,39 @@ mod preflight {
         }
     }
 }
+
+mod retry_after {
+    use std::time::{Duration, SystemTime};
+
+    use graphgen_runtime::retry::{is_retryable, retry_after};
+    use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+
+    fn headers(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn seconds_and_http_dates_are_read() {
+        let now = httpdate::parse_http_date("Thu, 26 Nov 2026 10:00:00 GMT").unwrap();
+        assert_eq!(retry_after(&headers("7"), now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            retry_after(&headers("Thu, 26 Nov 2026 10:00:30 GMT"), now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            retry_after(&headers("Thu, 26 Nov 2026 09:00:00 GMT"), now),
+            Some(Duration::ZERO),
+            "a date in the past means now"
+        );
+        assert_eq!(retry_after(&headers("soon"), now), None);
+        assert_eq!(retry_after(&HeaderMap::new(), SystemTime::now()), None);
+    }
+
+    #[test]
+    fn only_throttling_and_unavailability_are_retried() {
+        let retried: Vec<u16> = (100..600).filter(|status| is_retryable(*status)).collect();
+        assert_eq!(retried, [429, 503, 504]);
+    }
+}

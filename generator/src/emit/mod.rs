@@ -22,12 +22,17 @@ pub struct Module {
 
 /// The generated modules, in the order `lib.rs` declares them.
 pub fn modules(model: &Model) -> Vec<Module> {
-    let mut modules = vec![client::module(model), models::module(model)];
-    if let Some(permissions) = permissions::module(model) {
-        modules.push(permissions);
-    }
-    modules
+    EMITTERS.iter().filter_map(|emit| emit(model)).collect()
 }
+
+/// One emitter per module, in the order `lib.rs` declares them; each gives
+/// `None` when its module would be empty. They are independent, so they can
+/// run on threads of their own (token streams cannot cross threads).
+pub const EMITTERS: [fn(&Model) -> Option<Module>; 3] = [
+    |model| Some(client::module(model)),
+    |model| Some(models::module(model)),
+    permissions::module,
+];
 
 /// An identifier the model already checked.
 pub(crate) fn ident(name: &str) -> Ident {
