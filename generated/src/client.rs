@@ -100,6 +100,9 @@ impl UsersUserIdAuthenticationMethodsRequestBuilder {
     ///
     /// `GET /users/{user-id}/authentication/methods`
     ///
+    /// Awaited, this gives the first page. `.collect_all().await` gives every item of every
+    /// page, and `.items()` / `.pages()` stream them, following `@odata.nextLink`.
+    ///
     /// # Permissions
     ///
     /// | Permission type | Least privileged permissions | Higher privileged permissions |

@@ -1,7 +1,7 @@
 //! Request builders: one type per node of the URL tree, a method per child
 //! segment and per operation, so a call reads like the URL it sends.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -9,7 +9,7 @@ use quote::quote;
 use super::{doc_attrs, ident, table_cell, type_tokens, Module};
 use crate::model::{
     Builder, Child, Model, Operation, Parameter, ParameterLocation, Permissions, RequestBody, ResponseBody, Scopes,
-    Segment, Type,
+    Segment, Type, TypeDef,
 };
 
 pub fn module(model: &Model) -> Module {
@@ -88,14 +88,15 @@ fn collect_named(ty: &Type, out: &mut BTreeSet<String>) {
     }
 }
 
-fn builder_tokens(model: &Model, builder: &Builder) -> TokenStream {
+/// `pages` names the types that are pages of a collection.
+fn builder_tokens(model: &Model, pages: &HashSet<&str>, builder: &Builder) -> TokenStream {
     let name = ident(&builder.name);
     let docs = doc_attrs(&[format!("Requests on `{}`.", builder.template)]);
     let children = builder.children.iter().map(|child| child_method(model, child, false));
     let operations = builder
         .operations
         .iter()
-        .map(|&index| operation_methods(&model.operations[index]));
+        .map(|&index| operation_methods(pages, &model.operations[index]));
     let parameter_structs = builder
         .operations
         .iter()
@@ -168,7 +169,7 @@ fn child_method(model: &Model, child: &Child, from_client: bool) -> TokenStream 
 }
 
 /// The operation's method, and its `_with` twin when it takes parameters.
-fn operation_methods(operation: &Operation) -> TokenStream {
+fn operation_methods(pages: &HashSet<&str>, operation: &Operation) -> TokenStream {
     let method = ident(&operation.method_name);
     let http = ident(operation.http_method.as_str());
     let (output, constructor) = match &operation.response {
@@ -197,7 +198,7 @@ fn operation_methods(operation: &Operation) -> TokenStream {
             quote!(.bytes_body(body, #content_type)),
         ),
     };
-    let docs = doc_attrs(&operation_docs(operation));
+    let docs = doc_attrs(&operation_docs(pages, operation));
     let call = quote!(self.client.#constructor(Method::#http, self.path.clone())#attach_body);
     let (Some(struct_name), Some(with)) = (&operation.parameters_struct, &operation.method_with_parameters) else {
         return quote! {
@@ -285,7 +286,7 @@ fn parameters_struct(operation: &Operation) -> Option<TokenStream> {
 
 /// The doc comment of an operation: the spec's text, the request line, the
 /// permissions and roles, the clouds, the documentation page.
-fn operation_docs(operation: &Operation) -> Vec<String> {
+fn operation_docs(pages: &HashSet<&str>, operation: &Operation) -> Vec<String> {
     let mut docs = operation.docs.clone();
     let paragraph = |docs: &mut Vec<String>, lines: Vec<String>| {
         if !docs.is_empty() {
@@ -297,6 +298,15 @@ fn operation_docs(operation: &Operation) -> Vec<String> {
         &mut docs,
         vec![format!("`{} {}`", operation.http_method.as_str(), operation.template)],
     );
+    if matches!(&operation.response, ResponseBody::Json(Type::Named(name)) if pages.contains(name.as_str())) {
+        paragraph(
+            &mut docs,
+            vec![
+                "Awaited, this gives the first page. `.collect_all().await` gives every item of every".to_owned(),
+                "page, and `.items()` / `.pages()` stream them, following `@odata.nextLink`.".to_owned(),
+            ],
+        );
+    }
     if let Some(RequestBody::Json { patch: true, .. }) = &operation.body {
         paragraph(
             &mut docs,
