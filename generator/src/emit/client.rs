@@ -48,11 +48,19 @@ pub fn module(model: &Model) -> Module {
 
     let root = &model.builders[0];
     let root_methods = root.children.iter().map(|child| child_method(model, child, true));
+    let pages: HashSet<&str> = model
+        .types
+        .iter()
+        .filter_map(|def| match def {
+            TypeDef::Struct(def) if def.page.is_some() => Some(def.name.as_str()),
+            _ => None,
+        })
+        .collect();
     let builders = model
         .builders
         .iter()
         .skip(1)
-        .map(|builder| builder_tokens(model, builder));
+        .map(|builder| builder_tokens(model, &pages, builder));
     Module {
         name: "client",
         docs: vec![
