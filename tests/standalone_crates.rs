@@ -32,24 +32,30 @@ fn build_standalone(specs: &[std::path::PathBuf], name: &str) {
 }
 
 fn build_filtered(specs: &[std::path::PathBuf], filter: &graphgen::PathFilter, name: &str) {
+    build_with_features(specs, filter, name, &[]);
+}
+
+/// Builds, then lints with every feature and once per further selection
+/// (`["--no-default-features", "--features", ...]` for a part of the crate).
+fn build_with_features(
+    specs: &[std::path::PathBuf],
+    filter: &graphgen::PathFilter,
+    name: &str,
+    selections: &[&[&str]],
+) {
     let scratch = tempfile::tempdir().unwrap();
     let dir = scratch.path().join(name);
     let files = graphgen::generate_crate_filtered(specs, filter, name).unwrap_or_else(|error| panic!("{error}"));
     graphgen::output::write_crate(&dir, &files).unwrap();
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     cargo(&["build", "--quiet"], &dir);
-    cargo(
-        &[
-            "clippy",
-            "--quiet",
-            "--all-targets",
-            "--all-features",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        &dir,
-    );
+    let all_features: &[&str] = &["--all-features"];
+    for selection in std::iter::once(all_features).chain(selections.iter().copied()) {
+        let mut args = vec!["clippy", "--quiet", "--all-targets"];
+        args.extend_from_slice(selection);
+        args.extend(["--", "-D", "warnings"]);
+        cargo(&args, &dir);
+    }
 }
 
 #[test]
@@ -79,4 +85,28 @@ fn official_authentication_slice_builds_alone_without_warnings() {
     }
     assert!(!client.contains("/users/{user-id}/messages"));
     build_filtered(&[spec], &filter, "graph-authentication");
+}
+
+/// A description with several parts (tags) gets one cargo feature per part;
+/// the crate builds without warnings with every part, with none, and with
+/// each alone.
+#[test]
+fn every_feature_selection_builds_without_warnings() {
+    let spec = root().join("generator/tests/fixtures/two-parts.yaml");
+    let files = graphgen::generate_crate(std::slice::from_ref(&spec), "two-parts").unwrap();
+    let manifest = &files["Cargo.toml"];
+    assert!(
+        manifest.contains("full = [\"groups-group\", \"groups-profilephoto\", \"users-user\"]"),
+        "{manifest}"
+    );
+    let none: &[&str] = &["--no-default-features"];
+    let users: &[&str] = &["--no-default-features", "--features", "users-user"];
+    let groups: &[&str] = &["--no-default-features", "--features", "groups-group"];
+    let photo: &[&str] = &["--no-default-features", "--features", "groups-profilephoto"];
+    build_with_features(
+        &[spec],
+        &graphgen::PathFilter::default(),
+        "two-parts",
+        &[none, users, groups, photo],
+    );
 }

@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use super::runtime::bytes::Base64Bytes;
-use super::runtime::secret::Secret;
 use super::runtime::client::Page;
+use super::runtime::secret::Secret;
 
 /// A `microsoft.graph.authenticationMethod` or a type derived from it, told apart by `@odata.type` (boxed to keep the enum small).
 #[derive(Clone, Debug, PartialEq)]

@@ -103,7 +103,7 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
             sources = model.sources.join(", "),
             title = toml_string(&model.title),
             dependencies = runtime::dependencies(),
-            features = runtime::features(),
+            features = api_features(model) + runtime::features(),
         ),
     );
 
@@ -117,6 +117,19 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
     if !modules.iter().any(|(name, _)| *name == "permissions") {
         crate_docs.truncate(crate_docs.len() - 2);
         crate_docs.push("see [`client`].".to_owned());
+    }
+    if !model.features.is_empty() {
+        crate_docs.push(String::new());
+        crate_docs.push(format!(
+            "Each part of the API is a cargo feature, all on by default (`full`): {}. To compile only",
+            model
+                .features
+                .iter()
+                .map(|feature| format!("`{feature}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        crate_docs.push("what you call, turn off the default features and name the parts you need.".to_owned());
     }
     let crate_docs = inner_doc_attrs(&crate_docs);
     let declarations = modules.iter().map(|(name, _)| ident(name));
@@ -187,6 +200,24 @@ pub fn single_file(model: &Model) -> Result<String, Error> {
         #reexports
     };
     Ok(header(model) + &format(tokens)?)
+}
+
+/// One cargo feature per part of the description, all on by default through
+/// `full`; a user who needs one part turns the defaults off and names it.
+fn api_features(model: &Model) -> String {
+    if model.features.is_empty() {
+        return String::new();
+    }
+    let quoted: Vec<String> = model.features.iter().map(|feature| format!("\"{feature}\"")).collect();
+    let mut table = format!(
+        "# Each part of the API is a feature; turn off the defaults to compile only the parts you call.\n\
+         default = [\"full\"]\nfull = [{}]\n",
+        quoted.join(", ")
+    );
+    for feature in &model.features {
+        table.push_str(&format!("{feature} = []\n"));
+    }
+    table
 }
 
 fn check_crate_name(name: &str) -> Result<(), Error> {

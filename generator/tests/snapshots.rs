@@ -73,6 +73,16 @@ fn hostile_names() {
     );
 }
 
+/// Several parts (tags): one cargo feature each, and every item gated by the
+/// features that need it.
+#[test]
+fn features_per_part() {
+    let files = generate(manifest_dir().join("tests/fixtures/two-parts.yaml"), "two-parts");
+    for file in ["Cargo.toml", "src/models.rs", "src/client.rs", "src/permissions.rs"] {
+        insta::assert_snapshot!(snapshot_name("parts", file), files[file]);
+    }
+}
+
 #[test]
 fn build_script_module() {
     let spec = manifest_dir().join("../spec/qrcodepin.yaml");

@@ -1,50 +1,76 @@
 //! Request builders: one type per node of the URL tree, a method per child
 //! segment and per operation, so a call reads like the URL it sends.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, table_cell, type_tokens, Module};
+use super::{cfg, doc_attrs, ident, table_cell, type_tokens, Module};
 use crate::model::{
-    Builder, Child, Model, Operation, Parameter, ParameterLocation, Permissions, RequestBody, ResponseBody, Scopes,
-    Segment, Type, TypeDef,
+    Builder, Child, Features, Model, Operation, Parameter, ParameterLocation, Permissions, RequestBody, ResponseBody,
+    Scopes, Segment, Type, TypeDef,
 };
 
 pub fn module(model: &Model) -> Module {
-    let mut models = BTreeSet::new();
+    // Each import is compiled with the features of the operations that use it.
+    let mut models: BTreeMap<String, Features> = BTreeMap::new();
+    let mut all_operations = Features::new();
+    let mut patch_operations = Features::new();
     for operation in &model.operations {
+        let features: Features = operation.feature.iter().cloned().collect();
+        let mut names = BTreeSet::new();
         if let ResponseBody::Json(ty) = &operation.response {
-            collect_named(ty, &mut models);
+            collect_named(ty, &mut names);
         }
-        if let Some(RequestBody::Json { ty, .. }) = &operation.body {
-            collect_named(ty, &mut models);
+        if let Some(RequestBody::Json { ty, patch }) = &operation.body {
+            collect_named(ty, &mut names);
+            if *patch {
+                patch_operations.extend(features.iter().cloned());
+            }
+        }
+        for name in names {
+            models.entry(name).or_default().extend(features.iter().cloned());
+        }
+        all_operations.extend(features);
+    }
+    let mut groups: Vec<(Features, Vec<String>)> = Vec::new();
+    for (name, features) in models {
+        match groups.iter_mut().find(|(existing, _)| *existing == features) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((features, vec![name])),
         }
     }
-    let model_imports = (!models.is_empty()).then(|| {
-        let models = models.iter().map(|name| ident(name));
-        quote!(use super::models::{#(#models),*};)
+    let model_imports = groups.iter().map(|(features, names)| {
+        let cfg = cfg(model, features);
+        let names = names.iter().map(|name| ident(name));
+        quote!(#cfg use super::models::{#(#names),*};)
     });
-    let method_import = (!model.operations.is_empty()).then(|| {
-        quote!(
-            use reqwest::Method;
-        )
-    });
-    let call_import = if model.operations.is_empty() {
-        quote!(GraphClient)
-    } else {
-        quote!(Call, GraphClient)
+    let has_operations = !model.operations.is_empty();
+    let operations_cfg = cfg(model, &all_operations);
+    let method_import = has_operations.then(|| quote!(#operations_cfg use reqwest::Method;));
+    let client_imports = match (has_operations, model.features.is_empty()) {
+        (false, _) => quote!(
+            use super::runtime::client::GraphClient;
+        ),
+        (true, true) => quote! {
+            use super::runtime::client::{Call, GraphClient};
+            use super::runtime::path::RequestPath;
+        },
+        (true, false) => quote! {
+            use super::runtime::client::GraphClient;
+            #operations_cfg use super::runtime::client::Call;
+            #operations_cfg use super::runtime::path::RequestPath;
+        },
     };
-    let patch_import = model
-        .operations
-        .iter()
-        .any(|op| matches!(op.body, Some(RequestBody::Json { patch: true, .. })))
-        .then(|| {
-            quote!(
-                use super::runtime::patch::Patch;
-            )
-        });
+    let patch_cfg = cfg(model, &patch_operations);
+    let patch_import = (!patch_operations.is_empty()
+        || (model.features.is_empty()
+            && model
+                .operations
+                .iter()
+                .any(|op| matches!(op.body, Some(RequestBody::Json { patch: true, .. })))))
+    .then(|| quote!(#patch_cfg use super::runtime::patch::Patch;));
 
     let root = &model.builders[0];
     let root_methods = root.children.iter().map(|child| child_method(model, child, true));
@@ -70,9 +96,8 @@ pub fn module(model: &Model) -> Module {
         ],
         items: quote! {
             #method_import
-            #model_imports
-            use super::runtime::client::{#call_import};
-            use super::runtime::path::RequestPath;
+            #(#model_imports)*
+            #client_imports
             #patch_import
 
             impl GraphClient {
@@ -99,24 +124,27 @@ fn collect_named(ty: &Type, out: &mut BTreeSet<String>) {
 /// `pages` names the types that are pages of a collection.
 fn builder_tokens(model: &Model, pages: &HashSet<&str>, builder: &Builder) -> TokenStream {
     let name = ident(&builder.name);
+    let cfg = cfg(model, &builder.features);
     let docs = doc_attrs(&[format!("Requests on `{}`.", builder.template)]);
     let children = builder.children.iter().map(|child| child_method(model, child, false));
     let operations = builder
         .operations
         .iter()
-        .map(|&index| operation_methods(pages, &model.operations[index]));
+        .map(|&index| operation_methods(model, pages, &model.operations[index]));
     let parameter_structs = builder
         .operations
         .iter()
-        .filter_map(|&index| parameters_struct(&model.operations[index]));
+        .filter_map(|&index| parameters_struct(model, &model.operations[index]));
     quote! {
         #docs
+        #cfg
         #[derive(Clone, Debug)]
         pub struct #name {
             client: GraphClient,
             path: RequestPath,
         }
 
+        #cfg
         impl #name {
             #(#children)*
             #(#operations)*
@@ -128,6 +156,7 @@ fn builder_tokens(model: &Model, pages: &HashSet<&str>, builder: &Builder) -> To
 
 fn child_method(model: &Model, child: &Child, from_client: bool) -> TokenStream {
     let target = ident(&model.builders[child.builder].name);
+    let cfg = cfg(model, &model.builders[child.builder].features);
     let method = ident(&child.method);
     let docs = doc_attrs(&child.docs);
     let (client, base) = if from_client {
@@ -166,6 +195,7 @@ fn child_method(model: &Model, child: &Child, from_client: bool) -> TokenStream 
     };
     quote! {
         #docs
+        #cfg
         #encoding_note
         pub fn #method(&self, #arguments) -> #target {
             #target {
@@ -177,7 +207,8 @@ fn child_method(model: &Model, child: &Child, from_client: bool) -> TokenStream 
 }
 
 /// The operation's method, and its `_with` twin when it takes parameters.
-fn operation_methods(pages: &HashSet<&str>, operation: &Operation) -> TokenStream {
+fn operation_methods(model: &Model, pages: &HashSet<&str>, operation: &Operation) -> TokenStream {
+    let cfg = cfg(model, &operation.feature.iter().cloned().collect());
     let method = ident(&operation.method_name);
     let http = ident(operation.http_method.as_str());
     let (output, constructor) = match &operation.response {
@@ -211,6 +242,7 @@ fn operation_methods(pages: &HashSet<&str>, operation: &Operation) -> TokenStrea
     let (Some(struct_name), Some(with)) = (&operation.parameters_struct, &operation.method_with_parameters) else {
         return quote! {
             #docs
+            #cfg
             pub fn #method(&self, #body_argument) -> Call<#output> {
                 #call
             }
@@ -225,10 +257,12 @@ fn operation_methods(pages: &HashSet<&str>, operation: &Operation) -> TokenStrea
     let apply = operation.parameters.iter().map(apply_parameter);
     quote! {
         #docs
+        #cfg
         pub fn #method(&self, #body_argument) -> Call<#output> {
             self.#with(#body_name #struct_name::default())
         }
 
+        #cfg
         #with_docs
         pub fn #with(&self, #body_argument parameters: #struct_name) -> Call<#output> {
             let mut call = #call;
@@ -258,8 +292,9 @@ fn apply_parameter(parameter: &Parameter) -> TokenStream {
     }
 }
 
-fn parameters_struct(operation: &Operation) -> Option<TokenStream> {
+fn parameters_struct(model: &Model, operation: &Operation) -> Option<TokenStream> {
     let name = ident(operation.parameters_struct.as_deref()?);
+    let cfg = cfg(model, &operation.feature.iter().cloned().collect());
     let docs = doc_attrs(&[format!(
         "Query options and headers of `{} {}`; unset ones are not sent.",
         operation.http_method.as_str(),
@@ -285,6 +320,7 @@ fn parameters_struct(operation: &Operation) -> Option<TokenStream> {
     });
     Some(quote! {
         #docs
+        #cfg
         #[derive(Clone, Debug, Default)]
         pub struct #name {
             #(#fields)*

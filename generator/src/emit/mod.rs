@@ -34,6 +34,25 @@ pub const EMITTERS: [fn(&Model) -> Option<Module>; 3] = [
     permissions::module,
 ];
 
+/// `#[cfg(any(feature = ...))]` for code that `features` need; nothing when
+/// the crate has no features. Everything a feature needs carries it, so with
+/// no feature on, no generated item and no import is compiled.
+pub(crate) fn cfg(model: &Model, features: &crate::model::Features) -> TokenStream {
+    if model.features.is_empty() {
+        return quote!();
+    }
+    match features.len() {
+        1 => {
+            let feature = features.iter().next();
+            quote!(#[cfg(feature = #feature)])
+        }
+        _ => {
+            let features = features.iter();
+            quote!(#[cfg(any(#(feature = #features),*))])
+        }
+    }
+}
+
 /// An identifier the model already checked.
 pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())

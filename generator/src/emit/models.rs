@@ -3,96 +3,119 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, mentions, type_path, type_tokens, Module};
-use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{cfg, doc_attrs, ident, mentions, type_path, type_tokens, Module};
+use crate::model::{EnumDef, Features, Field, Model, StructDef, Type, TypeDef, UnionDef};
 use crate::names;
 
+/// Where each name the models import comes from, in the order they are imported.
+const IMPORTS: &[(&str, &str)] = &[
+    ("chrono", "DateTime"),
+    ("chrono", "NaiveDate"),
+    ("chrono", "NaiveTime"),
+    ("chrono", "Utc"),
+    ("serde", "Deserialize"),
+    ("serde", "Deserializer"),
+    ("serde", "Serialize"),
+    ("serde", "Serializer"),
+    ("serde_json", "Map"),
+    ("serde_json", "Value"),
+    ("uuid", "Uuid"),
+    ("super::runtime::bytes", "Base64Bytes"),
+    ("super::runtime::client", "Page"),
+    ("super::runtime::secret", "Secret"),
+    ("super::runtime::values", "Flags"),
+    ("super::runtime::values", "Numeric"),
+];
+
+/// The names a type's definition uses from [`IMPORTS`].
+fn needs(def: &TypeDef) -> BTreeSet<&'static str> {
+    let mut out = BTreeSet::new();
+    match def {
+        TypeDef::Struct(def) => {
+            out.extend(["Deserialize", "Serialize", "Map", "Value"]);
+            if def.page.is_some() {
+                out.insert("Page");
+            }
+            for field in &def.fields {
+                for (ty, names) in [
+                    (Type::DateTime, &["DateTime", "Utc"][..]),
+                    (Type::Date, &["NaiveDate"]),
+                    (Type::Time, &["NaiveTime"]),
+                    (Type::Uuid, &["Uuid"]),
+                    (Type::Bytes, &["Base64Bytes"]),
+                    (Type::Numeric, &["Numeric"]),
+                    (Type::Secret, &["Secret"]),
+                ] {
+                    if mentions(&field.ty, &|candidate: &Type| *candidate == ty) {
+                        out.extend(names);
+                    }
+                }
+                if mentions(&field.ty, &|candidate: &Type| matches!(candidate, Type::Flags(_))) {
+                    out.insert("Flags");
+                }
+            }
+        }
+        TypeDef::Enum(_) => out.extend(["Deserialize", "Deserializer", "Serialize", "Serializer"]),
+        TypeDef::Union(_) => out.extend(["Deserialize", "Deserializer", "Serialize", "Serializer", "Value"]),
+    }
+    out
+}
+
+/// The features a type is compiled for.
+fn features_of<'a>(model: &'a Model, name: &str) -> &'a Features {
+    static NONE: std::sync::OnceLock<Features> = std::sync::OnceLock::new();
+    model
+        .type_features
+        .get(name)
+        .unwrap_or_else(|| NONE.get_or_init(Features::new))
+}
+
 pub fn module(model: &Model) -> Module {
-    let fields = || {
-        model.types.iter().flat_map(|def| match def {
-            TypeDef::Struct(def) => def.fields.iter(),
-            TypeDef::Enum(_) | TypeDef::Union(_) => [].iter(),
-        })
-    };
-    let uses = |pick: fn(&Type) -> bool| fields().any(|field| mentions(&field.ty, &pick));
-    let has = |pick: fn(&TypeDef) -> bool| model.types.iter().any(pick);
-    let has_structs = has(|def| matches!(def, TypeDef::Struct(_)));
-    let has_custom_serde = has(|def| matches!(def, TypeDef::Enum(_) | TypeDef::Union(_)));
-
-    let mut imports = Vec::new();
-    let chrono: Vec<TokenStream> = [
-        (Type::DateTime, quote!(DateTime)),
-        (Type::Date, quote!(NaiveDate)),
-        (Type::Time, quote!(NaiveTime)),
-        (Type::DateTime, quote!(Utc)),
-    ]
-    .into_iter()
-    .filter(|(ty, _)| fields().any(|field| mentions(&field.ty, &|candidate: &Type| candidate == ty)))
-    .map(|(_, name)| name)
-    .collect();
-    if !chrono.is_empty() {
-        imports.push(quote!(use chrono::{#(#chrono),*};));
+    // Each import is compiled with the features of the types that use it;
+    // names with the same source and the same features share one `use`.
+    let mut users: BTreeMap<&str, Features> = BTreeMap::new();
+    for def in &model.types {
+        for name in needs(def) {
+            users
+                .entry(name)
+                .or_default()
+                .extend(features_of(model, def.name()).iter().cloned());
+        }
     }
-    imports.push(match (has_structs, has_custom_serde) {
-        (_, true) => quote!(
-            use serde::{Deserialize, Deserializer, Serialize, Serializer};
-        ),
-        (true, false) => quote!(
-            use serde::{Deserialize, Serialize};
-        ),
-        (false, false) => quote!(),
+    let mut groups: Vec<((&str, Features), Vec<&str>)> = Vec::new();
+    for (source, name) in IMPORTS {
+        let Some(features) = users.get(name) else { continue };
+        let key = (*source, features.clone());
+        match groups.iter_mut().find(|(existing, _)| *existing == key) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((key, vec![name])),
+        }
+    }
+    let imports = groups.iter().map(|((source, features), names)| {
+        let cfg = cfg(model, features);
+        let source = source.split("::").map(ident);
+        let names: Vec<_> = names.iter().map(|name| ident(name)).collect();
+        match names.as_slice() {
+            [name] => quote! { #cfg use #(#source)::*::#name; },
+            _ => quote! { #cfg use #(#source)::*::{#(#names),*}; },
+        }
     });
-    if has_structs || has(|def| matches!(def, TypeDef::Union(_))) {
-        // Every struct keeps unknown properties in a `Map<String, Value>`; unions keep unknown types as `Value`.
-        imports.push(if has_structs {
-            quote!(
-                use serde_json::{Map, Value};
-            )
-        } else {
-            quote!(
-                use serde_json::Value;
-            )
-        });
-    }
-    if uses(|ty| *ty == Type::Uuid) {
-        imports.push(quote!(
-            use uuid::Uuid;
-        ));
-    }
-    if uses(|ty| *ty == Type::Bytes) {
-        imports.push(quote!(
-            use super::runtime::bytes::Base64Bytes;
-        ));
-    }
-    if uses(|ty| matches!(ty, Type::Flags(_))) {
-        imports.push(quote!(
-            use super::runtime::values::Flags;
-        ));
-    }
-    if uses(|ty| *ty == Type::Numeric) {
-        imports.push(quote!(
-            use super::runtime::values::Numeric;
-        ));
-    }
-    if uses(|ty| *ty == Type::Secret) {
-        imports.push(quote!(
-            use super::runtime::secret::Secret;
-        ));
-    }
-    if has(|def| matches!(def, TypeDef::Struct(def) if def.page.is_some())) {
-        imports.push(quote!(
-            use super::runtime::client::Page;
-        ));
-    }
 
-    let definitions = nest(model.types.iter().map(|def| {
-        let tokens = match def {
-            TypeDef::Struct(def) => struct_tokens(def),
-            TypeDef::Enum(def) => enum_tokens(def),
-            TypeDef::Union(def) => union_tokens(def),
-        };
-        (names::module_of(def.name()).to_owned(), tokens)
-    }));
+    let definitions = nest(
+        model,
+        model.types.iter().map(|def| {
+            let features = features_of(model, def.name());
+            let cfg = cfg(model, features);
+            let tokens = match def {
+                TypeDef::Struct(def) => struct_tokens(def, &cfg),
+                TypeDef::Enum(def) => enum_tokens(def, &cfg),
+                TypeDef::Union(def) => union_tokens(def, &cfg),
+            };
+            (names::module_of(def.name()).to_owned(), features.clone(), tokens)
+        }),
+    );
     Module {
         name: "models",
         docs: vec![
@@ -113,23 +136,35 @@ pub fn module(model: &Model) -> Module {
 /// Definitions grouped into the modules of their paths: Graph namespaces such
 /// as `microsoft.graph.termStore` become `pub mod term_store`. A module sees
 /// everything above it through `use super::*`.
-fn nest(definitions: impl Iterator<Item = (String, TokenStream)>) -> TokenStream {
+fn nest(model: &Model, definitions: impl Iterator<Item = (String, Features, TokenStream)>) -> TokenStream {
     let mut root = Vec::new();
-    let mut children: std::collections::BTreeMap<String, Vec<(String, TokenStream)>> = Default::default();
-    for (module, tokens) in definitions {
+    let mut children: BTreeMap<String, Vec<(String, Features, TokenStream)>> = BTreeMap::new();
+    for (module, features, tokens) in definitions {
         match module.split_once("::") {
             _ if module.is_empty() => root.push(tokens),
-            Some((first, rest)) => children
-                .entry(first.to_owned())
+            Some((first, rest)) => {
+                children
+                    .entry(first.to_owned())
+                    .or_default()
+                    .push((rest.to_owned(), features, tokens))
+            }
+            None => children
+                .entry(module)
                 .or_default()
-                .push((rest.to_owned(), tokens)),
-            None => children.entry(module).or_default().push((String::new(), tokens)),
+                .push((String::new(), features, tokens)),
         }
     }
     let modules = children.into_iter().map(|(name, definitions)| {
         let name = ident(&name);
-        let body = nest(definitions.into_iter());
+        // A module is compiled when any of its types is.
+        let features: Features = definitions
+            .iter()
+            .flat_map(|(_, features, _)| features.iter().cloned())
+            .collect();
+        let cfg = cfg(model, &features);
+        let body = nest(model, definitions.into_iter());
         quote! {
+            #cfg
             pub mod #name {
                 use super::*;
                 #body
@@ -139,7 +174,7 @@ fn nest(definitions: impl Iterator<Item = (String, TokenStream)>) -> TokenStream
     quote! { #(#root)* #(#modules)* }
 }
 
-fn struct_tokens(def: &StructDef) -> TokenStream {
+fn struct_tokens(def: &StructDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(names::simple_name(&def.name));
     let docs = doc_attrs(&def.docs);
     let fields = def.fields.iter().map(field_tokens);
@@ -149,6 +184,7 @@ fn struct_tokens(def: &StructDef) -> TokenStream {
         let items = ident(&page.items);
         let next_link = ident(&page.next_link);
         quote! {
+            #cfg
             impl Page for #name {
                 type Item = #item;
 
@@ -164,6 +200,7 @@ fn struct_tokens(def: &StructDef) -> TokenStream {
     });
     quote! {
         #docs
+        #cfg
         #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
@@ -194,7 +231,7 @@ fn field_tokens(field: &Field) -> TokenStream {
     }
 }
 
-fn enum_tokens(def: &EnumDef) -> TokenStream {
+fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(names::simple_name(&def.name));
     let docs = doc_attrs(&def.docs);
     let unrecognized = ident(&def.unrecognized);
@@ -203,6 +240,7 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
     let variant_docs = values.iter().map(|value| format!(" `{value}`"));
     quote! {
         #docs
+        #cfg
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#[doc = #variant_docs] #variants,)*
@@ -210,6 +248,7 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
             #unrecognized(String),
         }
 
+        #cfg
         impl #name {
             /// The value as Graph writes it.
             pub fn as_str(&self) -> &str {
@@ -220,12 +259,14 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
             }
         }
 
+        #cfg
         impl AsRef<str> for #name {
             fn as_ref(&self) -> &str {
                 self.as_str()
             }
         }
 
+        #cfg
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -235,12 +276,14 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
             }
         }
 
+        #cfg
         impl Serialize for #name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
+        #cfg
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 String::deserialize(deserializer).map(|value| Self::from(value.as_str()))
@@ -249,7 +292,7 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
     }
 }
 
-fn union_tokens(def: &UnionDef) -> TokenStream {
+fn union_tokens(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(names::simple_name(&def.name));
     let docs = doc_attrs(&def.docs);
     let unrecognized = ident(&def.unrecognized);
@@ -269,6 +312,7 @@ fn union_tokens(def: &UnionDef) -> TokenStream {
     });
     quote! {
         #docs
+        #cfg
         #[derive(Clone, Debug, PartialEq)]
         pub enum #name {
             #(#[doc = #variant_docs] #variants(Box<#payloads>),)*
@@ -276,6 +320,7 @@ fn union_tokens(def: &UnionDef) -> TokenStream {
             #unrecognized(Value),
         }
 
+        #cfg
         impl Serialize for #name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -285,6 +330,7 @@ fn union_tokens(def: &UnionDef) -> TokenStream {
             }
         }
 
+        #cfg
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = Value::deserialize(deserializer)?;

@@ -4,8 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, Module};
-use crate::model::{Model, Scopes};
+use super::{cfg, doc_attrs, ident, Module};
+use crate::model::{Features, Model, Scopes};
 
 pub fn module(model: &Model) -> Option<Module> {
     let constants: Vec<TokenStream> = model
@@ -24,8 +24,10 @@ pub fn module(model: &Model) -> Option<Module> {
             let delegated_personal = scopes(&permissions.delegated_personal);
             let application = scopes(&permissions.application);
             let roles = &permissions.roles_for_other_users;
+            let cfg = cfg(model, &operation.feature.iter().cloned().collect());
             Some(quote! {
                 #docs
+                #cfg
                 pub const #name: OperationPermissions = OperationPermissions {
                     delegated_work: #delegated_work,
                     delegated_personal: #delegated_personal,
@@ -38,23 +40,34 @@ pub fn module(model: &Model) -> Option<Module> {
     if constants.is_empty() {
         return None;
     }
-    let any_scopes = model
-        .operations
-        .iter()
-        .filter_map(|op| op.permissions.as_ref())
-        .any(|permissions| {
-            permissions.delegated_work.is_some()
-                || permissions.delegated_personal.is_some()
-                || permissions.application.is_some()
-        });
-    let import = if any_scopes {
-        quote!(
-            use super::runtime::permissions::{OperationPermissions, Scopes};
-        )
-    } else {
-        quote!(
-            use super::runtime::permissions::OperationPermissions;
-        )
+    // The imports are compiled with the features of the constants that use them.
+    let mut with_permissions = Features::new();
+    let mut with_scopes = Features::new();
+    let mut any_scopes = false;
+    for operation in &model.operations {
+        let Some(permissions) = &operation.permissions else {
+            continue;
+        };
+        with_permissions.extend(operation.feature.iter().cloned());
+        let scopes = [
+            &permissions.delegated_work,
+            &permissions.delegated_personal,
+            &permissions.application,
+        ];
+        if scopes.iter().any(|scopes| scopes.is_some()) {
+            any_scopes = true;
+            with_scopes.extend(operation.feature.iter().cloned());
+        }
+    }
+    let permissions_cfg = cfg(model, &with_permissions);
+    let scopes_cfg = cfg(model, &with_scopes);
+    let import = match (any_scopes, with_permissions == with_scopes) {
+        (true, true) => quote!(#permissions_cfg use super::runtime::permissions::{OperationPermissions, Scopes};),
+        (true, false) => quote! {
+            #permissions_cfg use super::runtime::permissions::OperationPermissions;
+            #scopes_cfg use super::runtime::permissions::Scopes;
+        },
+        (false, _) => quote!(#permissions_cfg use super::runtime::permissions::OperationPermissions;),
     };
     Some(Module {
         name: "permissions",

@@ -4,6 +4,7 @@
 //! flattened, every Rust name is decided. No `openapiv3` type leaves this
 //! module, so the emitters never look at the input again.
 
+pub mod features;
 mod filter;
 mod operations;
 mod schemas;
@@ -31,7 +32,15 @@ pub struct Model {
     pub builders: Vec<Builder>,
     /// Operations, sorted by path template and method.
     pub operations: Vec<Operation>,
+    /// Cargo features that select parts of the crate, sorted; empty when the
+    /// description has one part only. See [`features`].
+    pub features: Vec<String>,
+    /// The features each type is needed by, by type name.
+    pub type_features: std::collections::HashMap<String, Features>,
 }
+
+/// A set of cargo features.
+pub type Features = std::collections::BTreeSet<String>;
 
 /// Text for a doc comment, one entry per line.
 pub type Docs = Vec<String>;
@@ -172,6 +181,8 @@ pub struct Builder {
     pub children: Vec<Child>,
     /// Indexes into [`Model::operations`].
     pub operations: Vec<usize>,
+    /// The features of the operations at and below this node.
+    pub features: Features,
 }
 
 /// A step from one builder to the next.
@@ -227,6 +238,11 @@ impl HttpMethod {
 /// One operation.
 #[derive(Debug)]
 pub struct Operation {
+    /// The operation's first tag (or, without one, its first path segment),
+    /// which names the cargo feature it belongs to.
+    pub group: String,
+    /// The cargo feature that compiles it, when the crate has features.
+    pub feature: Option<String>,
     /// The method on its builder, for example `get`.
     pub method_name: String,
     pub http_method: HttpMethod,
@@ -369,7 +385,7 @@ pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Dia
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(Model {
+    let mut model = Model {
         title: files
             .first()
             .map(|file| file.document.info.title.clone())
@@ -378,7 +394,11 @@ pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Dia
         types,
         builders,
         operations,
-    })
+        features: Vec::new(),
+        type_features: Default::default(),
+    };
+    features::assign(&mut model);
+    Ok(model)
 }
 
 /// All component schemas of all files. A schema defined in several files must

@@ -76,7 +76,16 @@ pub(crate) fn build<'a>(
                 Some(tree.scopes[node].claim(format!("{method_name}_with"))),
             )
         };
+        let group = op
+            .operation
+            .tags
+            .first()
+            .cloned()
+            .or_else(|| op.template.trim_start_matches('/').split('/').next().map(str::to_owned))
+            .unwrap_or_default();
         operations.push(Operation {
+            group,
+            feature: None,
             method_name,
             http_method: op.method,
             body,
@@ -672,6 +681,7 @@ impl Tree {
                 template: String::new(),
                 children: Vec::new(),
                 operations: Vec::new(),
+                features: Default::default(),
             }],
             scopes: vec![Namespace::with_reserved(CLIENT_METHODS)],
         }
@@ -697,6 +707,7 @@ impl Tree {
                 template: template.clone(),
                 children: Vec::new(),
                 operations: Vec::new(),
+                features: Default::default(),
             });
             self.scopes.push(Namespace::default());
             let (method, docs) = match segment {
