@@ -51,8 +51,10 @@ pub fn generate_crate_filtered(specs: &[PathBuf], filter: &PathFilter, crate_nam
 }
 
 /// Generates the single-file module that a build script writes to `OUT_DIR`.
+/// It has no cargo features (the including crate does not declare them), so
+/// `filter` is how a build script picks the parts it compiles.
 pub fn generate_module(specs: &[PathBuf], filter: &PathFilter) -> Result<String, Error> {
-    output::single_file(&model(specs, filter)?)
+    output::single_file(&model(specs, filter)?.without_features())
 }
 
 /// Generates code from `specs` into `$OUT_DIR/graphgen.rs`, for a build script.

@@ -202,22 +202,38 @@ pub fn single_file(model: &Model) -> Result<String, Error> {
     Ok(header(model) + &format(tokens)?)
 }
 
-/// One cargo feature per part of the description, all on by default through
-/// `full`; a user who needs one part turns the defaults off and names it.
+/// One cargo feature per part of the description and one per type, all on by
+/// default through `full`; a user who needs one part turns the defaults off
+/// and names it, and the part turns on the types it needs.
 fn api_features(model: &Model) -> String {
     if model.features.is_empty() {
         return String::new();
     }
-    let quoted: Vec<String> = model.features.iter().map(|feature| format!("\"{feature}\"")).collect();
-    let mut table = format!(
-        "# Each part of the API is a feature; turn off the defaults to compile only the parts you call.\n\
-         default = [\"full\"]\nfull = [{}]\n",
-        quoted.join(", ")
-    );
-    for feature in &model.features {
-        table.push_str(&format!("{feature} = []\n"));
+    let is_type_feature = |name: &&String| model.features.binary_search(name).is_err();
+    let list = |features: &mut dyn Iterator<Item = &String>| {
+        features
+            .map(|feature| format!("\"{feature}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut table = String::from("default = [\"full\"]\nfull = [\n");
+    for feature in model
+        .features
+        .iter()
+        .chain(model.feature_requires.keys().filter(is_type_feature))
+    {
+        table.push_str(&format!("    \"{feature}\",\n"));
     }
-    table
+    table.push_str("]\n\n# Each part of the API; turn off the defaults to compile only the parts you call.\n");
+    for feature in &model.features {
+        let requires = model.feature_requires.get(feature).into_iter().flatten();
+        table.push_str(&format!("{feature} = [{}]\n", list(&mut requires.into_iter())));
+    }
+    table.push_str("\n# Each type, with the types it needs (navigation properties aside).\n");
+    for (feature, requires) in model.feature_requires.iter().filter(|(name, _)| is_type_feature(name)) {
+        table.push_str(&format!("{feature} = [{}]\n", list(&mut requires.iter())));
+    }
+    table + "\n"
 }
 
 fn check_crate_name(name: &str) -> Result<(), Error> {

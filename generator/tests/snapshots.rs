@@ -84,6 +84,23 @@ fn features_per_part() {
 }
 
 #[test]
+fn build_script_module_has_no_features() {
+    // A build script's crate does not declare the parts' features: a module for
+    // it gated on them would compile to nothing (and warn of unknown cfgs).
+    let spec = manifest_dir().join("tests/fixtures/two-parts.yaml");
+    let code = graphgen::generate_module(&[spec], &graphgen::PathFilter::default()).unwrap();
+    for part in [
+        "\"users-user\"",
+        "\"groups-group\"",
+        "\"model-User\"",
+        "allow(unused_imports)",
+    ] {
+        assert!(!code.contains(part), "{part} in the single-file module");
+    }
+    assert!(code.contains("pub struct Group {") && code.contains("pub member_of: Option<Vec<Group>>,"));
+}
+
+#[test]
 fn build_script_module() {
     let spec = manifest_dir().join("../spec/qrcodepin.yaml");
     let code = graphgen::generate_module(&[spec], &graphgen::PathFilter::default()).unwrap();

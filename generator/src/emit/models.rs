@@ -5,8 +5,8 @@ use quote::quote;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{cfg, doc_attrs, ident, mentions, type_path, type_tokens, Module};
-use crate::model::{EnumDef, Features, Field, Model, StructDef, Type, TypeDef, UnionDef};
+use super::{doc_attrs, ident, mentions, type_path, type_tokens, Module};
+use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef};
 use crate::names;
 
 /// Where each name the models import comes from, in the order they are imported.
@@ -63,57 +63,47 @@ fn needs(def: &TypeDef) -> BTreeSet<&'static str> {
     out
 }
 
-/// The features a type is compiled for.
-fn features_of<'a>(model: &'a Model, name: &str) -> &'a Features {
-    static NONE: std::sync::OnceLock<Features> = std::sync::OnceLock::new();
-    model
-        .type_features
-        .get(name)
-        .unwrap_or_else(|| NONE.get_or_init(Features::new))
+/// `#[cfg(feature = "model-X")]` for a type, when the crate has features.
+fn type_cfg(model: &Model, name: &str) -> TokenStream {
+    match model.type_features.get(name) {
+        Some(feature) if !model.features.is_empty() => quote!(#[cfg(feature = #feature)]),
+        _ => quote!(),
+    }
 }
 
 pub fn module(model: &Model) -> Module {
-    // Each import is compiled with the features of the types that use it;
-    // names with the same source and the same features share one `use`.
-    let mut users: BTreeMap<&str, Features> = BTreeMap::new();
+    let mut used: BTreeSet<&str> = BTreeSet::new();
     for def in &model.types {
-        for name in needs(def) {
-            users
-                .entry(name)
-                .or_default()
-                .extend(features_of(model, def.name()).iter().cloned());
-        }
+        used.extend(needs(def));
     }
-    let mut groups: Vec<((&str, Features), Vec<&str>)> = Vec::new();
-    for (source, name) in IMPORTS {
-        let Some(features) = users.get(name) else { continue };
-        let key = (*source, features.clone());
-        match groups.iter_mut().find(|(existing, _)| *existing == key) {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (source, name) in IMPORTS.iter().filter(|(_, name)| used.contains(name)) {
+        match groups.iter_mut().find(|(existing, _)| existing == source) {
             Some((_, names)) => names.push(name),
-            None => groups.push((key, vec![name])),
+            None => groups.push((source, vec![name])),
         }
     }
-    let imports = groups.iter().map(|((source, features), names)| {
-        let cfg = cfg(model, features);
+    // With features, a selection may compile none of the types that use an import.
+    let allow = (!model.features.is_empty()).then(|| quote!(#[allow(unused_imports)]));
+    let imports = groups.iter().map(|(source, names)| {
         let source = source.split("::").map(ident);
         let names: Vec<_> = names.iter().map(|name| ident(name)).collect();
         match names.as_slice() {
-            [name] => quote! { #cfg use #(#source)::*::#name; },
-            _ => quote! { #cfg use #(#source)::*::{#(#names),*}; },
+            [name] => quote! { #allow use #(#source)::*::#name; },
+            _ => quote! { #allow use #(#source)::*::{#(#names),*}; },
         }
     });
 
     let definitions = nest(
         model,
         model.types.iter().map(|def| {
-            let features = features_of(model, def.name());
-            let cfg = cfg(model, features);
+            let cfg = type_cfg(model, def.name());
             let tokens = match def {
-                TypeDef::Struct(def) => struct_tokens(def, &cfg),
+                TypeDef::Struct(def) => struct_tokens(model, def, &cfg),
                 TypeDef::Enum(def) => enum_tokens(def, &cfg),
                 TypeDef::Union(def) => union_tokens(def, &cfg),
             };
-            (names::module_of(def.name()).to_owned(), features.clone(), tokens)
+            (names::module_of(def.name()).to_owned(), tokens)
         }),
     );
     Module {
@@ -136,36 +126,27 @@ pub fn module(model: &Model) -> Module {
 /// Definitions grouped into the modules of their paths: Graph namespaces such
 /// as `microsoft.graph.termStore` become `pub mod term_store`. A module sees
 /// everything above it through `use super::*`.
-fn nest(model: &Model, definitions: impl Iterator<Item = (String, Features, TokenStream)>) -> TokenStream {
+fn nest(model: &Model, definitions: impl Iterator<Item = (String, TokenStream)>) -> TokenStream {
     let mut root = Vec::new();
-    let mut children: BTreeMap<String, Vec<(String, Features, TokenStream)>> = BTreeMap::new();
-    for (module, features, tokens) in definitions {
+    let mut children: BTreeMap<String, Vec<(String, TokenStream)>> = BTreeMap::new();
+    for (module, tokens) in definitions {
         match module.split_once("::") {
             _ if module.is_empty() => root.push(tokens),
-            Some((first, rest)) => {
-                children
-                    .entry(first.to_owned())
-                    .or_default()
-                    .push((rest.to_owned(), features, tokens))
-            }
-            None => children
-                .entry(module)
+            Some((first, rest)) => children
+                .entry(first.to_owned())
                 .or_default()
-                .push((String::new(), features, tokens)),
+                .push((rest.to_owned(), tokens)),
+            None => children.entry(module).or_default().push((String::new(), tokens)),
         }
     }
+    // With features, a selection may compile none of a module's types.
+    let allow = (!model.features.is_empty()).then(|| quote!(#[allow(unused_imports)]));
     let modules = children.into_iter().map(|(name, definitions)| {
         let name = ident(&name);
-        // A module is compiled when any of its types is.
-        let features: Features = definitions
-            .iter()
-            .flat_map(|(_, features, _)| features.iter().cloned())
-            .collect();
-        let cfg = cfg(model, &features);
         let body = nest(model, definitions.into_iter());
         quote! {
-            #cfg
             pub mod #name {
+                #allow
                 use super::*;
                 #body
             }
@@ -174,10 +155,10 @@ fn nest(model: &Model, definitions: impl Iterator<Item = (String, Features, Toke
     quote! { #(#root)* #(#modules)* }
 }
 
-fn struct_tokens(def: &StructDef, cfg: &TokenStream) -> TokenStream {
+fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(names::simple_name(&def.name));
     let docs = doc_attrs(&def.docs);
-    let fields = def.fields.iter().map(field_tokens);
+    let fields = def.fields.iter().map(|field| field_tokens(model, field));
     let extra = ident(&def.additional_properties);
     let page = def.page.as_ref().map(|page| {
         let item = type_tokens(&page.item);
@@ -213,9 +194,19 @@ fn struct_tokens(def: &StructDef, cfg: &TokenStream) -> TokenStream {
     }
 }
 
-fn field_tokens(field: &Field) -> TokenStream {
+fn field_tokens(model: &Model, field: &Field) -> TokenStream {
     let name = ident(&field.name);
     let docs = doc_attrs(&field.docs);
+    // A navigation property exists when its type is compiled anyway.
+    let cfg = match &field.ty {
+        _ if !field.navigation => quote!(),
+        Type::Named(target) | Type::Flags(target) => type_cfg(model, target),
+        Type::List(item) => match &**item {
+            Type::Named(target) => type_cfg(model, target),
+            _ => quote!(),
+        },
+        _ => quote!(),
+    };
     let mut ty = type_tokens(&field.ty);
     if field.boxed {
         ty = quote!(Box<#ty>);
@@ -226,6 +217,7 @@ fn field_tokens(field: &Field) -> TokenStream {
     });
     quote! {
         #docs
+        #cfg
         #[serde(#rename skip_serializing_if = "Option::is_none")]
         pub #name: Option<#ty>,
     }

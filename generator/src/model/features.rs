@@ -2,10 +2,11 @@
 //! description compiles only the part they call. Operations are grouped by
 //! their first tag (Microsoft tags every operation, `users.authentication`
 //! for example), else by their first path segment; each group is a feature.
-//! A type, a request builder or an import is compiled when any feature that
-//! needs it is on. A description with a single group gets no features.
+//! A request builder or an import is compiled when any feature that needs it
+//! is on; each type has a feature of its own that the features needing it
+//! turn on. A description with a single group gets no features.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::{Features, Model, RequestBody, ResponseBody, Type, TypeDef};
 
@@ -32,6 +33,7 @@ pub fn feature_name(group: &str) -> String {
 }
 
 pub(super) fn assign(model: &mut Model) {
+    mark_navigation(model);
     let groups: BTreeSet<String> = model.operations.iter().map(|op| feature_name(&op.group)).collect();
     if groups.len() < 2 {
         return;
@@ -55,38 +57,95 @@ pub(super) fn assign(model: &mut Model) {
         model.builders[index].features = features;
     }
 
-    // Types: everything reachable from each feature's operations.
-    let edges: HashMap<&str, Vec<&str>> = model
+    // Types: one feature each, in the manner of the `windows` crate. A type's
+    // feature turns on the features of the types its properties name, and a
+    // union's those of its variants; an API feature those of the types its
+    // operations name. Cargo follows the chain, so one API feature compiles
+    // what its calls can return. Navigation properties are no link: Graph sends
+    // them only under `$expand`, so such a field exists when its type's
+    // feature is on for another reason (features stay additive).
+    model.type_features = model
         .types
         .iter()
-        .map(|def| {
-            let mut out = Vec::new();
-            match def {
-                TypeDef::Struct(def) => def.fields.iter().for_each(|field| named(&field.ty, &mut out)),
-                TypeDef::Union(def) => out.extend(def.variants.iter().map(|variant| variant.ty.as_str())),
-                TypeDef::Enum(_) => {}
-            }
-            (def.name(), out)
-        })
+        .map(|def| (def.name().to_owned(), type_feature(def.name())))
         .collect();
-    let mut type_features: HashMap<String, Features> = HashMap::new();
+    let mut requires = std::collections::BTreeMap::new();
+    for def in &model.types {
+        let mut names = Vec::new();
+        match def {
+            TypeDef::Struct(def) => def
+                .fields
+                .iter()
+                .filter(|field| !field.navigation)
+                .for_each(|field| named(&field.ty, &mut names)),
+            TypeDef::Union(def) => names.extend(def.variants.iter().map(|variant| variant.ty.as_str())),
+            TypeDef::Enum(_) => {}
+        }
+        let features: Features = names
+            .into_iter()
+            .filter(|name| *name != def.name())
+            .map(type_feature)
+            .collect();
+        requires.insert(type_feature(def.name()), features);
+    }
     for feature in &model.features {
-        let mut stack = Vec::new();
+        let mut names = Vec::new();
         for operation in model
             .operations
             .iter()
             .filter(|op| op.feature.as_ref() == Some(feature))
         {
-            operation_types(operation, &mut stack);
+            operation_types(operation, &mut names);
         }
-        while let Some(name) = stack.pop() {
-            let entry = type_features.entry(name.to_owned()).or_default();
-            if entry.insert(feature.clone()) {
-                stack.extend(edges.get(name).into_iter().flatten());
+        requires.insert(feature.clone(), names.into_iter().map(type_feature).collect());
+    }
+    model.feature_requires = requires;
+}
+
+/// Marks the properties of entity types that name entity types (or unions of
+/// them) as navigation properties.
+fn mark_navigation(model: &mut Model) {
+    let structs: HashMap<&str, bool> = model
+        .types
+        .iter()
+        .filter_map(|def| match def {
+            TypeDef::Struct(def) => Some((def.name.as_str(), def.entity)),
+            _ => None,
+        })
+        .collect();
+    let entities: HashSet<String> = model
+        .types
+        .iter()
+        .filter(|def| match def {
+            TypeDef::Struct(def) => def.entity,
+            TypeDef::Union(def) => def
+                .variants
+                .iter()
+                .any(|variant| structs.get(variant.ty.as_str()) == Some(&true)),
+            TypeDef::Enum(_) => false,
+        })
+        .map(|def| def.name().to_owned())
+        .collect();
+    for def in &mut model.types {
+        let TypeDef::Struct(def) = def else { continue };
+        if !def.entity {
+            continue;
+        }
+        for field in &mut def.fields {
+            let mut names = Vec::new();
+            named(&field.ty, &mut names);
+            if names.iter().any(|name| entities.contains(*name)) {
+                field.navigation = true;
             }
         }
     }
-    model.type_features = type_features;
+}
+
+/// The feature of a type: its path in `models` with `-` for `::`, after
+/// `model-` (`model-User`, `model-term_store-Group`). Type paths are unique and
+/// use no `-`, and API features have no capitals, so names never collide.
+pub fn type_feature(type_name: &str) -> String {
+    format!("model-{}", type_name.replace("::", "-"))
 }
 
 /// The generated types an operation names directly.

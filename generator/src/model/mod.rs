@@ -35,8 +35,28 @@ pub struct Model {
     /// Cargo features that select parts of the crate, sorted; empty when the
     /// description has one part only. See [`features`].
     pub features: Vec<String>,
-    /// The features each type is needed by, by type name.
-    pub type_features: std::collections::HashMap<String, Features>,
+    /// The feature that compiles each type, by type name (`model-User`);
+    /// empty when the crate has no features.
+    pub type_features: std::collections::HashMap<String, String>,
+    /// What each feature turns on: an API feature the types its operations
+    /// name, a type's feature the types its properties name (navigation
+    /// properties aside) and, for a union, its variants.
+    pub feature_requires: std::collections::BTreeMap<String, Features>,
+}
+
+impl Model {
+    /// The model without cargo features, for code `include!`d into a crate
+    /// that does not declare them: every part is compiled.
+    pub fn without_features(mut self) -> Self {
+        self.features.clear();
+        self.type_features.clear();
+        self.feature_requires.clear();
+        self.operations
+            .iter_mut()
+            .for_each(|operation| operation.feature = None);
+        self.builders.iter_mut().for_each(|builder| builder.features.clear());
+        self
+    }
 }
 
 /// A set of cargo features.
@@ -77,6 +97,8 @@ pub struct StructDef {
     pub additional_properties: String,
     /// Set when the object is a page of a collection (`value` and `@odata.nextLink`).
     pub page: Option<PageFields>,
+    /// An entity type: it derives from `microsoft.graph.entity`.
+    pub entity: bool,
 }
 
 /// The fields that make a struct a page of a collection.
@@ -99,6 +121,12 @@ pub struct Field {
     pub ty: Type,
     /// Boxed because the field's type contains this struct again.
     pub boxed: bool,
+    /// A navigation property: marked `x-ms-navigationProperty`, or a property
+    /// of an entity type whose type is an entity type (OData allows those
+    /// only as navigation properties, and the official descriptions leave the
+    /// mark off single-valued ones). Graph sends it only when `$expand` asks
+    /// for it, so it does not pull its type into a feature.
+    pub navigation: bool,
     pub docs: Docs,
 }
 
@@ -396,6 +424,7 @@ pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Dia
         operations,
         features: Vec::new(),
         type_features: Default::default(),
+        feature_requires: Default::default(),
     };
     features::assign(&mut model);
     Ok(model)

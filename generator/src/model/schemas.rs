@@ -356,6 +356,9 @@ impl<'a> Lowering<'a> {
         let mut chain = Vec::new();
         self.collect_properties(at, schema, &mut chain, &mut properties, &mut docs);
 
+        let properties_from_entity = properties
+            .iter()
+            .any(|property| property.pointer.starts_with(ENTITY_POINTER));
         let mut field_names = Namespace::with_reserved(&[names::ADDITIONAL_PROPERTIES_FIELD]);
         let mut fields = Vec::with_capacity(properties.len());
         for property in properties {
@@ -380,11 +383,14 @@ impl<'a> Lowering<'a> {
                 json_name: property.json_name.to_owned(),
                 ty,
                 boxed: false,
+                navigation: property.navigation(),
                 docs: property.docs(),
             });
         }
         let page = page_fields(&fields);
+        let entity = properties_from_entity;
         StructDef {
+            entity,
             name,
             docs,
             fields,
@@ -468,6 +474,9 @@ impl<'a> Lowering<'a> {
     }
 }
 
+/// Where the properties of Graph's root type, `microsoft.graph.entity`, are.
+const ENTITY_POINTER: &str = "/components/schemas/microsoft.graph.entity/";
+
 struct Property<'a> {
     json_name: &'a str,
     file: &'a SourceFile,
@@ -486,6 +495,12 @@ impl Property<'_> {
     fn secret(&self) -> bool {
         self.item()
             .and_then(|schema| schema.schema_data.extensions.get("x-graphgen-secret"))
+            .is_some_and(|value| value == &serde_json::Value::Bool(true))
+    }
+
+    fn navigation(&self) -> bool {
+        self.item()
+            .and_then(|schema| schema.schema_data.extensions.get("x-ms-navigationProperty"))
             .is_some_and(|value| value == &serde_json::Value::Bool(true))
     }
 
