@@ -1,11 +1,12 @@
 //! Each stage of the generator on the seed fragment and on a whole official
-//! module: load (the parse floor: YAML into openapiv3), model, emit, format.
+//! module: load (YAML into openapiv3), model, and emit + layout (the token
+//! streams or text of every item, laid out on all cores), and all of them.
 //! `cargo bench -p graphgen --bench stages`; figures in BENCHMARKS.md.
 
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use graphgen::{emit, load, model, output, PathFilter};
+use graphgen::{load, model, output, PathFilter};
 
 fn inputs() -> Vec<(&'static str, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -24,19 +25,13 @@ fn stages(c: &mut Criterion) {
         let files = load::load(&paths).unwrap();
         let filter = PathFilter::default();
         let model = model::build(&files, &filter).unwrap();
-        let modules = emit::modules(&model);
 
         let mut group = c.benchmark_group(name);
         group.sample_size(10);
         group.bench_function("load", |b| b.iter(|| load::load(&paths).unwrap()));
         group.bench_function("model", |b| b.iter(|| model::build(&files, &filter).unwrap()));
-        group.bench_function("emit", |b| b.iter(|| emit::modules(&model)));
-        group.bench_function("format", |b| {
-            b.iter(|| {
-                for module in &modules {
-                    output::format(output::module_file(module)).unwrap();
-                }
-            })
+        group.bench_function("emit + layout", |b| {
+            b.iter(|| output::crate_files(&model, "bench").unwrap())
         });
         group.bench_function("all", |b| b.iter(|| graphgen::generate_crate(&paths, "bench").unwrap()));
         group.finish();

@@ -8,7 +8,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::diagnostics::Error;
-use crate::emit::{self, ident, inner_doc_attrs, Module};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::emit::{self, ident, inner_doc_attrs, Made, Module, Piece};
 use crate::model::Model;
 use crate::runtime;
 
@@ -60,11 +62,79 @@ fn space_items(code: &str) -> String {
     out
 }
 
-/// The tokens of one module as a file of its own.
-pub fn module_file(module: &Module) -> TokenStream {
-    let docs = inner_doc_attrs(&module.docs);
-    let items = &module.items;
-    quote! { #docs #items }
+/// prettyplease's layout of `tokens` (items or inner attributes) nested
+/// `depth` modules deep, without the blank lines [`space_items`] adds.
+fn format_at(tokens: TokenStream, depth: usize) -> Result<String, Error> {
+    let mut tokens = tokens;
+    for _ in 0..depth {
+        tokens = quote!(pub mod m { #tokens });
+    }
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|error| Error::Internal(format!("generated code does not parse: {error}")))?;
+    let text = prettyplease::unparse(&file);
+    if depth == 0 {
+        return Ok(text);
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let inner = lines.get(depth..lines.len().saturating_sub(depth)).unwrap_or_default();
+    Ok(inner.iter().map(|line| format!("{line}\n")).collect())
+}
+
+/// Lays out one piece `offset` modules deeper than its module's top.
+fn lay_out(piece: &Piece, offset: usize) -> Result<String, Error> {
+    match piece {
+        Piece::Text(text) if offset == 0 => Ok(text.clone()),
+        Piece::Text(text) => {
+            let indent = "    ".repeat(offset);
+            Ok(text.lines().map(|line| format!("{indent}{line}\n")).collect())
+        }
+        Piece::Items { depth, make } => match make(depth + offset) {
+            Made::Text(text) => Ok(text),
+            Made::Tokens(tokens) => format_at(tokens, depth + offset),
+        },
+    }
+}
+
+/// The laid-out text of each module's pieces, `offset` modules deep. Pieces
+/// are independent, so every core takes the next one until none is left.
+fn lay_out_modules(modules: &[Module], offset: usize) -> Result<Vec<String>, Error> {
+    let jobs: Vec<(usize, &Piece)> = modules
+        .iter()
+        .enumerate()
+        .flat_map(|(index, module)| module.pieces.iter().map(move |piece| (index, piece)))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |threads| threads.get())
+        .clamp(1, jobs.len().max(1));
+    let mut done: Vec<(usize, Result<String, Error>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((_, piece)) = jobs.get(index) else { break };
+                        out.push((index, lay_out(piece, offset)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap_or_default())
+            .collect()
+    });
+    if done.len() != jobs.len() {
+        return Err(Error::Internal("a layout thread panicked".to_owned()));
+    }
+    done.sort_by_key(|(index, _)| *index);
+    let mut texts = vec![String::new(); modules.len()];
+    for ((module, _), (_, text)) in jobs.iter().zip(done) {
+        texts[*module].push_str(&text?);
+    }
+    Ok(texts)
 }
 
 const RUNTIME_DOCS: &[&str] = &[
@@ -76,22 +146,13 @@ const RUNTIME_DOCS: &[&str] = &[
 pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
     check_crate_name(crate_name)?;
     let header = header(model);
-    // Each module is emitted and formatted on a thread of its own: formatting
-    // is most of the time on a large description.
-    let modules: Vec<(&'static str, Result<String, Error>)> = std::thread::scope(|scope| {
-        let threads: Vec<_> = emit::EMITTERS
-            .iter()
-            .map(|emit| scope.spawn(move || emit(model).map(|module| (module.name, format(module_file(&module))))))
-            .collect();
-        threads
-            .into_iter()
-            .filter_map(|thread| {
-                thread
-                    .join()
-                    .unwrap_or_else(|_| Some(("?", Err(Error::Internal("an emitter panicked".to_owned())))))
-            })
-            .collect()
-    });
+    let emitted = emit::modules(model);
+    let texts = lay_out_modules(&emitted, 0)?;
+    let mut modules = Vec::with_capacity(emitted.len());
+    for (module, text) in emitted.iter().zip(texts) {
+        let docs = format_at(inner_doc_attrs(&module.docs), 0)?;
+        modules.push((module.name, Ok::<_, Error>(space_items(&(docs + &text)))));
+    }
     let mut files = Files::new();
 
     files.insert(
@@ -176,11 +237,15 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
 /// Runtime modules behind a cargo feature are left out: the including crate
 /// does not declare graphgen's features.
 pub fn single_file(model: &Model) -> Result<String, Error> {
-    let modules = emit::modules(model).into_iter().map(|module| {
-        let name = ident(module.name);
-        let body = module_file(&module);
-        quote! { pub mod #name { #body } }
-    });
+    let emitted = emit::modules(model);
+    let texts = lay_out_modules(&emitted, 1)?;
+    let mut code = String::new();
+    for (module, text) in emitted.iter().zip(texts) {
+        code.push_str(&format!("pub mod {} {{\n", module.name));
+        code.push_str(&format_at(inner_doc_attrs(&module.docs), 1)?);
+        code.push_str(&text);
+        code.push_str("}\n");
+    }
     let mut runtime_modules = Vec::new();
     for module in runtime::MODULES.iter().filter(|module| module.feature.is_none()) {
         let file = syn::parse_file(module.source)
@@ -192,14 +257,14 @@ pub fn single_file(model: &Model) -> Result<String, Error> {
     let runtime_docs = inner_doc_attrs(&RUNTIME_DOCS.iter().map(|line| (*line).to_owned()).collect::<Vec<_>>());
     let reexports = reexports();
     let tokens = quote! {
-        #(#modules)*
         pub mod runtime {
             #runtime_docs
             #(#runtime_modules)*
         }
         #reexports
     };
-    Ok(header(model) + &format(tokens)?)
+    code.push_str(&format_at(tokens, 0)?);
+    Ok(header(model) + &space_items(&code))
 }
 
 /// One cargo feature per part of the description and one per type, all on by

@@ -2,17 +2,46 @@
 //! segment and per operation, so a call reads like the URL it sends.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{cfg, doc_attrs, ident, table_cell, type_tokens, Module};
+use super::{cfg, doc_attrs, ident, table_cell, type_tokens, Module, Piece};
 use crate::model::{
     Builder, Child, Features, Model, Operation, Parameter, ParameterLocation, Permissions, RequestBody, ResponseBody,
     Scopes, Segment, Type, TypeDef,
 };
 
-pub fn module(model: &Model) -> Module {
+pub fn module(model: &Model) -> Module<'_> {
+    let pages: Arc<HashSet<&str>> = Arc::new(
+        model
+            .types
+            .iter()
+            .filter_map(|def| match def {
+                TypeDef::Struct(def) if def.page.is_some() => Some(def.name.as_str()),
+                _ => None,
+            })
+            .collect(),
+    );
+    let mut pieces = vec![Piece::tokens(0, move || root_items(model))];
+    for builder in model.builders.iter().skip(1) {
+        let pages = Arc::clone(&pages);
+        pieces.push(Piece::tokens(0, move || builder_tokens(model, &pages, builder)));
+    }
+    Module {
+        name: "client",
+        docs: vec![
+            "Request builders, shaped like Graph's URLs: start from a [`GraphClient`] and follow the".to_owned(),
+            "path, for example `client.users().by_user_id(id)`. Nothing is sent until the call of".to_owned(),
+            "an operation (`get()`, ...) is awaited.".to_owned(),
+        ],
+        pieces,
+    }
+}
+
+/// The imports and the root's methods, on the client.
+fn root_items(model: &Model) -> TokenStream {
     // Each import is compiled with the features of the operations that use it.
     let mut models: BTreeMap<String, Features> = BTreeMap::new();
     let mut all_operations = Features::new();
@@ -74,38 +103,15 @@ pub fn module(model: &Model) -> Module {
 
     let root = &model.builders[0];
     let root_methods = root.children.iter().map(|child| child_method(model, child, true));
-    let pages: HashSet<&str> = model
-        .types
-        .iter()
-        .filter_map(|def| match def {
-            TypeDef::Struct(def) if def.page.is_some() => Some(def.name.as_str()),
-            _ => None,
-        })
-        .collect();
-    let builders = model
-        .builders
-        .iter()
-        .skip(1)
-        .map(|builder| builder_tokens(model, &pages, builder));
-    Module {
-        name: "client",
-        docs: vec![
-            "Request builders, shaped like Graph's URLs: start from a [`GraphClient`] and follow the".to_owned(),
-            "path, for example `client.users().by_user_id(id)`. Nothing is sent until the call of".to_owned(),
-            "an operation (`get()`, ...) is awaited.".to_owned(),
-        ],
-        items: quote! {
-            #method_import
-            #(#model_imports)*
-            #client_imports
-            #patch_import
+    quote! {
+        #method_import
+        #(#model_imports)*
+        #client_imports
+        #patch_import
 
-            impl GraphClient {
-                #(#root_methods)*
-            }
-
-            #(#builders)*
-        },
+        impl GraphClient {
+            #(#root_methods)*
+        }
     }
 }
 

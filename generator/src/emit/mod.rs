@@ -3,6 +3,7 @@
 //! Public for tools and the stage benchmarks; `output` is the usual way in.
 
 mod client;
+mod layout;
 mod models;
 mod permissions;
 
@@ -11,24 +12,55 @@ use quote::quote;
 
 use crate::model::{Docs, Model, Type};
 
-/// One generated module: its documentation and its items.
-pub struct Module {
+/// One generated module: its documentation and its items, as pieces that
+/// can be made and laid out on any thread, in any order.
+pub struct Module<'m> {
     /// The module's name, for example `models`.
     pub name: &'static str,
     /// The module's own documentation (`//!`).
     pub docs: Docs,
-    pub items: TokenStream,
+    pub pieces: Vec<Piece<'m>>,
+}
+
+/// A part of a module's file.
+pub enum Piece<'m> {
+    /// Lines laid out already (those that open and close nested modules).
+    Text(String),
+    /// Items nested `depth` modules deep in their module. Token streams cannot
+    /// cross threads, so a piece holds the function that makes them, called
+    /// where it is laid out with the depth in the file (deeper when the module
+    /// is itself nested, as in the single file for build scripts).
+    Items {
+        depth: usize,
+        make: Box<dyn Fn(usize) -> Made + Send + Sync + 'm>,
+    },
+}
+
+/// What a piece's function makes.
+pub enum Made {
+    /// Items to lay out with prettyplease.
+    Tokens(TokenStream),
+    /// Items laid out already, exactly as prettyplease would (see `layout`).
+    Text(String),
+}
+
+impl<'m> Piece<'m> {
+    pub(crate) fn tokens(depth: usize, make: impl Fn() -> TokenStream + Send + Sync + 'm) -> Self {
+        Piece::Items {
+            depth,
+            make: Box::new(move |_| Made::Tokens(make())),
+        }
+    }
 }
 
 /// The generated modules, in the order `lib.rs` declares them.
-pub fn modules(model: &Model) -> Vec<Module> {
+pub fn modules(model: &Model) -> Vec<Module<'_>> {
     EMITTERS.iter().filter_map(|emit| emit(model)).collect()
 }
 
 /// One emitter per module, in the order `lib.rs` declares them; each gives
-/// `None` when its module would be empty. They are independent, so they can
-/// run on threads of their own (token streams cannot cross threads).
-pub const EMITTERS: [fn(&Model) -> Option<Module>; 3] = [
+/// `None` when its module would be empty.
+pub const EMITTERS: [for<'m> fn(&'m Model) -> Option<Module<'m>>; 3] = [
     |model| Some(client::module(model)),
     |model| Some(models::module(model)),
     permissions::module,

@@ -5,7 +5,7 @@ use quote::quote;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{doc_attrs, ident, mentions, type_path, type_tokens, Module};
+use super::{doc_attrs, ident, layout, mentions, type_path, type_tokens, Made, Module, Piece};
 use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef};
 use crate::names;
 
@@ -63,15 +63,56 @@ fn needs(def: &TypeDef) -> BTreeSet<&'static str> {
     out
 }
 
-/// `#[cfg(feature = "model-X")]` for a type, when the crate has features.
-fn type_cfg(model: &Model, name: &str) -> TokenStream {
+/// The feature of a type, when the crate has features.
+fn type_feature<'m>(model: &'m Model, name: &str) -> Option<&'m str> {
     match model.type_features.get(name) {
-        Some(feature) if !model.features.is_empty() => quote!(#[cfg(feature = #feature)]),
-        _ => quote!(),
+        Some(feature) if !model.features.is_empty() => Some(feature),
+        _ => None,
     }
 }
 
-pub fn module(model: &Model) -> Module {
+/// `#[cfg(feature = "model-X")]` for a type, when the crate has features.
+fn type_cfg(model: &Model, name: &str) -> TokenStream {
+    match type_feature(model, name) {
+        Some(feature) => quote!(#[cfg(feature = #feature)]),
+        None => quote!(),
+    }
+}
+
+/// The feature a navigation property's field is compiled with: its type's.
+pub(super) fn navigation_feature<'m>(model: &'m Model, field: &Field) -> Option<&'m str> {
+    if !field.navigation {
+        return None;
+    }
+    match &field.ty {
+        Type::Named(target) | Type::Flags(target) => type_feature(model, target),
+        Type::List(item) => match &**item {
+            Type::Named(target) => type_feature(model, target),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+pub fn module(model: &Model) -> Module<'_> {
+    let mut pieces = vec![Piece::tokens(0, move || imports(model))];
+    nest(model, &Tree::of(model), 0, &mut pieces);
+    Module {
+        name: "models",
+        docs: vec![
+            "The types of the description's schemas.".to_owned(),
+            String::new(),
+            "Every property is optional: Graph leaves out what `$select` does not ask for, and sends".to_owned(),
+            "`null` for some properties its metadata calls non-nullable. Properties the description".to_owned(),
+            "does not know are kept in `additional_properties`, so a read-modify-write round trip".to_owned(),
+            "loses nothing.".to_owned(),
+        ],
+        pieces,
+    }
+}
+
+/// The imports the types use.
+fn imports(model: &Model) -> TokenStream {
     let mut used: BTreeSet<&str> = BTreeSet::new();
     for def in &model.types {
         used.extend(needs(def));
@@ -94,65 +135,68 @@ pub fn module(model: &Model) -> Module {
         }
     });
 
-    let definitions = nest(
-        model,
-        model.types.iter().map(|def| {
-            let cfg = type_cfg(model, def.name());
-            let tokens = match def {
-                TypeDef::Struct(def) => struct_tokens(model, def, &cfg),
-                TypeDef::Enum(def) => enum_tokens(def, &cfg),
-                TypeDef::Union(def) => union_tokens(def, &cfg),
-            };
-            (names::module_of(def.name()).to_owned(), tokens)
-        }),
-    );
-    Module {
-        name: "models",
-        docs: vec![
-            "The types of the description's schemas.".to_owned(),
-            String::new(),
-            "Every property is optional: Graph leaves out what `$select` does not ask for, and sends".to_owned(),
-            "`null` for some properties its metadata calls non-nullable. Properties the description".to_owned(),
-            "does not know are kept in `additional_properties`, so a read-modify-write round trip".to_owned(),
-            "loses nothing.".to_owned(),
-        ],
-        items: quote! {
-            #(#imports)*
-            #definitions
-        },
+    quote!(#(#imports)*)
+}
+
+/// Types grouped into the modules of their paths: Graph namespaces such as
+/// `microsoft.graph.termStore` become `pub mod term_store`.
+#[derive(Default)]
+struct Tree<'m> {
+    types: Vec<&'m TypeDef>,
+    children: BTreeMap<&'m str, Tree<'m>>,
+}
+
+impl<'m> Tree<'m> {
+    fn of(model: &'m Model) -> Self {
+        let mut root = Tree::default();
+        for def in &model.types {
+            let module = names::module_of(def.name());
+            let mut node = &mut root;
+            for part in module.split("::").filter(|part| !part.is_empty()) {
+                node = node.children.entry(part).or_default();
+            }
+            node.types.push(def);
+        }
+        root
     }
 }
 
-/// Definitions grouped into the modules of their paths: Graph namespaces such
-/// as `microsoft.graph.termStore` become `pub mod term_store`. A module sees
-/// everything above it through `use super::*`.
-fn nest(model: &Model, definitions: impl Iterator<Item = (String, TokenStream)>) -> TokenStream {
-    let mut root = Vec::new();
-    let mut children: BTreeMap<String, Vec<(String, TokenStream)>> = BTreeMap::new();
-    for (module, tokens) in definitions {
-        match module.split_once("::") {
-            _ if module.is_empty() => root.push(tokens),
-            Some((first, rest)) => children
-                .entry(first.to_owned())
-                .or_default()
-                .push((rest.to_owned(), tokens)),
-            None => children.entry(module).or_default().push((String::new(), tokens)),
-        }
+/// The pieces of a module's types and of the modules below it, which see
+/// everything above them through `use super::*`.
+fn nest<'m>(model: &'m Model, tree: &Tree<'m>, depth: usize, pieces: &mut Vec<Piece<'m>>) {
+    for &def in &tree.types {
+        pieces.push(Piece::Items {
+            depth,
+            make: Box::new(move |at_depth| {
+                let feature = type_feature(model, def.name());
+                if let TypeDef::Struct(def) = def {
+                    if let Some(text) = layout::struct_text(model, def, feature, at_depth) {
+                        return Made::Text(text);
+                    }
+                }
+                let cfg = type_cfg(model, def.name());
+                Made::Tokens(match def {
+                    TypeDef::Struct(def) => struct_tokens(model, def, &cfg),
+                    TypeDef::Enum(def) => enum_tokens(def, &cfg),
+                    TypeDef::Union(def) => union_tokens(def, &cfg),
+                })
+            }),
+        });
     }
-    // With features, a selection may compile none of a module's types.
-    let allow = (!model.features.is_empty()).then(|| quote!(#[allow(unused_imports)]));
-    let modules = children.into_iter().map(|(name, definitions)| {
-        let name = ident(&name);
-        let body = nest(model, definitions.into_iter());
-        quote! {
-            pub mod #name {
-                #allow
-                use super::*;
-                #body
-            }
-        }
-    });
-    quote! { #(#root)* #(#modules)* }
+    let indent = "    ".repeat(depth);
+    for (name, child) in &tree.children {
+        // With features, a selection may compile none of a module's types.
+        let allow = if model.features.is_empty() {
+            String::new()
+        } else {
+            format!("{indent}    #[allow(unused_imports)]\n")
+        };
+        pieces.push(Piece::Text(format!(
+            "{indent}pub mod {name} {{\n{allow}{indent}    use super::*;\n"
+        )));
+        nest(model, child, depth + 1, pieces);
+        pieces.push(Piece::Text(format!("{indent}}}\n")));
+    }
 }
 
 fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStream {
@@ -198,15 +242,7 @@ fn field_tokens(model: &Model, field: &Field) -> TokenStream {
     let name = ident(&field.name);
     let docs = doc_attrs(&field.docs);
     // A navigation property exists when its type is compiled anyway.
-    let cfg = match &field.ty {
-        _ if !field.navigation => quote!(),
-        Type::Named(target) | Type::Flags(target) => type_cfg(model, target),
-        Type::List(item) => match &**item {
-            Type::Named(target) => type_cfg(model, target),
-            _ => quote!(),
-        },
-        _ => quote!(),
-    };
+    let cfg = navigation_feature(model, field).map(|feature| quote!(#[cfg(feature = #feature)]));
     let mut ty = type_tokens(&field.ty);
     if field.boxed {
         ty = quote!(Box<#ty>);

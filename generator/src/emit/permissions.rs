@@ -4,10 +4,23 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{cfg, doc_attrs, ident, Module};
+use super::{cfg, doc_attrs, ident, Module, Piece};
 use crate::model::{Features, Model, Scopes};
 
-pub fn module(model: &Model) -> Option<Module> {
+pub fn module(model: &Model) -> Option<Module<'_>> {
+    if !model.operations.iter().any(|operation| operation.permissions.is_some()) {
+        return None;
+    }
+    Some(Module {
+        name: "permissions",
+        docs: vec![
+            "The permissions each operation accepts, least privileged first, as Microsoft documents them.".to_owned(),
+        ],
+        pieces: vec![Piece::tokens(0, move || items(model))],
+    })
+}
+
+fn items(model: &Model) -> TokenStream {
     let constants: Vec<TokenStream> = model
         .operations
         .iter()
@@ -37,9 +50,6 @@ pub fn module(model: &Model) -> Option<Module> {
             })
         })
         .collect();
-    if constants.is_empty() {
-        return None;
-    }
     // The imports are compiled with the features of the constants that use them.
     let mut with_permissions = Features::new();
     let mut with_scopes = Features::new();
@@ -69,16 +79,10 @@ pub fn module(model: &Model) -> Option<Module> {
         },
         (false, _) => quote!(#permissions_cfg use super::runtime::permissions::OperationPermissions;),
     };
-    Some(Module {
-        name: "permissions",
-        docs: vec![
-            "The permissions each operation accepts, least privileged first, as Microsoft documents them.".to_owned(),
-        ],
-        items: quote! {
-            #import
-            #(#constants)*
-        },
-    })
+    quote! {
+        #import
+        #(#constants)*
+    }
 }
 
 fn scopes(scopes: &Option<Scopes>) -> TokenStream {
