@@ -1,4 +1,4 @@
-//! Plain structs laid out as text, exactly as prettyplease lays out their
+//! Structs and enums laid out as text, exactly as prettyplease lays out their
 //! tokens, without building and parsing the tokens: they are most of the
 //! models of a large description, and parsing is most of formatting's cost.
 //! Anything this module cannot lay out with certainty (a line that might wrap,
@@ -7,28 +7,23 @@
 
 use std::fmt::Write;
 
-use crate::model::{Field, Model, StructDef, Type};
+use crate::model::{EnumDef, Field, Model, StructDef, Type};
 use crate::names;
 
-/// Code lines up to this width (indentation included) never wrap: prettyplease
-/// wraps at 89 columns.
-const SAFE_WIDTH: usize = 80;
+/// Code lines up to this width (indentation included) are not wrapped:
+/// prettyplease's margin.
+const MARGIN: usize = 89;
 
-/// A struct without a page impl, laid out `depth` modules deep; `None` when
-/// the token way must lay it out.
+/// A struct (and its `Page` impl), laid out `depth` modules deep; `None`
+/// when the token way must lay it out.
 pub(super) fn struct_text(model: &Model, def: &StructDef, cfg: Option<&str>, depth: usize) -> Option<String> {
-    if def.page.is_some() {
-        return None;
-    }
     let indent = "    ".repeat(depth);
     let mut out = Lines {
         text: String::with_capacity(64 * (def.fields.len() + 4) * (def.docs.len() + 1)),
         indent: &indent,
     };
     out.docs(&def.docs)?;
-    if let Some(feature) = cfg {
-        out.code(&format!("#[cfg(feature = {})]", string_literal(feature)))?;
-    }
+    out.cfg(cfg)?;
     out.code("#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]")?;
     out.code(&format!("pub struct {} {{", names::simple_name(&def.name)))?;
     let field_indent = format!("{indent}    ");
@@ -47,6 +42,111 @@ pub(super) fn struct_text(model: &Model, def: &StructDef, cfg: Option<&str>, dep
         indent: &indent,
     };
     out.code("}")?;
+    if let Some(page) = &def.page {
+        let mut item = String::new();
+        type_text(&page.item, &mut item);
+        out.cfg(cfg)?;
+        out.block(&[
+            &format!("impl Page for {} {{", names::simple_name(&def.name)),
+            &format!("    type Item = {item};"),
+            "    fn next_link(&self) -> Option<&str> {",
+            &format!("        self.{}.as_deref()", page.next_link),
+            "    }",
+            &format!("    fn into_items(self) -> Vec<{item}> {{"),
+            &format!("        self.{}.unwrap_or_default()", page.items),
+            "    }",
+            "}",
+        ])?;
+    }
+    Some(out.text)
+}
+
+/// An enum of strings and its impls, laid out `depth` modules deep; `None`
+/// when the token way must lay it out.
+pub(super) fn enum_text(def: &EnumDef, cfg: Option<&str>, depth: usize) -> Option<String> {
+    let indent = "    ".repeat(depth);
+    let mut out = Lines {
+        text: String::with_capacity(1024 + 160 * def.variants.len()),
+        indent: &indent,
+    };
+    let name = names::simple_name(&def.name);
+    let other = &def.unrecognized;
+    let values: Vec<String> = def
+        .variants
+        .iter()
+        .map(|variant| string_literal(&variant.value))
+        .collect();
+    out.docs(&def.docs)?;
+    out.cfg(cfg)?;
+    out.code("#[derive(Clone, Debug, PartialEq, Eq, Hash)]")?;
+    out.code(&format!("pub enum {name} {{"))?;
+    for variant in &def.variants {
+        let doc = [format!("`{}`", variant.value)];
+        out.nested(|out| {
+            out.docs(&doc)?;
+            out.code(&format!("{},", variant.name))
+        })?;
+    }
+    out.block(&[
+        "    /// A value the description does not list, as received.",
+        &format!("    {other}(String),"),
+        "}",
+    ])?;
+    out.cfg(cfg)?;
+    out.block(&[
+        &format!("impl {name} {{"),
+        "    /// The value as Graph writes it.",
+        "    pub fn as_str(&self) -> &str {",
+        "        match self {",
+    ])?;
+    for (variant, value) in def.variants.iter().zip(&values) {
+        out.code(&format!("            Self::{} => {value},", variant.name))?;
+    }
+    out.block(&[
+        &format!("            Self::{other}(value) => value,"),
+        "        }",
+        "    }",
+        "}",
+    ])?;
+    out.cfg(cfg)?;
+    out.block(&[
+        &format!("impl AsRef<str> for {name} {{"),
+        "    fn as_ref(&self) -> &str {",
+        "        self.as_str()",
+        "    }",
+        "}",
+    ])?;
+    out.cfg(cfg)?;
+    out.block(&[
+        &format!("impl From<&str> for {name} {{"),
+        "    fn from(value: &str) -> Self {",
+        "        match value {",
+    ])?;
+    for (variant, value) in def.variants.iter().zip(&values) {
+        out.code(&format!("            {value} => Self::{},", variant.name))?;
+    }
+    out.block(&[
+        &format!("            other => Self::{other}(other.to_owned()),"),
+        "        }",
+        "    }",
+        "}",
+    ])?;
+    out.cfg(cfg)?;
+    out.block(&[
+        &format!("impl Serialize for {name} {{"),
+        "    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {",
+        "        serializer.serialize_str(self.as_str())",
+        "    }",
+        "}",
+    ])?;
+    out.cfg(cfg)?;
+    out.block(&[
+        &format!("impl<'de> Deserialize<'de> for {name} {{"),
+        "    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {",
+        "        String::deserialize(deserializer).map(|value| Self::from(value.as_str()))",
+        "    }",
+        "}",
+    ])?;
     Some(out.text)
 }
 
@@ -56,9 +156,32 @@ struct Lines<'a> {
 }
 
 impl Lines<'_> {
+    fn cfg(&mut self, feature: Option<&str>) -> Option<()> {
+        match feature {
+            Some(feature) => self.code(&format!("#[cfg(feature = {})]", string_literal(feature))),
+            None => Some(()),
+        }
+    }
+
+    fn block(&mut self, lines: &[&str]) -> Option<()> {
+        lines.iter().try_for_each(|line| self.code(line))
+    }
+
+    /// Lines one level deeper.
+    fn nested(&mut self, write: impl FnOnce(&mut Lines) -> Option<()>) -> Option<()> {
+        let indent = format!("{}    ", self.indent);
+        let mut inner = Lines {
+            text: std::mem::take(&mut self.text),
+            indent: &indent,
+        };
+        let result = write(&mut inner);
+        self.text = inner.text;
+        result
+    }
+
     /// A line of code, if it cannot wrap.
     fn code(&mut self, line: &str) -> Option<()> {
-        if self.indent.len() + line.len() > SAFE_WIDTH {
+        if self.indent.len() + line.len() > MARGIN {
             return None;
         }
         self.text.push_str(self.indent);
@@ -93,10 +216,17 @@ impl Lines<'_> {
         if field.name == field.json_name {
             self.code("#[serde(skip_serializing_if = \"Option::is_none\")]")?;
         } else {
-            self.code(&format!(
-                "#[serde(rename = {}, skip_serializing_if = \"Option::is_none\")]",
-                string_literal(&field.json_name)
-            ))?;
+            let rename = format!("rename = {}", string_literal(&field.json_name));
+            let line = format!("#[serde({rename}, skip_serializing_if = \"Option::is_none\")]");
+            if self.indent.len() + line.len() <= MARGIN {
+                self.code(&line)?;
+            } else {
+                // Too wide: prettyplease puts each argument on a line of its own.
+                self.code("#[serde(")?;
+                self.code(&format!("    {rename},"))?;
+                self.code("    skip_serializing_if = \"Option::is_none\"")?;
+                self.code(")]")?;
+            }
         }
         let mut ty = String::new();
         type_text(&field.ty, &mut ty);

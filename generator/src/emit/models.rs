@@ -169,10 +169,13 @@ fn nest<'m>(model: &'m Model, tree: &Tree<'m>, depth: usize, pieces: &mut Vec<Pi
             depth,
             make: Box::new(move |at_depth| {
                 let feature = type_feature(model, def.name());
-                if let TypeDef::Struct(def) = def {
-                    if let Some(text) = layout::struct_text(model, def, feature, at_depth) {
-                        return Made::Text(text);
-                    }
+                let text = match def {
+                    TypeDef::Struct(def) => layout::struct_text(model, def, feature, at_depth),
+                    TypeDef::Enum(def) => layout::enum_text(def, feature, at_depth),
+                    TypeDef::Union(_) => None,
+                };
+                if let Some(text) = text {
+                    return Made::Text(text);
                 }
                 let cfg = type_cfg(model, def.name());
                 Made::Tokens(match def {

@@ -8,6 +8,9 @@ use openapiv3::OpenAPI;
 use crate::diagnostics::{escape_token, Diagnostic};
 use crate::locate::locate;
 
+mod parts;
+pub use parts::parse as parse_in_parts;
+
 /// One input file.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -93,26 +96,14 @@ fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
             ));
         }
     }
-    let deserializer = serde_yaml::Deserializer::from_str(&text);
-    let document: OpenAPI = serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let pointer = json_pointer(error.path());
-        let syntax_position = error
-            .inner()
-            .location()
-            .map(|location| (location.line(), location.column()));
-        // A document that is valid YAML but not a valid description: find the
-        // innermost part that is wrong, which serde's own path often misses.
-        if let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(&text) {
-            if let Some((inner, message)) = crate::narrow::innermost_error(&value) {
-                if inner.len() > pointer.len() {
-                    let position = locate(&text, &inner);
-                    return fail(inner, position, message);
-                }
-            }
-        }
-        let position = syntax_position.or_else(|| locate(&text, &pointer));
-        fail(pointer, position, error.into_inner().to_string())
-    })?;
+    let threads = std::thread::available_parallelism().map_or(1, |threads| threads.get());
+    let document = match (text.len() >= parts::MIN_SIZE && threads > 1)
+        .then(|| parts::parse(&text, threads))
+        .flatten()
+    {
+        Some(document) => document,
+        None => parse_whole(path, &text)?,
+    };
     if !document.openapi.starts_with("3.0") {
         return Err(fail(
             "/openapi".to_owned(),
@@ -127,6 +118,38 @@ fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
         path: path.to_path_buf(),
         text,
         document,
+    })
+}
+
+/// Reads the whole file at once; errors name the innermost failing node.
+fn parse_whole(path: &Path, text: &str) -> Result<OpenAPI, Box<Diagnostic>> {
+    let fail = |pointer: String, position, message: String| {
+        Box::new(Diagnostic {
+            file: path.to_path_buf(),
+            pointer,
+            position,
+            message,
+        })
+    };
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let pointer = json_pointer(error.path());
+        let syntax_position = error
+            .inner()
+            .location()
+            .map(|location| (location.line(), location.column()));
+        // A document that is valid YAML but not a valid description: find the
+        // innermost part that is wrong, which serde's own path often misses.
+        if let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+            if let Some((inner, message)) = crate::narrow::innermost_error(&value) {
+                if inner.len() > pointer.len() {
+                    let position = locate(text, &inner);
+                    return fail(inner, position, message);
+                }
+            }
+        }
+        let position = syntax_position.or_else(|| locate(text, &pointer));
+        fail(pointer, position, error.into_inner().to_string())
     })
 }
 
