@@ -62,22 +62,8 @@ fn space_items(code: &str) -> String {
     out
 }
 
-/// prettyplease's layout of `tokens` (items or inner attributes) nested
-/// `depth` modules deep, without the blank lines [`space_items`] adds.
 fn format_at(tokens: TokenStream, depth: usize) -> Result<String, Error> {
-    let mut tokens = tokens;
-    for _ in 0..depth {
-        tokens = quote!(pub mod m { #tokens });
-    }
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|error| Error::Internal(format!("generated code does not parse: {error}")))?;
-    let text = prettyplease::unparse(&file);
-    if depth == 0 {
-        return Ok(text);
-    }
-    let lines: Vec<&str> = text.lines().collect();
-    let inner = lines.get(depth..lines.len().saturating_sub(depth)).unwrap_or_default();
-    Ok(inner.iter().map(|line| format!("{line}\n")).collect())
+    emit::prettyplease_at(tokens, depth, false)
 }
 
 /// Lays out one piece `offset` modules deeper than its module's top.

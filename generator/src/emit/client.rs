@@ -7,7 +7,7 @@ use std::sync::Arc;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{cfg, doc_attrs, ident, table_cell, type_tokens, Module, Piece};
+use super::{cfg, client_layout, doc_attrs, ident, table_cell, type_tokens, Made, Module, Piece};
 use crate::model::{
     Builder, Child, Features, Model, Operation, Parameter, ParameterLocation, Permissions, RequestBody, ResponseBody,
     Scopes, Segment, Type, TypeDef,
@@ -27,7 +27,15 @@ pub fn module(model: &Model) -> Module<'_> {
     let mut pieces = vec![Piece::tokens(0, move || root_items(model))];
     for builder in model.builders.iter().skip(1) {
         let pages = Arc::clone(&pages);
-        pieces.push(Piece::tokens(0, move || builder_tokens(model, &pages, builder)));
+        pieces.push(Piece::Items {
+            depth: 0,
+            make: Box::new(
+                move |depth| match client_layout::builder_text(model, &pages, builder, depth) {
+                    Some(text) => Made::Text(text),
+                    None => Made::Tokens(builder_tokens(model, &pages, builder)),
+                },
+            ),
+        });
     }
     Module {
         name: "client",
@@ -160,7 +168,7 @@ fn builder_tokens(model: &Model, pages: &HashSet<&str>, builder: &Builder) -> To
     }
 }
 
-fn child_method(model: &Model, child: &Child, from_client: bool) -> TokenStream {
+pub(super) fn child_method(model: &Model, child: &Child, from_client: bool) -> TokenStream {
     let target = ident(&model.builders[child.builder].name);
     let cfg = cfg(model, &model.builders[child.builder].features);
     let method = ident(&child.method);
@@ -213,7 +221,7 @@ fn child_method(model: &Model, child: &Child, from_client: bool) -> TokenStream 
 }
 
 /// The operation's method, and its `_with` twin when it takes parameters.
-fn operation_methods(model: &Model, pages: &HashSet<&str>, operation: &Operation) -> TokenStream {
+pub(super) fn operation_methods(model: &Model, pages: &HashSet<&str>, operation: &Operation) -> TokenStream {
     let cfg = cfg(model, &operation.feature.iter().cloned().collect());
     let method = ident(&operation.method_name);
     let http = ident(operation.http_method.as_str());
@@ -298,7 +306,7 @@ fn apply_parameter(parameter: &Parameter) -> TokenStream {
     }
 }
 
-fn parameters_struct(model: &Model, operation: &Operation) -> Option<TokenStream> {
+pub(super) fn parameters_struct(model: &Model, operation: &Operation) -> Option<TokenStream> {
     let name = ident(operation.parameters_struct.as_deref()?);
     let cfg = cfg(model, &operation.feature.iter().cloned().collect());
     let docs = doc_attrs(&[format!(
@@ -336,7 +344,7 @@ fn parameters_struct(model: &Model, operation: &Operation) -> Option<TokenStream
 
 /// The doc comment of an operation: the spec's text, the request line, the
 /// permissions and roles, the clouds, the documentation page.
-fn operation_docs(pages: &HashSet<&str>, operation: &Operation) -> Vec<String> {
+pub(super) fn operation_docs(pages: &HashSet<&str>, operation: &Operation) -> Vec<String> {
     let mut docs = operation.docs.clone();
     let paragraph = |docs: &mut Vec<String>, lines: Vec<String>| {
         if !docs.is_empty() {

@@ -7,7 +7,12 @@
 
 use std::fmt::Write;
 
-use crate::model::{EnumDef, Field, Model, StructDef, Type};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::diagnostics::Error;
+
+use crate::model::{EnumDef, Features, Field, Model, StructDef, Type};
 use crate::names;
 
 /// Code lines up to this width (indentation included) are not wrapped:
@@ -150,25 +155,88 @@ pub(super) fn enum_text(def: &EnumDef, cfg: Option<&str>, depth: usize) -> Optio
     Some(out.text)
 }
 
-struct Lines<'a> {
-    text: String,
-    indent: &'a str,
+/// Text being written at an indentation.
+pub(super) struct Lines<'a> {
+    pub(super) text: String,
+    pub(super) indent: &'a str,
 }
 
 impl Lines<'_> {
-    fn cfg(&mut self, feature: Option<&str>) -> Option<()> {
+    /// Whether a line at this indentation stays unwrapped.
+    pub(super) fn fits(&self, line: &str) -> bool {
+        self.indent.len() + line.len() <= MARGIN
+    }
+
+    /// A line prettyplease has no place to break, however long.
+    pub(super) fn code_unbreakable(&mut self, line: &str) {
+        self.text.push_str(self.indent);
+        self.text.push_str(line);
+        self.text.push('\n');
+    }
+
+    /// A line ending in a trailing comma, which prettyplease does not count
+    /// when it decides whether the line fits.
+    pub(super) fn code_then_comma(&mut self, line: &str) -> Option<()> {
+        if !self.fits(line) {
+            return None;
+        }
+        self.text.push_str(self.indent);
+        self.text.push_str(line);
+        self.text.push_str(",\n");
+        Some(())
+    }
+
+    /// Runs `write`; when it gives up, takes back what it wrote.
+    pub(super) fn attempt(&mut self, write: impl FnOnce(&mut Self) -> Option<()>) -> bool {
+        let length = self.text.len();
+        let done = write(self).is_some();
+        if !done {
+            self.text.truncate(length);
+        }
+        done
+    }
+
+    /// `#[cfg(...)]` as `emit::cfg` writes it for `features`.
+    pub(super) fn features_cfg(&mut self, model: &Model, features: &Features) -> Option<()> {
+        if model.features.is_empty() {
+            return Some(());
+        }
+        if features.len() == 1 {
+            return self.cfg(features.iter().next().map(String::as_str));
+        }
+        let list: Vec<String> = features
+            .iter()
+            .map(|feature| format!("feature = {}", string_literal(feature)))
+            .collect();
+        let one = format!("#[cfg(any({}))]", list.join(", "));
+        if self.fits(&one) {
+            return self.code(&one);
+        }
+        let middle = format!("    any({})", list.join(", "));
+        if self.fits(&middle) {
+            return self.block(&["#[cfg(", &middle, ")]"]);
+        }
+        self.block(&["#[cfg(", "    any("])?;
+        for (index, item) in list.iter().enumerate() {
+            let comma = if index + 1 < list.len() { "," } else { "" };
+            self.code(&format!("        {item}{comma}"))?;
+        }
+        self.block(&["    )", ")]"])
+    }
+
+    pub(super) fn cfg(&mut self, feature: Option<&str>) -> Option<()> {
         match feature {
             Some(feature) => self.code(&format!("#[cfg(feature = {})]", string_literal(feature))),
             None => Some(()),
         }
     }
 
-    fn block(&mut self, lines: &[&str]) -> Option<()> {
+    pub(super) fn block(&mut self, lines: &[&str]) -> Option<()> {
         lines.iter().try_for_each(|line| self.code(line))
     }
 
     /// Lines one level deeper.
-    fn nested(&mut self, write: impl FnOnce(&mut Lines) -> Option<()>) -> Option<()> {
+    pub(super) fn nested(&mut self, write: impl FnOnce(&mut Lines) -> Option<()>) -> Option<()> {
         let indent = format!("{}    ", self.indent);
         let mut inner = Lines {
             text: std::mem::take(&mut self.text),
@@ -180,7 +248,7 @@ impl Lines<'_> {
     }
 
     /// A line of code, if it cannot wrap.
-    fn code(&mut self, line: &str) -> Option<()> {
+    pub(super) fn code(&mut self, line: &str) -> Option<()> {
         if self.indent.len() + line.len() > MARGIN {
             return None;
         }
@@ -192,7 +260,7 @@ impl Lines<'_> {
 
     /// `///` lines as prettyplease writes `#[doc = " line"]`: trailing spaces
     /// trimmed, never wrapped. Control characters go the token way.
-    fn docs(&mut self, lines: &[String]) -> Option<()> {
+    pub(super) fn docs(&mut self, lines: &[String]) -> Option<()> {
         for line in lines {
             if line.chars().any(char::is_control) {
                 return None;
@@ -238,12 +306,12 @@ impl Lines<'_> {
 }
 
 /// A string literal as `quote` writes it and prettyplease prints it.
-fn string_literal(value: &str) -> String {
+pub(super) fn string_literal(value: &str) -> String {
     proc_macro2::Literal::string(value).to_string()
 }
 
 /// The Rust type for a model type, as `super::type_tokens` and prettyplease write it.
-fn type_text(ty: &Type, out: &mut String) {
+pub(super) fn type_text(ty: &Type, out: &mut String) {
     let name = match ty {
         Type::String => "String",
         Type::Secret => "Secret",
@@ -273,4 +341,26 @@ fn type_text(ty: &Type, out: &mut String) {
         }
     };
     out.push_str(name);
+}
+
+/// prettyplease's layout of `tokens` (items or inner attributes; with
+/// `in_impl`, the items of an impl block) nested `depth` modules deep, without
+/// the blank lines that `output` adds between items.
+pub(crate) fn prettyplease_at(tokens: TokenStream, depth: usize, in_impl: bool) -> Result<String, Error> {
+    let mut tokens = if in_impl { quote!(impl m { #tokens }) } else { tokens };
+    for _ in 0..depth {
+        tokens = quote!(pub mod m { #tokens });
+    }
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|error| Error::Internal(format!("generated code does not parse: {error}")))?;
+    let text = prettyplease::unparse(&file);
+    let wrappers = depth + usize::from(in_impl);
+    if wrappers == 0 {
+        return Ok(text);
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let inner = lines
+        .get(wrappers..lines.len().saturating_sub(wrappers))
+        .unwrap_or_default();
+    Ok(inner.iter().map(|line| format!("{line}\n")).collect())
 }

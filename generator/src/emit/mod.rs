@@ -3,7 +3,10 @@
 //! Public for tools and the stage benchmarks; `output` is the usual way in.
 
 mod client;
+mod client_layout;
 mod layout;
+
+pub(crate) use layout::prettyplease_at;
 mod models;
 mod permissions;
 

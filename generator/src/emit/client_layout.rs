@@ -1,0 +1,387 @@
+//! Request builders laid out as text, exactly as prettyplease lays out the
+//! tokens of `client.rs`, which stay the way for anything this module cannot
+//! lay out with certainty: one method at a time, so a long line costs only
+//! that method. `tests/layout.rs` holds both ways to read the same.
+
+use std::collections::HashSet;
+
+use super::client::{child_method, operation_docs, operation_methods, parameters_struct};
+use super::layout::{string_literal, type_text, Lines};
+use super::prettyplease_at;
+use crate::model::{Builder, Child, Model, Operation, ParameterLocation, RequestBody, ResponseBody, Segment, Type};
+
+/// A builder's struct, impl and parameter structs, `depth` modules deep;
+/// `None` when the token way must lay out the whole builder.
+pub(super) fn builder_text(model: &Model, pages: &HashSet<&str>, builder: &Builder, depth: usize) -> Option<String> {
+    if builder.children.is_empty() && builder.operations.is_empty() {
+        return None;
+    }
+    let indent = "    ".repeat(depth);
+    let mut out = Lines {
+        text: String::with_capacity(4096),
+        indent: &indent,
+    };
+    out.docs(&[format!("Requests on `{}`.", builder.template)])?;
+    out.features_cfg(model, &builder.features)?;
+    out.code("#[derive(Clone, Debug)]")?;
+    out.code_unbreakable(&format!("pub struct {} {{", builder.name));
+    out.block(&["    client: GraphClient,", "    path: RequestPath,", "}"])?;
+    out.features_cfg(model, &builder.features)?;
+    out.code_unbreakable(&format!("impl {} {{", builder.name));
+    let method_indent = format!("{indent}    ");
+    let mut methods = Lines {
+        text: out.text,
+        indent: &method_indent,
+    };
+    for child in &builder.children {
+        if !methods.attempt(|out| child_text(model, child, out)) {
+            let tokens = child_method(model, child, false);
+            methods.text.push_str(&prettyplease_at(tokens, depth, true).ok()?);
+        }
+    }
+    for &index in &builder.operations {
+        let operation = &model.operations[index];
+        if !methods.attempt(|out| operation_text(model, pages, operation, out)) {
+            let tokens = operation_methods(model, pages, operation);
+            methods.text.push_str(&prettyplease_at(tokens, depth, true).ok()?);
+        }
+    }
+    let mut out = Lines {
+        text: methods.text,
+        indent: &indent,
+    };
+    out.code("}")?;
+    for &index in &builder.operations {
+        let operation = &model.operations[index];
+        if !out.attempt(|out| parameters_text(model, operation, out)) {
+            if let Some(tokens) = parameters_struct(model, operation) {
+                out.text.push_str(&prettyplease_at(tokens, depth, false).ok()?);
+            }
+        }
+    }
+    Some(out.text)
+}
+
+/// The method that steps to a child builder.
+fn child_text(model: &Model, child: &Child, out: &mut Lines) -> Option<()> {
+    let target = &model.builders[child.builder];
+    out.docs(&child.docs)?;
+    out.features_cfg(model, &target.features)?;
+    let (arguments, link) = match &child.segment {
+        Segment::Fixed(text) => (vec![], Link::call("segment", vec![string_literal(text)])),
+        Segment::Parameter { name, argument } => {
+            out.docs(&[
+                String::new(),
+                "The value is sent as exactly one path segment, percent-encoded.".to_owned(),
+            ])?;
+            (
+                vec![format!("{argument}: impl AsRef<str>")],
+                Link::call("parameter", vec![string_literal(name), format!("{argument}.as_ref()")]),
+            )
+        }
+        Segment::Template { .. } => return None,
+    };
+    let mut parameters = vec!["&self".to_owned()];
+    parameters.extend(arguments);
+    signature(
+        out,
+        &format!("pub fn {}", child.method),
+        &parameters,
+        &format!(" -> {}", target.name),
+    )?;
+    out.nested(|out| {
+        out.code_unbreakable(&format!("{} {{", target.name));
+        out.nested(|out| {
+            out.code("client: self.client.clone(),")?;
+            chain(
+                out,
+                "path: ",
+                "self",
+                &[Link::field("path"), link],
+                Ending::TrailingComma,
+            )
+        })?;
+        out.code("}")
+    })?;
+    out.code("}")
+}
+
+/// An operation's method, and its `_with` twin when it takes parameters.
+fn operation_text(model: &Model, pages: &HashSet<&str>, operation: &Operation, out: &mut Lines) -> Option<()> {
+    let mut output = String::new();
+    let constructor = match &operation.response {
+        ResponseBody::Json(ty) => {
+            type_text(ty, &mut output);
+            "call"
+        }
+        ResponseBody::Empty => {
+            output.push_str("()");
+            "call"
+        }
+        ResponseBody::Bytes => {
+            output.push_str("Vec<u8>");
+            "call_bytes"
+        }
+        ResponseBody::Count => {
+            output.push_str("i64");
+            "call_count"
+        }
+    };
+    let returns = format!(" -> Call<{output}>");
+    let (body, attach) = match &operation.body {
+        None => (None, None),
+        Some(RequestBody::Json { ty, patch: false }) => {
+            let mut ty_text = String::new();
+            type_text(ty, &mut ty_text);
+            (
+                Some(format!("body: &{ty_text}")),
+                Some(Link::call("json_body", vec!["body".to_owned()])),
+            )
+        }
+        Some(RequestBody::Json { ty, patch: true }) => {
+            let mut ty_text = String::new();
+            type_text(ty, &mut ty_text);
+            (
+                Some(format!("body: impl Into<Patch<{ty_text}>>")),
+                Some(Link::call("json_body", vec!["&body.into()".to_owned()])),
+            )
+        }
+        Some(RequestBody::Bytes { content_type }) => (
+            Some("body: Vec<u8>".to_owned()),
+            Some(Link::call(
+                "bytes_body",
+                vec!["body".to_owned(), string_literal(content_type)],
+            )),
+        ),
+    };
+    let mut links = vec![
+        Link::field("client"),
+        Link::call(
+            constructor,
+            vec![
+                format!("Method::{}", operation.http_method.as_str()),
+                "self.path.clone()".to_owned(),
+            ],
+        ),
+    ];
+    links.extend(attach);
+    let mut parameters = vec!["&self".to_owned()];
+    parameters.extend(body.clone());
+    let feature: crate::model::Features = operation.feature.iter().cloned().collect();
+
+    out.docs(&operation_docs(pages, operation))?;
+    out.features_cfg(model, &feature)?;
+    signature(out, &format!("pub fn {}", operation.method_name), &parameters, &returns)?;
+    let (Some(struct_name), Some(with)) = (&operation.parameters_struct, &operation.method_with_parameters) else {
+        out.nested(|out| chain(out, "", "self", &links, Ending::None))?;
+        return out.code("}");
+    };
+    let mut arguments: Vec<String> = body.iter().map(|_| "body".to_owned()).collect();
+    arguments.push(format!("{struct_name}::default()"));
+    out.nested(|out| call(out, &format!("self.{with}"), &arguments, ""))?;
+    out.code("}")?;
+
+    out.features_cfg(model, &feature)?;
+    out.docs(&[format!(
+        "[`{}`](Self::{}) with query options and headers.",
+        operation.method_name, operation.method_name
+    )])?;
+    parameters.push(format!("parameters: {struct_name}"));
+    signature(out, &format!("pub fn {with}"), &parameters, &returns)?;
+    out.nested(|out| {
+        chain(out, "let mut call = ", "self", &links, Ending::Semicolon)?;
+        for parameter in &operation.parameters {
+            let value = match &parameter.ty {
+                Type::String => "value",
+                Type::List(item) if **item == Type::String => "value.join(\",\")",
+                Type::List(_) => return None,
+                _ => "value.to_string()",
+            };
+            let add = match parameter.location {
+                ParameterLocation::Query => "query",
+                ParameterLocation::Header => "header",
+            };
+            out.code(&format!("if let Some(value) = parameters.{} {{", parameter.field))?;
+            out.code(&format!(
+                "    call = call.{add}({}, {value});",
+                string_literal(&parameter.wire_name)
+            ))?;
+            out.code("}")?;
+        }
+        out.code("call")
+    })?;
+    out.code("}")
+}
+
+/// The struct of an operation's query options and headers.
+fn parameters_text(model: &Model, operation: &Operation, out: &mut Lines) -> Option<()> {
+    let Some(name) = &operation.parameters_struct else {
+        return Some(());
+    };
+    if operation.parameters.is_empty() {
+        return None;
+    }
+    out.docs(&[format!(
+        "Query options and headers of `{} {}`; unset ones are not sent.",
+        operation.http_method.as_str(),
+        operation.template
+    )])?;
+    out.features_cfg(model, &operation.feature.iter().cloned().collect())?;
+    out.code("#[derive(Clone, Debug, Default)]")?;
+    out.code_unbreakable(&format!("pub struct {name} {{"));
+    out.nested(|out| {
+        for parameter in &operation.parameters {
+            let kind = match parameter.location {
+                ParameterLocation::Query => "Query option",
+                ParameterLocation::Header => "Header",
+            };
+            let mut lines = parameter.docs.clone();
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.push(format!("{kind} `{}`.", parameter.wire_name));
+            out.docs(&lines)?;
+            let mut ty = String::new();
+            type_text(&parameter.ty, &mut ty);
+            out.code(&format!("pub {}: Option<{ty}>,", parameter.field))?;
+        }
+        Some(())
+    })?;
+    out.code("}")
+}
+
+/// Whether prettyplease has no place to break `text`: a path, maybe called
+/// without arguments (`Name::default()`), a reference to one, or a
+/// parameter of such a type.
+fn unbreakable(text: &str) -> bool {
+    !text.contains(['<', ',', '('])
+        || text
+            .strip_suffix("()")
+            .is_some_and(|path| !path.contains(['<', ',', '(', ' ']))
+}
+
+/// `head(parameters) returns {` on a line, or with a parameter per line.
+fn signature(out: &mut Lines, head: &str, parameters: &[String], returns: &str) -> Option<()> {
+    let one = format!("{head}({}){returns} {{", parameters.join(", "));
+    if out.fits(&one) {
+        return out.code(&one);
+    }
+    out.code(&format!("{head}("))?;
+    for parameter in parameters {
+        if unbreakable(parameter) {
+            out.code_unbreakable(&format!("    {parameter},"));
+        } else {
+            out.code(&format!("    {parameter},"))?;
+        }
+    }
+    let close = format!("){returns} {{");
+    if unbreakable(returns) {
+        out.code_unbreakable(&close);
+        Some(())
+    } else {
+        out.code(&close)
+    }
+}
+
+/// `function(arguments)` on a line, or with an argument per line.
+fn call(out: &mut Lines, function: &str, arguments: &[String], suffix: &str) -> Option<()> {
+    let one = format!("{function}({}){suffix}", arguments.join(", "));
+    if out.fits(&one) {
+        return out.code(&one);
+    }
+    out.code(&format!("{function}("))?;
+    for argument in arguments {
+        if unbreakable(argument) {
+            out.code_unbreakable(&format!("    {argument},"));
+        } else {
+            out.code(&format!("    {argument},"))?;
+        }
+    }
+    out.code(&format!("){suffix}"))
+}
+
+/// A link of a method chain: `.field`, or `.method(arguments)`.
+struct Link {
+    name: String,
+    arguments: Option<Vec<String>>,
+}
+
+impl Link {
+    fn field(name: &str) -> Self {
+        Link {
+            name: format!(".{name}"),
+            arguments: None,
+        }
+    }
+
+    fn call(name: &str, arguments: Vec<String>) -> Self {
+        Link {
+            name: format!(".{name}"),
+            arguments: Some(arguments),
+        }
+    }
+
+    fn text(&self) -> String {
+        match &self.arguments {
+            None => self.name.clone(),
+            Some(arguments) => format!("{}({})", self.name, arguments.join(", ")),
+        }
+    }
+}
+
+/// What follows an expression.
+#[derive(Clone, Copy)]
+enum Ending {
+    None,
+    Semicolon,
+    /// The comma after the last field of a struct expression, which does not
+    /// count toward the width.
+    TrailingComma,
+}
+
+/// `receiver.link.link` on a line, or a link per line below the receiver,
+/// the last one's arguments a line each if it is still too wide. An
+/// expression that begins its line keeps a short receiver (`self`) with its
+/// first link, as prettyplease does.
+fn chain(out: &mut Lines, prefix: &str, receiver: &str, links: &[Link], ending: Ending) -> Option<()> {
+    let (receiver, links) = match links.split_first() {
+        Some((first, rest)) if prefix.is_empty() && receiver.len() <= 4 => {
+            (format!("{receiver}{}", first.text()), rest)
+        }
+        _ => (receiver.to_owned(), links),
+    };
+    let end = |out: &mut Lines, line: String| match ending {
+        Ending::None => out.code(&line),
+        Ending::Semicolon => out.code(&format!("{line};")),
+        Ending::TrailingComma => out.code_then_comma(&line),
+    };
+    let one = format!("{prefix}{receiver}{}", links.iter().map(Link::text).collect::<String>());
+    let counted = match ending {
+        Ending::Semicolon => format!("{one};"),
+        _ => one.clone(),
+    };
+    if out.fits(&counted) {
+        return end(out, one);
+    }
+    let (last, links) = links.split_last()?;
+    out.code(&format!("{prefix}{receiver}"))?;
+    for link in links {
+        out.code(&format!("    {}", link.text()))?;
+    }
+    let whole = format!("    {}", last.text());
+    let counted = match ending {
+        Ending::Semicolon => format!("{whole};"),
+        _ => whole.clone(),
+    };
+    if out.fits(&counted) {
+        return end(out, whole);
+    }
+    let arguments = last.arguments.as_ref()?;
+    let (final_argument, arguments) = arguments.split_last()?;
+    out.code(&format!("    {}(", last.name))?;
+    for argument in arguments {
+        out.code(&format!("        {argument},"))?;
+    }
+    out.code_then_comma(&format!("        {final_argument}"))?;
+    end(out, "    )".to_owned())
+}
