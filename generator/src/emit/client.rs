@@ -110,7 +110,7 @@ fn root_items(model: &Model) -> TokenStream {
     .then(|| quote!(#patch_cfg use super::runtime::patch::Patch;));
 
     let root = &model.builders[0];
-    let root_methods = root.children.iter().map(|child| child_method(model, child, true));
+    let root_methods = root.children.iter().map(|child| child_method(model, child, None));
     quote! {
         #method_import
         #(#model_imports)*
@@ -140,11 +140,14 @@ fn builder_tokens(model: &Model, pages: &HashSet<&str>, builder: &Builder) -> To
     let name = ident(&builder.name);
     let cfg = cfg(model, &builder.features);
     let docs = doc_attrs(&[format!("Requests on `{}`.", builder.template)]);
-    let children = builder.children.iter().map(|child| child_method(model, child, false));
+    let children = builder
+        .children
+        .iter()
+        .map(|child| child_method(model, child, Some(&builder.features)));
     let operations = builder
         .operations
         .iter()
-        .map(|&index| operation_methods(model, pages, &model.operations[index]));
+        .map(|&index| operation_methods(model, pages, &model.operations[index], &builder.features));
     let parameter_structs = builder
         .operations
         .iter()
@@ -168,9 +171,21 @@ fn builder_tokens(model: &Model, pages: &HashSet<&str>, builder: &Builder) -> To
     }
 }
 
-pub(super) fn child_method(model: &Model, child: &Child, from_client: bool) -> TokenStream {
+/// The cfg of a method: none when it is the same as its impl block's.
+fn member_cfg(model: &Model, outer: Option<&Features>, own: &Features) -> TokenStream {
+    if outer == Some(own) {
+        quote!()
+    } else {
+        cfg(model, own)
+    }
+}
+
+/// The method stepping to `child`; `outer` is the features of the builder
+/// it is a method of, `None` on the client itself.
+pub(super) fn child_method(model: &Model, child: &Child, outer: Option<&Features>) -> TokenStream {
+    let from_client = outer.is_none();
     let target = ident(&model.builders[child.builder].name);
-    let cfg = cfg(model, &model.builders[child.builder].features);
+    let cfg = member_cfg(model, outer, &model.builders[child.builder].features);
     let method = ident(&child.method);
     let docs = doc_attrs(&child.docs);
     let (client, base) = if from_client {
@@ -209,8 +224,8 @@ pub(super) fn child_method(model: &Model, child: &Child, from_client: bool) -> T
     };
     quote! {
         #docs
-        #cfg
         #encoding_note
+        #cfg
         pub fn #method(&self, #arguments) -> #target {
             #target {
                 client: #client,
@@ -221,8 +236,14 @@ pub(super) fn child_method(model: &Model, child: &Child, from_client: bool) -> T
 }
 
 /// The operation's method, and its `_with` twin when it takes parameters.
-pub(super) fn operation_methods(model: &Model, pages: &HashSet<&str>, operation: &Operation) -> TokenStream {
-    let cfg = cfg(model, &operation.feature.iter().cloned().collect());
+/// `outer` is the features of the builder they are methods of.
+pub(super) fn operation_methods(
+    model: &Model,
+    pages: &HashSet<&str>,
+    operation: &Operation,
+    outer: &Features,
+) -> TokenStream {
+    let cfg = member_cfg(model, Some(outer), &operation.feature.iter().cloned().collect());
     let method = ident(&operation.method_name);
     let http = ident(operation.http_method.as_str());
     let (output, constructor) = match &operation.response {
@@ -276,8 +297,8 @@ pub(super) fn operation_methods(model: &Model, pages: &HashSet<&str>, operation:
             self.#with(#body_name #struct_name::default())
         }
 
-        #cfg
         #with_docs
+        #cfg
         pub fn #with(&self, #body_argument parameters: #struct_name) -> Call<#output> {
             let mut call = #call;
             #(#apply)*

@@ -8,7 +8,9 @@ use std::collections::HashSet;
 use super::client::{child_method, operation_docs, operation_methods, parameters_struct};
 use super::layout::{string_literal, type_text, Lines};
 use super::prettyplease_at;
-use crate::model::{Builder, Child, Model, Operation, ParameterLocation, RequestBody, ResponseBody, Segment, Type};
+use crate::model::{
+    Builder, Child, Features, Model, Operation, ParameterLocation, RequestBody, ResponseBody, Segment, Type,
+};
 
 /// A builder's struct, impl and parameter structs, `depth` modules deep;
 /// `None` when the token way must lay out the whole builder.
@@ -34,15 +36,15 @@ pub(super) fn builder_text(model: &Model, pages: &HashSet<&str>, builder: &Build
         indent: &method_indent,
     };
     for child in &builder.children {
-        if !methods.attempt(|out| child_text(model, child, out)) {
-            let tokens = child_method(model, child, false);
+        if !methods.attempt(|out| child_text(model, child, &builder.features, out)) {
+            let tokens = child_method(model, child, Some(&builder.features));
             methods.text.push_str(&prettyplease_at(tokens, depth, true).ok()?);
         }
     }
     for &index in &builder.operations {
         let operation = &model.operations[index];
-        if !methods.attempt(|out| operation_text(model, pages, operation, out)) {
-            let tokens = operation_methods(model, pages, operation);
+        if !methods.attempt(|out| operation_text(model, pages, operation, &builder.features, out)) {
+            let tokens = operation_methods(model, pages, operation, &builder.features);
             methods.text.push_str(&prettyplease_at(tokens, depth, true).ok()?);
         }
     }
@@ -62,11 +64,11 @@ pub(super) fn builder_text(model: &Model, pages: &HashSet<&str>, builder: &Build
     Some(out.text)
 }
 
-/// The method that steps to a child builder.
-fn child_text(model: &Model, child: &Child, out: &mut Lines) -> Option<()> {
+/// The method that steps to a child builder; `outer` is the features of the
+/// builder it is a method of (no cfg when they are the method's).
+fn child_text(model: &Model, child: &Child, outer: &Features, out: &mut Lines) -> Option<()> {
     let target = &model.builders[child.builder];
     out.docs(&child.docs)?;
-    out.features_cfg(model, &target.features)?;
     let (arguments, link) = match &child.segment {
         Segment::Fixed(text) => (vec![], Link::call("segment", vec![string_literal(text)])),
         Segment::Parameter { name, argument } => {
@@ -81,6 +83,9 @@ fn child_text(model: &Model, child: &Child, out: &mut Lines) -> Option<()> {
         }
         Segment::Template { .. } => return None,
     };
+    if *outer != target.features {
+        out.features_cfg(model, &target.features)?;
+    }
     let mut parameters = vec!["&self".to_owned()];
     parameters.extend(arguments);
     signature(
@@ -107,7 +112,13 @@ fn child_text(model: &Model, child: &Child, out: &mut Lines) -> Option<()> {
 }
 
 /// An operation's method, and its `_with` twin when it takes parameters.
-fn operation_text(model: &Model, pages: &HashSet<&str>, operation: &Operation, out: &mut Lines) -> Option<()> {
+fn operation_text(
+    model: &Model,
+    pages: &HashSet<&str>,
+    operation: &Operation,
+    outer: &Features,
+    out: &mut Lines,
+) -> Option<()> {
     let mut output = String::new();
     let constructor = match &operation.response {
         ResponseBody::Json(ty) => {
@@ -167,10 +178,14 @@ fn operation_text(model: &Model, pages: &HashSet<&str>, operation: &Operation, o
     links.extend(attach);
     let mut parameters = vec!["&self".to_owned()];
     parameters.extend(body.clone());
-    let feature: crate::model::Features = operation.feature.iter().cloned().collect();
+    let feature: Features = operation.feature.iter().cloned().collect();
+    let cfg = |out: &mut Lines| match feature == *outer {
+        true => Some(()),
+        false => out.features_cfg(model, &feature),
+    };
 
     out.docs(&operation_docs(pages, operation))?;
-    out.features_cfg(model, &feature)?;
+    cfg(out)?;
     signature(out, &format!("pub fn {}", operation.method_name), &parameters, &returns)?;
     let (Some(struct_name), Some(with)) = (&operation.parameters_struct, &operation.method_with_parameters) else {
         out.nested(|out| chain(out, "", "self", &links, Ending::None))?;
@@ -181,11 +196,11 @@ fn operation_text(model: &Model, pages: &HashSet<&str>, operation: &Operation, o
     out.nested(|out| call(out, &format!("self.{with}"), &arguments, ""))?;
     out.code("}")?;
 
-    out.features_cfg(model, &feature)?;
     out.docs(&[format!(
         "[`{}`](Self::{}) with query options and headers.",
         operation.method_name, operation.method_name
     )])?;
+    cfg(out)?;
     parameters.push(format!("parameters: {struct_name}"));
     signature(out, &format!("pub fn {with}"), &parameters, &returns)?;
     out.nested(|out| {
