@@ -1,4 +1,4 @@
-//! Structs and enums laid out as text, exactly as prettyplease lays out their
+//! Structs, enums and unions laid out as text, exactly as prettyplease lays out their
 //! tokens, without building and parsing the tokens: they are most of the
 //! models of a large description, and parsing is most of formatting's cost.
 //! Anything this module cannot lay out with certainty (a line that might wrap,
@@ -12,7 +12,7 @@ use quote::quote;
 
 use crate::diagnostics::Error;
 
-use crate::model::{EnumDef, Features, Field, Model, StructDef, Type};
+use crate::model::{EnumDef, Features, Field, Model, StructDef, Type, UnionDef};
 use crate::names;
 
 /// Code lines up to this width (indentation included) are not wrapped:
@@ -155,6 +155,101 @@ pub(super) fn enum_text(def: &EnumDef, cfg: Option<&str>, depth: usize) -> Optio
     Some(out.text)
 }
 
+/// A union of types told apart by `@odata.type`, and its impls, laid out
+/// `depth` modules deep; `None` when the token way must lay it out.
+pub(super) fn union_text(def: &UnionDef, cfg: Option<&str>, depth: usize) -> Option<String> {
+    let indent = "    ".repeat(depth);
+    let mut out = Lines {
+        text: String::with_capacity(2048 + 600 * def.variants.len()),
+        indent: &indent,
+    };
+    let name = names::simple_name(&def.name);
+    let other = &def.unrecognized;
+    out.docs(&def.docs)?;
+    out.cfg(cfg)?;
+    out.code("#[derive(Clone, Debug, PartialEq)]")?;
+    out.code(&format!("pub enum {name} {{"))?;
+    out.nested(|out| {
+        for variant in &def.variants {
+            let tags: Vec<String> = variant.tags.iter().map(|tag| format!("`{tag}`")).collect();
+            let untagged = if variant.untagged { ", or no `@odata.type`" } else { "" };
+            out.docs(&[format!("`@odata.type` {}{untagged}.", tags.join(", "))])?;
+            let line = format!("{}(Box<{}>)", variant.name, variant.ty);
+            if out.fits_with_comma(&line)? {
+                out.code(&format!("{line},"))?;
+            } else {
+                out.block(&[
+                    &format!("{}(", variant.name),
+                    &format!("    Box<{}>,", variant.ty),
+                    "),",
+                ])?;
+            }
+        }
+        out.block(&[
+            "/// An object of a type the description does not know, as received.",
+            &format!("{other}(Value),"),
+        ])
+    })?;
+    out.code("}")?;
+    out.cfg(cfg)?;
+    out.block(&[
+        &format!("impl Serialize for {name} {{"),
+        "    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {",
+        "        match self {",
+    ])?;
+    let arms = "            ";
+    let mut arm = Lines {
+        text: std::mem::take(&mut out.text),
+        indent: &format!("{indent}{arms}"),
+    };
+    for variant in &def.variants {
+        arm.match_arm(
+            &format!("Self::{}(value)", variant.name),
+            &["value.serialize(serializer)".to_owned()],
+        )?;
+    }
+    out.text = std::mem::take(&mut arm.text);
+    out.block(&[
+        &format!("            Self::{other}(value) => value.serialize(serializer),"),
+        "        }",
+        "    }",
+        "}",
+    ])?;
+    out.cfg(cfg)?;
+    out.block(&[
+        &format!("impl<'de> Deserialize<'de> for {name} {{"),
+        "    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {",
+        "        let value = Value::deserialize(deserializer)?;",
+        "        let tag = value.get(\"@odata.type\").and_then(Value::as_str).map(str::to_owned);",
+        "        let result = match tag.as_deref() {",
+    ])?;
+    arm.text = std::mem::take(&mut out.text);
+    for variant in &def.variants {
+        let mut patterns: Vec<String> = variant.untagged.then(|| "None".to_owned()).into_iter().collect();
+        patterns.extend(variant.tags.iter().map(|tag| format!("Some({})", string_literal(tag))));
+        let value = format!("Self::{}(Box::new(value))", variant.name);
+        arm.match_arm(
+            &patterns.join(" | "),
+            &[
+                "serde_json::from_value(value)".to_owned(),
+                format!(".map(|value| {value})"),
+                format!(".map(|value| Self::{}(", variant.name),
+                "    Box::new(value),".to_owned(),
+                "))".to_owned(),
+            ],
+        )?;
+    }
+    out.text = arm.text;
+    out.block(&[
+        &format!("            _ => return Ok(Self::{other}(value)),"),
+        "        };",
+        "        result.map_err(serde::de::Error::custom)",
+        "    }",
+        "}",
+    ])?;
+    Some(out.text)
+}
+
 /// Text being written at an indentation.
 pub(super) struct Lines<'a> {
     pub(super) text: String,
@@ -184,6 +279,43 @@ impl Lines<'_> {
         self.text.push_str(line);
         self.text.push_str(",\n");
         Some(())
+    }
+
+    /// Whether `line` followed by a comma stays unwrapped; `None` when that
+    /// turns on whether prettyplease counts the comma (it is one too wide with it).
+    pub(super) fn fits_with_comma(&self, line: &str) -> Option<bool> {
+        let width = self.indent.len() + line.len() + 1;
+        match width {
+            _ if width <= MARGIN => Some(true),
+            _ if width == MARGIN + 1 => None,
+            _ => Some(false),
+        }
+    }
+
+    /// `pattern => expression,` on a line, or the expression in a block:
+    /// `expression[0]` is a receiver and `[1]` its one link, on a line or
+    /// two; `[2..]` the link with its argument on a line of its own.
+    pub(super) fn match_arm(&mut self, pattern: &str, expression: &[String]) -> Option<()> {
+        let whole: String = expression.iter().take(2).map(String::as_str).collect();
+        let line = format!("{pattern} => {whole}");
+        if self.fits_with_comma(&line)? {
+            return self.code(&format!("{line},"));
+        }
+        self.code(&format!("{pattern} => {{"))?;
+        self.nested(|out| {
+            if out.fits(&whole) {
+                return out.code(&whole);
+            }
+            let [receiver, link, rest @ ..] = expression else {
+                return out.code(&whole);
+            };
+            out.code(receiver)?;
+            if out.fits(&format!("    {link}")) || rest.is_empty() {
+                return out.code(&format!("    {link}"));
+            }
+            rest.iter().try_for_each(|line| out.code(&format!("    {line}")))
+        })?;
+        self.code("}")
     }
 
     /// Runs `write`; when it gives up, takes back what it wrote.

@@ -172,7 +172,7 @@ fn nest<'m>(model: &'m Model, tree: &Tree<'m>, depth: usize, pieces: &mut Vec<Pi
                 let text = match def {
                     TypeDef::Struct(def) => layout::struct_text(model, def, feature, at_depth),
                     TypeDef::Enum(def) => layout::enum_text(def, feature, at_depth),
-                    TypeDef::Union(_) => None,
+                    TypeDef::Union(def) => layout::union_text(def, feature, at_depth),
                 };
                 if let Some(text) = text {
                     return Made::Text(text);
