@@ -280,7 +280,7 @@ fn api_features(model: &Model) -> String {
         let requires = model.feature_requires.get(feature).into_iter().flatten();
         table.push_str(&format!("{feature} = [{}]\n", list(&mut requires.into_iter())));
     }
-    table.push_str("\n# Each type, with the types it needs (navigation properties aside).\n");
+    table.push_str("\n# Each type, with the types it needs (navigation properties and derived types aside).\n");
     for (feature, requires) in model.feature_requires.iter().filter(|(name, _)| is_type_feature(name)) {
         table.push_str(&format!("{feature} = [{}]\n", list(&mut requires.iter())));
     }

@@ -16,12 +16,43 @@ fn code_lines(text: &str) -> String {
         .collect()
 }
 
+/// One test, not two: the tokens-only switch is global to the process.
 #[test]
-fn laid_out_items_read_as_prettyplease_lays_out_the_file() {
+fn text_layouts_read_as_prettyplease_and_say_what_the_tokens_say() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     for module in ["Identity.SignIns", "Users"] {
-        let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../shared/graph/v1.0/{module}.yml"));
+        let spec = manifest.join(format!("../../shared/graph/v1.0/{module}.yml"));
         let files = graphgen::generate_crate(&[spec], "identity").unwrap();
         same_as_prettyplease(&files);
+    }
+    // The text ways must write what the token ways write, byte for byte:
+    // descriptions with features, unions, nested modules and hostile names.
+    for specs in [
+        vec![manifest.join("../../shared/graph/v1.0/Identity.SignIns.yml")],
+        vec![manifest.join("tests/fixtures/two-parts.yaml")],
+        vec![manifest.join("tests/fixtures/hostile-names.yaml")],
+        ["qrcodepin.yaml", "qrcodepin-family.yaml", "authentication-methods.yaml"]
+            .iter()
+            .map(|name| manifest.join("../spec").join(name))
+            .collect(),
+    ] {
+        let text = graphgen::generate_crate(&specs, "same").unwrap();
+        graphgen::emit::set_tokens_only(true);
+        let tokens = graphgen::generate_crate(&specs, "same");
+        graphgen::emit::set_tokens_only(false);
+        let tokens = tokens.unwrap();
+        assert_eq!(text.keys().collect::<Vec<_>>(), tokens.keys().collect::<Vec<_>>());
+        for (name, code) in &tokens {
+            if text[name] != *code {
+                let (line, (a, b)) = text[name]
+                    .lines()
+                    .zip(code.lines())
+                    .enumerate()
+                    .find(|(_, (a, b))| a != b)
+                    .unwrap_or((0, ("(length)", "(length)")));
+                panic!("{specs:?} {name} line {}:\n  text:   {a}\n  tokens: {b}", line + 1);
+            }
+        }
     }
 }
 

@@ -29,12 +29,15 @@ pub fn module(model: &Model) -> Module<'_> {
         let pages = Arc::clone(&pages);
         pieces.push(Piece::Items {
             depth: 0,
-            make: Box::new(
-                move |depth| match client_layout::builder_text(model, &pages, builder, depth) {
+            make: Box::new(move |depth| {
+                match super::text_allowed()
+                    .then(|| client_layout::builder_text(model, &pages, builder, depth))
+                    .flatten()
+                {
                     Some(text) => Made::Text(text),
                     None => Made::Tokens(builder_tokens(model, &pages, builder)),
-                },
-            ),
+                }
+            }),
         });
     }
     Module {

@@ -157,7 +157,7 @@ pub(super) fn enum_text(def: &EnumDef, cfg: Option<&str>, depth: usize) -> Optio
 
 /// A union of types told apart by `@odata.type`, and its impls, laid out
 /// `depth` modules deep; `None` when the token way must lay it out.
-pub(super) fn union_text(def: &UnionDef, cfg: Option<&str>, depth: usize) -> Option<String> {
+pub(super) fn union_text(model: &Model, def: &UnionDef, cfg: Option<&str>, depth: usize) -> Option<String> {
     let indent = "    ".repeat(depth);
     let mut out = Lines {
         text: String::with_capacity(2048 + 600 * def.variants.len()),
@@ -168,12 +168,16 @@ pub(super) fn union_text(def: &UnionDef, cfg: Option<&str>, depth: usize) -> Opt
     out.docs(&def.docs)?;
     out.cfg(cfg)?;
     out.code("#[derive(Clone, Debug, PartialEq)]")?;
+    if !model.features.is_empty() {
+        out.code("#[non_exhaustive]")?;
+    }
     out.code(&format!("pub enum {name} {{"))?;
     out.nested(|out| {
         for variant in &def.variants {
             let tags: Vec<String> = variant.tags.iter().map(|tag| format!("`{tag}`")).collect();
             let untagged = if variant.untagged { ", or no `@odata.type`" } else { "" };
             out.docs(&[format!("`@odata.type` {}{untagged}.", tags.join(", "))])?;
+            out.cfg(super::models::variant_feature(model, variant))?;
             let line = format!("{}(Box<{}>)", variant.name, variant.ty);
             if out.fits_with_comma(&line)? {
                 out.code(&format!("{line},"))?;
@@ -185,10 +189,8 @@ pub(super) fn union_text(def: &UnionDef, cfg: Option<&str>, depth: usize) -> Opt
                 ])?;
             }
         }
-        out.block(&[
-            "/// An object of a type the description does not know, as received.",
-            &format!("{other}(Value),"),
-        ])
+        out.docs(&[super::models::unrecognized_doc(model).to_owned()])?;
+        out.code(&format!("{other}(Value),"))
     })?;
     out.code("}")?;
     out.cfg(cfg)?;
@@ -203,6 +205,7 @@ pub(super) fn union_text(def: &UnionDef, cfg: Option<&str>, depth: usize) -> Opt
         indent: &format!("{indent}{arms}"),
     };
     for variant in &def.variants {
+        arm.cfg(super::models::variant_feature(model, variant))?;
         arm.match_arm(
             &format!("Self::{}(value)", variant.name),
             &["value.serialize(serializer)".to_owned()],
@@ -228,6 +231,7 @@ pub(super) fn union_text(def: &UnionDef, cfg: Option<&str>, depth: usize) -> Opt
         let mut patterns: Vec<String> = variant.untagged.then(|| "None".to_owned()).into_iter().collect();
         patterns.extend(variant.tags.iter().map(|tag| format!("Some({})", string_literal(tag))));
         let value = format!("Self::{}(Box::new(value))", variant.name);
+        arm.cfg(super::models::variant_feature(model, variant))?;
         arm.match_arm(
             &patterns.join(" | "),
             &[

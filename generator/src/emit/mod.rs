@@ -15,6 +15,20 @@ use quote::quote;
 
 use crate::model::{Docs, Model, Type};
 
+static TOKENS_ONLY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Lays every piece out from its tokens, with prettyplease: the reference the
+/// text layouts must match byte for byte (`tests/layout.rs`). For tests only.
+#[doc(hidden)]
+pub fn set_tokens_only(on: bool) {
+    TOKENS_ONLY.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether pieces may be written as text.
+pub(crate) fn text_allowed() -> bool {
+    !TOKENS_ONLY.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// One generated module: its documentation and its items, as pieces that
 /// can be made and laid out on any thread, in any order.
 pub struct Module<'m> {

@@ -6,7 +6,7 @@ use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{doc_attrs, ident, layout, mentions, type_path, type_tokens, Made, Module, Piece};
-use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef};
+use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef, UnionVariant};
 use crate::names;
 
 /// Where each name the models import comes from, in the order they are imported.
@@ -170,9 +170,10 @@ fn nest<'m>(model: &'m Model, tree: &Tree<'m>, depth: usize, pieces: &mut Vec<Pi
             make: Box::new(move |at_depth| {
                 let feature = type_feature(model, def.name());
                 let text = match def {
+                    _ if !super::text_allowed() => None,
                     TypeDef::Struct(def) => layout::struct_text(model, def, feature, at_depth),
                     TypeDef::Enum(def) => layout::enum_text(def, feature, at_depth),
-                    TypeDef::Union(def) => layout::union_text(def, feature, at_depth),
+                    TypeDef::Union(def) => layout::union_text(model, def, feature, at_depth),
                 };
                 if let Some(text) = text {
                     return Made::Text(text);
@@ -181,7 +182,7 @@ fn nest<'m>(model: &'m Model, tree: &Tree<'m>, depth: usize, pieces: &mut Vec<Pi
                 Made::Tokens(match def {
                     TypeDef::Struct(def) => struct_tokens(model, def, &cfg),
                     TypeDef::Enum(def) => enum_tokens(def, &cfg),
-                    TypeDef::Union(def) => union_tokens(def, &cfg),
+                    TypeDef::Union(def) => union_tokens(model, def, &cfg),
                 })
             }),
         });
@@ -323,10 +324,37 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
     }
 }
 
-fn union_tokens(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
+/// With features, a derived type's variant exists when the type's feature is
+/// on; the declared type's always does.
+pub(super) fn variant_feature<'m>(model: &'m Model, variant: &UnionVariant) -> Option<&'m str> {
+    if variant.untagged {
+        None
+    } else {
+        type_feature(model, &variant.ty)
+    }
+}
+
+/// The doc of a union's variant for JSON it cannot type.
+pub(super) fn unrecognized_doc(model: &Model) -> &'static str {
+    if model.features.is_empty() {
+        "An object of a type the description does not know, as received."
+    } else {
+        "An object of a type the description does not know, or whose feature is off, as received."
+    }
+}
+
+fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(names::simple_name(&def.name));
     let docs = doc_attrs(&def.docs);
     let unrecognized = ident(&def.unrecognized);
+    let unrecognized_doc = format!(" {}", unrecognized_doc(model));
+    // Variants come and go with features, so matches need a wildcard arm.
+    let non_exhaustive = (!model.features.is_empty()).then(|| quote!(#[non_exhaustive]));
+    let variant_cfgs: Vec<_> = def
+        .variants
+        .iter()
+        .map(|variant| variant_feature(model, variant).map(|feature| quote!(#[cfg(feature = #feature)])))
+        .collect();
     let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.name)).collect();
     let payloads = def.variants.iter().map(|variant| type_path(&variant.ty));
     let variant_docs = def.variants.iter().map(|variant| {
@@ -334,20 +362,27 @@ fn union_tokens(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
         let untagged = if variant.untagged { ", or no `@odata.type`" } else { "" };
         format!(" `@odata.type` {}{untagged}.", tags.join(", "))
     });
-    let arms = def.variants.iter().zip(&variants).map(|(variant, name)| {
-        let tags = &variant.tags;
-        let none = variant.untagged.then(|| quote!(None |));
-        quote! {
-            #none #(Some(#tags))|* => serde_json::from_value(value).map(|value| Self::#name(Box::new(value))),
-        }
-    });
+    let arms = def
+        .variants
+        .iter()
+        .zip(&variants)
+        .zip(&variant_cfgs)
+        .map(|((variant, name), cfg)| {
+            let tags = &variant.tags;
+            let none = variant.untagged.then(|| quote!(None |));
+            quote! {
+                #cfg
+                #none #(Some(#tags))|* => serde_json::from_value(value).map(|value| Self::#name(Box::new(value))),
+            }
+        });
     quote! {
         #docs
         #cfg
         #[derive(Clone, Debug, PartialEq)]
+        #non_exhaustive
         pub enum #name {
-            #(#[doc = #variant_docs] #variants(Box<#payloads>),)*
-            /// An object of a type the description does not know, as received.
+            #(#[doc = #variant_docs] #variant_cfgs #variants(Box<#payloads>),)*
+            #[doc = #unrecognized_doc]
             #unrecognized(Value),
         }
 
@@ -355,7 +390,7 @@ fn union_tokens(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
         impl Serialize for #name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    #(Self::#variants(value) => value.serialize(serializer),)*
+                    #(#variant_cfgs Self::#variants(value) => value.serialize(serializer),)*
                     Self::#unrecognized(value) => value.serialize(serializer),
                 }
             }

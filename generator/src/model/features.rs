@@ -59,11 +59,13 @@ pub(super) fn assign(model: &mut Model) {
 
     // Types: one feature each, in the manner of the `windows` crate. A type's
     // feature turns on the features of the types its properties name, and a
-    // union's those of its variants; an API feature those of the types its
+    // union's that of its declared type; an API feature those of the types its
     // operations name. Cargo follows the chain, so one API feature compiles
-    // what its calls can return. Navigation properties are no link: Graph sends
-    // them only under `$expand`, so such a field exists when its type's
-    // feature is on for another reason (features stay additive).
+    // what its calls can return. Navigation properties and derived types are
+    // no link: Graph sends the former only under `$expand`, and the latter are
+    // variants of a non-exhaustive enum; a field or variant exists when its
+    // type's feature is on for another reason (features stay additive), and
+    // until then the JSON is kept (`additional_properties`, `Unrecognized`).
     model.type_features = model
         .types
         .iter()
@@ -78,7 +80,14 @@ pub(super) fn assign(model: &mut Model) {
                 .iter()
                 .filter(|field| !field.navigation)
                 .for_each(|field| named(&field.ty, &mut names)),
-            TypeDef::Union(def) => names.extend(def.variants.iter().map(|variant| variant.ty.as_str())),
+            // The declared type only: other variants exist when their types
+            // are compiled anyway (the enum is non-exhaustive).
+            TypeDef::Union(def) => names.extend(
+                def.variants
+                    .iter()
+                    .filter(|variant| variant.untagged)
+                    .map(|variant| variant.ty.as_str()),
+            ),
             TypeDef::Enum(_) => {}
         }
         let features: Features = names
