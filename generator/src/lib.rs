@@ -24,6 +24,7 @@ pub mod model;
 mod names;
 mod narrow;
 pub mod output;
+mod parallel;
 mod runtime;
 
 use std::path::{Path, PathBuf};

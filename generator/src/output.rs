@@ -8,8 +8,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::diagnostics::Error;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use crate::emit::{self, ident, inner_doc_attrs, Made, Module, Piece};
 use crate::model::Model;
 use crate::runtime;
@@ -89,35 +87,12 @@ fn lay_out_modules(modules: &[Module], offset: usize) -> Result<Vec<String>, Err
         .enumerate()
         .flat_map(|(index, module)| module.pieces.iter().map(move |piece| (index, piece)))
         .collect();
-    let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |threads| threads.get())
-        .clamp(1, jobs.len().max(1));
-    let mut done: Vec<(usize, Result<String, Error>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((_, piece)) = jobs.get(index) else { break };
-                        out.push((index, lay_out(piece, offset)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| worker.join().unwrap_or_default())
-            .collect()
-    });
-    if done.len() != jobs.len() {
-        return Err(Error::Internal("a layout thread panicked".to_owned()));
-    }
-    done.sort_by_key(|(index, _)| *index);
+    let done = crate::parallel::map(jobs.len(), crate::parallel::threads(), |index| {
+        lay_out(jobs[index].1, offset)
+    })
+    .ok_or_else(|| Error::Internal("a layout thread panicked".to_owned()))?;
     let mut texts = vec![String::new(); modules.len()];
-    for ((module, _), (_, text)) in jobs.iter().zip(done) {
+    for ((module, _), text) in jobs.iter().zip(done) {
         texts[*module].push_str(&text?);
     }
     Ok(texts)

@@ -341,16 +341,7 @@ pub(super) fn parameters_struct(model: &Model, operation: &Operation) -> Option<
     let fields = operation.parameters.iter().map(|parameter| {
         let field = ident(&parameter.field);
         let ty = type_tokens(&parameter.ty);
-        let kind = match parameter.location {
-            ParameterLocation::Query => "Query option",
-            ParameterLocation::Header => "Header",
-        };
-        let mut lines = parameter.docs.clone();
-        if !lines.is_empty() {
-            lines.push(String::new());
-        }
-        lines.push(format!("{kind} `{}`.", parameter.wire_name));
-        let docs = doc_attrs(&lines);
+        let docs = doc_attrs(&parameter_docs(parameter));
         quote! {
             #docs
             pub #field: Option<#ty>,
@@ -364,6 +355,20 @@ pub(super) fn parameters_struct(model: &Model, operation: &Operation) -> Option<
             #(#fields)*
         }
     })
+}
+
+/// The docs of a parameter's field: the description's, and where it goes.
+pub(super) fn parameter_docs(parameter: &Parameter) -> Vec<String> {
+    let kind = match parameter.location {
+        ParameterLocation::Query => "Query option",
+        ParameterLocation::Header => "Header",
+    };
+    let mut lines = parameter.docs.clone();
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!("{kind} `{}`.", parameter.wire_name));
+    lines
 }
 
 /// The doc comment of an operation: the spec's text, the request line, the

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::client::{child_method, operation_docs, operation_methods, parameters_struct};
+use super::client::{child_method, operation_docs, operation_methods, parameter_docs, parameters_struct};
 use super::layout::{string_literal, type_text, Lines};
 use super::prettyplease_at;
 use crate::model::{
@@ -246,16 +246,7 @@ fn parameters_text(model: &Model, operation: &Operation, out: &mut Lines) -> Opt
     out.code_unbreakable(&format!("pub struct {name} {{"));
     out.nested(|out| {
         for parameter in &operation.parameters {
-            let kind = match parameter.location {
-                ParameterLocation::Query => "Query option",
-                ParameterLocation::Header => "Header",
-            };
-            let mut lines = parameter.docs.clone();
-            if !lines.is_empty() {
-                lines.push(String::new());
-            }
-            lines.push(format!("{kind} `{}`.", parameter.wire_name));
-            out.docs(&lines)?;
+            out.docs(&parameter_docs(parameter))?;
             let mut ty = String::new();
             type_text(&parameter.ty, &mut ty);
             out.code(&format!("pub {}: Option<{ty}>,", parameter.field))?;

@@ -69,15 +69,18 @@ pub fn load(paths: &[PathBuf]) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
     }
 }
 
+/// A problem at `pointer` (and `position`) in the file at `path`.
+fn problem(path: &Path, pointer: String, position: Option<(usize, usize)>, message: String) -> Box<Diagnostic> {
+    Box::new(Diagnostic {
+        file: path.to_path_buf(),
+        pointer,
+        position,
+        message,
+    })
+}
+
 fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
-    let fail = |pointer: String, position, message: String| {
-        Box::new(Diagnostic {
-            file: path.to_path_buf(),
-            pointer,
-            position,
-            message,
-        })
-    };
+    let fail = |pointer, position, message| problem(path, pointer, position, message);
     let text = std::fs::read_to_string(path)
         .map_err(|error| fail(String::new(), None, format!("cannot read the file: {error}")))?;
     if text.trim().is_empty() {
@@ -96,7 +99,7 @@ fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
             ));
         }
     }
-    let threads = std::thread::available_parallelism().map_or(1, |threads| threads.get());
+    let threads = crate::parallel::threads();
     let document = match (text.len() >= parts::MIN_SIZE && threads > 1)
         .then(|| parts::parse(&text, threads))
         .flatten()
@@ -123,14 +126,7 @@ fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
 
 /// Reads the whole file at once; errors name the innermost failing node.
 fn parse_whole(path: &Path, text: &str) -> Result<OpenAPI, Box<Diagnostic>> {
-    let fail = |pointer: String, position, message: String| {
-        Box::new(Diagnostic {
-            file: path.to_path_buf(),
-            pointer,
-            position,
-            message,
-        })
-    };
+    let fail = |pointer, position, message| problem(path, pointer, position, message);
     let deserializer = serde_yaml::Deserializer::from_str(text);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let pointer = json_pointer(error.path());

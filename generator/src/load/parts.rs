@@ -7,8 +7,6 @@
 //! `None`, and the caller reads the whole file, which also finds the place of
 //! an error. `tests/parts` checks both ways agree on every description here.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use openapiv3::{Components, OpenAPI, Paths};
 use serde::Deserialize;
 
@@ -83,49 +81,26 @@ pub fn parse(text: &str, threads: usize) -> Option<OpenAPI> {
         }
     }
 
-    let next = AtomicUsize::new(0);
-    let results: Vec<Option<(usize, Part)>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&(block, start, end)) = jobs.get(index) else {
-                            break;
-                        };
-                        let mut part = String::from(block.prefix);
-                        part.push_str(span(start, end));
-                        let read = if std::ptr::eq(block, &paths) {
-                            serde_yaml::from_str::<PathsPart>(&part).ok().map(Part::Paths)
-                        } else {
-                            serde_yaml::from_str::<ComponentsPart>(&part)
-                                .ok()
-                                .map(|part| Part::Schemas(Box::new(part)))
-                        };
-                        out.push(read.map(|read| (index, read)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| worker.join().unwrap_or_else(|_| vec![None]))
-            .collect()
-    });
+    let parts = crate::parallel::map(jobs.len(), threads, |index| {
+        let (block, start, end) = jobs[index];
+        let mut part = String::from(block.prefix);
+        part.push_str(span(start, end));
+        if std::ptr::eq(block, &paths) {
+            serde_yaml::from_str::<PathsPart>(&part).ok().map(Part::Paths)
+        } else {
+            serde_yaml::from_str::<ComponentsPart>(&part)
+                .ok()
+                .map(|part| Part::Schemas(Box::new(part)))
+        }
+    })?;
     let mut document: OpenAPI = serde_yaml::from_str(&skeleton).ok()?;
     if !document.paths.paths.is_empty() || !document.components.as_ref()?.schemas.is_empty() {
         return None;
     }
-    let mut parts: Vec<(usize, Part)> = results.into_iter().collect::<Option<_>>()?;
-    if parts.len() != jobs.len() {
-        return None;
-    }
-    parts.sort_by_key(|(index, _)| *index);
+    let parts: Vec<Part> = parts.into_iter().collect::<Option<_>>()?;
     // Entries are added in the order of the file; a key given twice keeps its
     // first place and its last value, as reading the whole map does.
-    for (_, part) in parts {
+    for part in parts {
         match part {
             Part::Paths(part) => {
                 document.paths.paths.extend(part.paths.paths);
