@@ -1,7 +1,7 @@
 //! Request builders: one type per node of the URL tree, a method per child
 //! segment and per operation, so a call reads like the URL it sends.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use proc_macro2::TokenStream;
@@ -24,7 +24,21 @@ pub fn module(model: &Model) -> Module<'_> {
             })
             .collect(),
     );
-    let mut pieces = vec![Piece::tokens(0, move || root_items(model))];
+    let mut pieces = vec![
+        Piece::tokens(0, move || imports(model)),
+        Piece::Items {
+            depth: 0,
+            make: Box::new(move |depth| {
+                match super::text_allowed()
+                    .then(|| client_layout::root_text(model, depth))
+                    .flatten()
+                {
+                    Some(text) => Made::Text(text),
+                    None => Made::Tokens(root_impl(model)),
+                }
+            }),
+        },
+    ];
     for builder in model.builders.iter().skip(1) {
         let pages = Arc::clone(&pages);
         pieces.push(Piece::Items {
@@ -51,8 +65,8 @@ pub fn module(model: &Model) -> Module<'_> {
     }
 }
 
-/// The imports and the root's methods, on the client.
-fn root_items(model: &Model) -> TokenStream {
+/// The imports of the client module.
+fn imports(model: &Model) -> TokenStream {
     // Each import is compiled with the features of the operations that use it.
     let mut models: BTreeMap<String, Features> = BTreeMap::new();
     let mut all_operations = Features::new();
@@ -74,11 +88,16 @@ fn root_items(model: &Model) -> TokenStream {
         }
         all_operations.extend(features);
     }
+    // Names with the same features share one import, in the order of their first name.
     let mut groups: Vec<(Features, Vec<String>)> = Vec::new();
+    let mut group_of: HashMap<Features, usize> = HashMap::new();
     for (name, features) in models {
-        match groups.iter_mut().find(|(existing, _)| *existing == features) {
-            Some((_, names)) => names.push(name),
-            None => groups.push((features, vec![name])),
+        match group_of.get(&features) {
+            Some(&index) => groups[index].1.push(name),
+            None => {
+                group_of.insert(features.clone(), groups.len());
+                groups.push((features, vec![name]));
+            }
         }
     }
     let model_imports = groups.iter().map(|(features, names)| {
@@ -112,14 +131,21 @@ fn root_items(model: &Model) -> TokenStream {
                 .any(|op| matches!(op.body, Some(RequestBody::Json { patch: true, .. })))))
     .then(|| quote!(#patch_cfg use super::runtime::patch::Patch;));
 
-    let root = &model.builders[0];
-    let root_methods = root.children.iter().map(|child| child_method(model, child, None));
     quote! {
         #method_import
         #(#model_imports)*
         #client_imports
         #patch_import
+    }
+}
 
+/// The service root's children, as methods of the client.
+fn root_impl(model: &Model) -> TokenStream {
+    let root_methods = model.builders[0]
+        .children
+        .iter()
+        .map(|child| child_method(model, child, None));
+    quote! {
         impl GraphClient {
             #(#root_methods)*
         }

@@ -36,7 +36,7 @@ pub(super) fn builder_text(model: &Model, pages: &HashSet<&str>, builder: &Build
         indent: &method_indent,
     };
     for child in &builder.children {
-        if !methods.attempt(|out| child_text(model, child, &builder.features, out)) {
+        if !methods.attempt(|out| child_text(model, child, Some(&builder.features), out)) {
             let tokens = child_method(model, child, Some(&builder.features));
             methods.text.push_str(&prettyplease_at(tokens, depth, true).ok()?);
         }
@@ -64,9 +64,42 @@ pub(super) fn builder_text(model: &Model, pages: &HashSet<&str>, builder: &Build
     Some(out.text)
 }
 
+/// The client's methods for the service root's children, `depth` modules
+/// deep; `None` when the token way must lay out the whole impl block.
+pub(super) fn root_text(model: &Model, depth: usize) -> Option<String> {
+    let root = &model.builders[0];
+    if root.children.is_empty() {
+        return None;
+    }
+    let indent = "    ".repeat(depth);
+    let mut out = Lines {
+        text: String::with_capacity(256 * (root.children.len() + 1)),
+        indent: &indent,
+    };
+    out.code("impl GraphClient {")?;
+    let method_indent = format!("{indent}    ");
+    let mut methods = Lines {
+        text: out.text,
+        indent: &method_indent,
+    };
+    for child in &root.children {
+        if !methods.attempt(|out| child_text(model, child, None, out)) {
+            let tokens = child_method(model, child, None);
+            methods.text.push_str(&prettyplease_at(tokens, depth, true).ok()?);
+        }
+    }
+    let mut out = Lines {
+        text: methods.text,
+        indent: &indent,
+    };
+    out.code("}")?;
+    Some(out.text)
+}
+
 /// The method that steps to a child builder; `outer` is the features of the
-/// builder it is a method of (no cfg when they are the method's).
-fn child_text(model: &Model, child: &Child, outer: &Features, out: &mut Lines) -> Option<()> {
+/// builder it is a method of (no cfg when they are the method's), `None` on
+/// the client itself.
+fn child_text(model: &Model, child: &Child, outer: Option<&Features>, out: &mut Lines) -> Option<()> {
     let target = &model.builders[child.builder];
     out.docs(&child.docs)?;
     let (arguments, link) = match &child.segment {
@@ -83,7 +116,7 @@ fn child_text(model: &Model, child: &Child, outer: &Features, out: &mut Lines) -
         }
         Segment::Template { .. } => return None,
     };
-    if *outer != target.features {
+    if outer != Some(&target.features) {
         out.features_cfg(model, &target.features)?;
     }
     let mut parameters = vec!["&self".to_owned()];
@@ -96,15 +129,21 @@ fn child_text(model: &Model, child: &Child, outer: &Features, out: &mut Lines) -
     )?;
     out.nested(|out| {
         out.code_unbreakable(&format!("{} {{", target.name));
-        out.nested(|out| {
-            out.code("client: self.client.clone(),")?;
-            chain(
-                out,
-                "path: ",
-                "self",
-                &[Link::field("path"), link],
-                Ending::TrailingComma,
-            )
+        out.nested(|out| match outer {
+            Some(_) => {
+                out.code("client: self.client.clone(),")?;
+                chain(
+                    out,
+                    "path: ",
+                    "self",
+                    &[Link::field("path"), link],
+                    Ending::TrailingComma,
+                )
+            }
+            None => {
+                out.code("client: self.clone(),")?;
+                chain(out, "path: ", "RequestPath::root()", &[link], Ending::TrailingComma)
+            }
         })?;
         out.code("}")
     })?;

@@ -98,15 +98,15 @@ pub(super) fn assign(model: &mut Model) {
         requires.insert(type_feature(def.name()), features);
     }
     for feature in &model.features {
+        requires.insert(feature.clone(), Features::new());
+    }
+    for operation in &model.operations {
+        let Some(feature) = &operation.feature else { continue };
         let mut names = Vec::new();
-        for operation in model
-            .operations
-            .iter()
-            .filter(|op| op.feature.as_ref() == Some(feature))
-        {
-            operation_types(operation, &mut names);
+        operation_types(operation, &mut names);
+        if let Some(types) = requires.get_mut(feature) {
+            types.extend(names.into_iter().map(type_feature));
         }
-        requires.insert(feature.clone(), names.into_iter().map(type_feature).collect());
     }
     model.feature_requires = requires;
 }

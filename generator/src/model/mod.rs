@@ -225,7 +225,7 @@ pub struct Child {
 }
 
 /// A path segment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Segment {
     /// Fixed text, for example `authentication`.
     Fixed(String),

@@ -1,7 +1,7 @@
 //! Lowering of paths and operations: the URL tree of request builders, the
 //! response types, permissions and clouds.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::{Operation as ApiOperation, Parameter, PathItem, ReferenceOr, Response, StatusCode};
 use serde_json::Value;
@@ -109,6 +109,8 @@ pub(crate) fn build<'a>(
 
 fn collect<'a>(files: &'a [SourceFile], problems: &mut Vec<Diagnostic>) -> Vec<Found<'a>> {
     let mut found: Vec<Found> = Vec::new();
+    // Where each method and path template was first defined, by index into `found`.
+    let mut defined: HashMap<(&str, &str), usize> = HashMap::new();
     for file in files {
         for (template, item) in &file.document.paths.paths {
             let path_pointer = pointer("/paths", &[template]);
@@ -128,17 +130,18 @@ fn collect<'a>(files: &'a [SourceFile], problems: &mut Vec<Diagnostic>) -> Vec<F
             ] {
                 let Some(operation) = operation else { continue };
                 let op_pointer = pointer(&path_pointer, &[key]);
-                if let Some(other) = found.iter().find(|f| f.template == template && f.method == method) {
+                if let Some(&other) = defined.get(&(template.as_str(), method.as_str())) {
                     problems.push(file.diagnostic(
                         op_pointer,
                         format!(
                             "{} {template} is also defined in {}",
                             method.as_str(),
-                            other.file.path.display()
+                            found[other].file.path.display()
                         ),
                     ));
                     continue;
                 }
+                defined.insert((template.as_str(), method.as_str()), found.len());
                 found.push(Found {
                     files,
                     file,
@@ -671,6 +674,8 @@ struct Tree {
     builders: Vec<Builder>,
     /// Method names taken on each builder.
     scopes: Vec<Namespace>,
+    /// The child of a builder for a segment, by builder index and segment.
+    edges: HashMap<(usize, Segment), usize>,
 }
 
 impl Tree {
@@ -684,18 +689,15 @@ impl Tree {
                 features: Default::default(),
             }],
             scopes: vec![Namespace::with_reserved(CLIENT_METHODS)],
+            edges: HashMap::new(),
         }
     }
 
     fn node_for(&mut self, segments: &[Segment], lowering: &mut Lowering) -> usize {
         let mut node = 0;
         for (depth, segment) in segments.iter().enumerate() {
-            if let Some(child) = self.builders[node]
-                .children
-                .iter()
-                .find(|child| &child.segment == segment)
-            {
-                node = child.builder;
+            if let Some(&child) = self.edges.get(&(node, segment.clone())) {
+                node = child;
                 continue;
             }
             let path = segments[..=depth].to_vec();
@@ -722,6 +724,7 @@ impl Tree {
                 ),
             };
             let method = self.scopes[node].claim(method);
+            self.edges.insert((node, segment.clone()), index);
             self.builders[node].children.push(Child {
                 method,
                 segment: segment.clone(),
