@@ -1,6 +1,8 @@
 //! Each stage of the generator on the seed fragment and on a whole official
-//! module: load (YAML into openapiv3), model, and emit + layout (the token
-//! streams or text of every item, laid out on all cores), and all of them.
+//! module, beside the parse floor (the file read with serde_yaml into
+//! openapiv3 values on one thread, and nothing else): load (the same values,
+//! large files read in parts on every core), model, emit + layout (the text
+//! of every item, laid out on every core), and all of them.
 //! `cargo bench -p graphgen --bench stages`; figures in BENCHMARKS.md.
 
 use std::path::{Path, PathBuf};
@@ -28,6 +30,10 @@ fn stages(c: &mut Criterion) {
 
         let mut group = c.benchmark_group(name);
         group.sample_size(10);
+        let text = std::fs::read_to_string(&paths[0]).unwrap();
+        group.bench_function("parse floor", |b| {
+            b.iter(|| serde_yaml::from_str::<openapiv3::OpenAPI>(&text).unwrap())
+        });
         group.bench_function("load", |b| b.iter(|| load::load(&paths).unwrap()));
         group.bench_function("model", |b| b.iter(|| model::build(&files, &filter).unwrap()));
         group.bench_function("emit + layout", |b| {
