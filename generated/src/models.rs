@@ -9,9 +9,11 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::de::MapAccess;
 use serde_json::{Map, Value};
 use super::runtime::bytes::Base64Bytes;
 use super::runtime::client::Page;
+use super::runtime::object::JsonObject;
 use super::runtime::secret::Secret;
 
 /// A `microsoft.graph.authenticationMethod` or a type derived from it, told apart by `@odata.type` (boxed to keep the enum small).
@@ -89,7 +91,7 @@ impl<'de> Deserialize<'de> for AnyAuthenticationMethod {
 }
 
 /// authenticationMethod
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct AuthenticationMethod {
     /// The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -105,8 +107,33 @@ pub struct AuthenticationMethod {
     pub additional_properties: Map<String, Value>,
 }
 
+impl<'de> Deserialize<'de> for AuthenticationMethod {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        JsonObject::read(deserializer)
+    }
+}
+
+impl JsonObject for AuthenticationMethod {
+    fn property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "createdDateTime" => self.created_date_time = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_properties
+    }
+}
+
 /// Collection of authenticationMethod
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct AuthenticationMethodCollectionResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<AnyAuthenticationMethod>>,
@@ -117,6 +144,31 @@ pub struct AuthenticationMethodCollectionResponse {
     /// Properties the description does not list, kept as they were received.
     #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for AuthenticationMethodCollectionResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        JsonObject::read(deserializer)
+    }
+}
+
+impl JsonObject for AuthenticationMethodCollectionResponse {
+    fn property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "value" => self.value = map.next_value()?,
+            "@odata.nextLink" => self.odata_next_link = map.next_value()?,
+            "@odata.count" => self.odata_count = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_properties
+    }
 }
 
 impl Page for AuthenticationMethodCollectionResponse {
@@ -258,7 +310,7 @@ impl<'de> Deserialize<'de> for AuthenticationPhoneType {
 }
 
 /// emailAuthenticationMethod
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct EmailAuthenticationMethod {
     /// The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -275,6 +327,32 @@ pub struct EmailAuthenticationMethod {
     /// Properties the description does not list, kept as they were received.
     #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for EmailAuthenticationMethod {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        JsonObject::read(deserializer)
+    }
+}
+
+impl JsonObject for EmailAuthenticationMethod {
+    fn property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "createdDateTime" => self.created_date_time = map.next_value()?,
+            "emailAddress" => self.email_address = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_properties
+    }
 }
 
 /// The error correction level of a QR code, from l (lowest) to h (highest).
@@ -340,7 +418,7 @@ impl<'de> Deserialize<'de> for ErrorCorrectionLevel {
 }
 
 /// microsoftAuthenticatorAuthenticationMethod
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct MicrosoftAuthenticatorAuthenticationMethod {
     /// The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -365,8 +443,36 @@ pub struct MicrosoftAuthenticatorAuthenticationMethod {
     pub additional_properties: Map<String, Value>,
 }
 
+impl<'de> Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMethod {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        JsonObject::read(deserializer)
+    }
+}
+
+impl JsonObject for MicrosoftAuthenticatorAuthenticationMethod {
+    fn property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "createdDateTime" => self.created_date_time = map.next_value()?,
+            "deviceTag" => self.device_tag = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "phoneAppVersion" => self.phone_app_version = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_properties
+    }
+}
+
 /// passwordAuthenticationMethod
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct PasswordAuthenticationMethod {
     /// The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -385,8 +491,34 @@ pub struct PasswordAuthenticationMethod {
     pub additional_properties: Map<String, Value>,
 }
 
+impl<'de> Deserialize<'de> for PasswordAuthenticationMethod {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        JsonObject::read(deserializer)
+    }
+}
+
+impl JsonObject for PasswordAuthenticationMethod {
+    fn property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "createdDateTime" => self.created_date_time = map.next_value()?,
+            "password" => self.password = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_properties
+    }
+}
+
 /// phoneAuthenticationMethod
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct PhoneAuthenticationMethod {
     /// The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -409,8 +541,36 @@ pub struct PhoneAuthenticationMethod {
     pub additional_properties: Map<String, Value>,
 }
 
+impl<'de> Deserialize<'de> for PhoneAuthenticationMethod {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        JsonObject::read(deserializer)
+    }
+}
+
+impl JsonObject for PhoneAuthenticationMethod {
+    fn property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "createdDateTime" => self.created_date_time = map.next_value()?,
+            "phoneNumber" => self.phone_number = map.next_value()?,
+            "phoneType" => self.phone_type = map.next_value()?,
+            "smsSignInState" => self.sms_sign_in_state = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_properties
+    }
+}
+
 /// A QR code of a user's qrCodePinAuthenticationMethod, with its validity period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct QrCode {
     /// The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -438,8 +598,37 @@ pub struct QrCode {
     pub additional_properties: Map<String, Value>,
 }
 
+impl<'de> Deserialize<'de> for QrCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        JsonObject::read(deserializer)
+    }
+}
+
+impl JsonObject for QrCode {
+    fn property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "image" => self.image = map.next_value()?,
+            "startDateTime" => self.start_date_time = map.next_value()?,
+            "expireDateTime" => self.expire_date_time = map.next_value()?,
+            "createdDateTime" => self.created_date_time = map.next_value()?,
+            "lastUsedDateTime" => self.last_used_date_time = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_properties
+    }
+}
+
 /// The image of a QR code and what it encodes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct QrCodeImageDetails {
     /// The QR code image, as bytes.
     #[serde(rename = "binaryValue", skip_serializing_if = "Option::is_none")]
@@ -458,8 +647,34 @@ pub struct QrCodeImageDetails {
     pub additional_properties: Map<String, Value>,
 }
 
+impl<'de> Deserialize<'de> for QrCodeImageDetails {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        JsonObject::read(deserializer)
+    }
+}
+
+impl JsonObject for QrCodeImageDetails {
+    fn property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "binaryValue" => self.binary_value = map.next_value()?,
+            "rawContent" => self.raw_content = map.next_value()?,
+            "errorCorrectionLevel" => self.error_correction_level = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_properties
+    }
+}
+
 /// A QR code and PIN that a user signs in with, on shared devices where passwords are impractical.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct QrCodePinAuthenticationMethod {
     /// The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -484,8 +699,36 @@ pub struct QrCodePinAuthenticationMethod {
     pub additional_properties: Map<String, Value>,
 }
 
+impl<'de> Deserialize<'de> for QrCodePinAuthenticationMethod {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        JsonObject::read(deserializer)
+    }
+}
+
+impl JsonObject for QrCodePinAuthenticationMethod {
+    fn property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "createdDateTime" => self.created_date_time = map.next_value()?,
+            "standardQRCode" => self.standard_qr_code = map.next_value()?,
+            "temporaryQRCode" => self.temporary_qr_code = map.next_value()?,
+            "pin" => self.pin = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_properties
+    }
+}
+
 /// The PIN of a user's qrCodePinAuthenticationMethod. The code itself is a secret.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct QrPin {
     /// The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -513,7 +756,37 @@ pub struct QrPin {
     pub additional_properties: Map<String, Value>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+impl<'de> Deserialize<'de> for QrPin {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        JsonObject::read(deserializer)
+    }
+}
+
+impl JsonObject for QrPin {
+    fn property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "code" => self.code = map.next_value()?,
+            "forceChangePinNextSignIn" => {
+                self.force_change_pin_next_sign_in = map.next_value()?;
+            }
+            "createdDateTime" => self.created_date_time = map.next_value()?,
+            "updatedDateTime" => self.updated_date_time = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody {
     /// The PIN in use now.
     #[serde(rename = "currentPin", skip_serializing_if = "Option::is_none")]
@@ -524,4 +797,29 @@ pub struct UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody {
     /// Properties the description does not list, kept as they were received.
     #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de>
+for UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        JsonObject::read(deserializer)
+    }
+}
+
+impl JsonObject for UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody {
+    fn property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "currentPin" => self.current_pin = map.next_value()?,
+            "newPin" => self.new_pin = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties(&mut self) -> &mut Map<String, Value> {
+        &mut self.additional_properties
+    }
 }

@@ -31,6 +31,7 @@ pub const MODULES: &[Module] = &[
     module("client", include_str!("../../runtime/src/client.rs")),
     module("cloud", include_str!("../../runtime/src/cloud.rs")),
     module("error", include_str!("../../runtime/src/error.rs")),
+    module("object", include_str!("../../runtime/src/object.rs")),
     module("patch", include_str!("../../runtime/src/patch.rs")),
     module("path", include_str!("../../runtime/src/path.rs")),
     module("permissions", include_str!("../../runtime/src/permissions.rs")),

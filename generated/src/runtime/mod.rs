@@ -10,6 +10,7 @@ pub mod bytes;
 pub mod client;
 pub mod cloud;
 pub mod error;
+pub mod object;
 pub mod patch;
 pub mod path;
 pub mod permissions;

@@ -306,7 +306,7 @@ fn unbreakable(text: &str) -> bool {
 }
 
 /// `head(parameters) returns {` on a line, or with a parameter per line.
-fn signature(out: &mut Lines, head: &str, parameters: &[String], returns: &str) -> Option<()> {
+pub(super) fn signature(out: &mut Lines, head: &str, parameters: &[String], returns: &str) -> Option<()> {
     let one = format!("{head}({}){returns} {{", parameters.join(", "));
     if out.fits(&one) {
         return out.code(&one);

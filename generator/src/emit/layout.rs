@@ -10,6 +10,7 @@ use std::fmt::Write;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::client_layout::signature;
 use crate::diagnostics::Error;
 
 use crate::model::{EnumDef, Features, Field, Model, StructDef, Type, UnionDef};
@@ -29,7 +30,7 @@ pub(super) fn struct_text(model: &Model, def: &StructDef, cfg: Option<&str>, dep
     };
     out.docs(&def.docs)?;
     out.cfg(cfg)?;
-    out.code("#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]")?;
+    out.code("#[derive(Clone, Debug, Default, PartialEq, Serialize)]")?;
     out.code(&format!("pub struct {} {{", names::simple_name(&def.name)))?;
     let field_indent = format!("{indent}    ");
     let mut fields = Lines {
@@ -46,6 +47,68 @@ pub(super) fn struct_text(model: &Model, def: &StructDef, cfg: Option<&str>, dep
         text: fields.text,
         indent: &indent,
     };
+    out.code("}")?;
+    let name = names::simple_name(&def.name);
+    out.cfg(cfg)?;
+    out.code(&format!("impl<'de> Deserialize<'de> for {name} {{"))?;
+    out.nested(|out| {
+        signature(
+            out,
+            "fn deserialize<D: Deserializer<'de>>",
+            &["deserializer: D".to_owned()],
+            " -> Result<Self, D::Error>",
+        )?;
+        out.block(&["    JsonObject::read(deserializer)", "}"])
+    })?;
+    out.code("}")?;
+    out.cfg(cfg)?;
+    out.code(&format!("impl JsonObject for {name} {{"))?;
+    out.nested(|out| {
+        let (key, map) = if def.fields.is_empty() {
+            ("_key", "_map")
+        } else {
+            ("key", "map")
+        };
+        signature(
+            out,
+            "fn property<'de, A: MapAccess<'de>>",
+            &["&mut self".to_owned(), format!("{key}: &str"), format!("{map}: &mut A")],
+            " -> Result<bool, A::Error>",
+        )?;
+        if def.fields.is_empty() {
+            out.code("    Ok(false)")?;
+        } else {
+            out.code("    match key {")?;
+            let arm_indent = format!("{}        ", out.indent);
+            let mut arms = Lines {
+                text: std::mem::take(&mut out.text),
+                indent: &arm_indent,
+            };
+            for field in &def.fields {
+                arms.cfg(super::models::navigation_feature(model, field))?;
+                let pattern = string_literal(&field.json_name);
+                let assign = format!("self.{} = map.next_value()?", field.name);
+                let line = format!("{pattern} => {assign}");
+                if arms.fits_with_comma(&line)? {
+                    arms.code(&format!("{line},"))?;
+                } else {
+                    arms.code(&format!("{pattern} => {{"))?;
+                    arms.code(&format!("    {assign};"))?;
+                    arms.code("}")?;
+                    // (a wider assignment wraps, which `code` refuses)
+                }
+            }
+            arms.code("_ => return Ok(false),")?;
+            out.text = arms.text;
+            out.block(&["    }", "    Ok(true)"])?;
+        }
+        out.code("}")?;
+        out.block(&[
+            "fn additional_properties(&mut self) -> &mut Map<String, Value> {",
+            &format!("    &mut self.{}", def.additional_properties),
+            "}",
+        ])
+    })?;
     out.code("}")?;
     if let Some(page) = &def.page {
         let mut item = String::new();

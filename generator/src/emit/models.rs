@@ -19,11 +19,13 @@ const IMPORTS: &[(&str, &str)] = &[
     ("serde", "Deserializer"),
     ("serde", "Serialize"),
     ("serde", "Serializer"),
+    ("serde::de", "MapAccess"),
     ("serde_json", "Map"),
     ("serde_json", "Value"),
     ("uuid", "Uuid"),
     ("super::runtime::bytes", "Base64Bytes"),
     ("super::runtime::client", "Page"),
+    ("super::runtime::object", "JsonObject"),
     ("super::runtime::secret", "Secret"),
     ("super::runtime::values", "Flags"),
     ("super::runtime::values", "Numeric"),
@@ -34,7 +36,15 @@ fn needs(def: &TypeDef) -> BTreeSet<&'static str> {
     let mut out = BTreeSet::new();
     match def {
         TypeDef::Struct(def) => {
-            out.extend(["Deserialize", "Serialize", "Map", "Value"]);
+            out.extend([
+                "Deserialize",
+                "Deserializer",
+                "Serialize",
+                "Map",
+                "Value",
+                "MapAccess",
+                "JsonObject",
+            ]);
             if def.page.is_some() {
                 out.insert("Page");
             }
@@ -227,15 +237,54 @@ fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStre
             }
         }
     });
+    let arms = def.fields.iter().map(|field| {
+        let cfg = navigation_feature(model, field).map(|feature| quote!(#[cfg(feature = #feature)]));
+        let json = &field.json_name;
+        let field = ident(&field.name);
+        quote! { #cfg #json => self.#field = map.next_value()?, }
+    });
+    let property = if def.fields.is_empty() {
+        quote! {
+            fn property<'de, A: MapAccess<'de>>(&mut self, _key: &str, _map: &mut A) -> Result<bool, A::Error> {
+                Ok(false)
+            }
+        }
+    } else {
+        quote! {
+            fn property<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+                match key {
+                    #(#arms)*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+    };
     quote! {
         #docs
         #cfg
-        #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, Default, PartialEq, Serialize)]
         pub struct #name {
             #(#fields)*
             /// Properties the description does not list, kept as they were received.
             #[serde(flatten)]
             pub #extra: Map<String, Value>,
+        }
+
+        #cfg
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                JsonObject::read(deserializer)
+            }
+        }
+
+        #cfg
+        impl JsonObject for #name {
+            #property
+
+            fn additional_properties(&mut self) -> &mut Map<String, Value> {
+                &mut self.#extra
+            }
         }
 
         #page
