@@ -91,6 +91,14 @@ fn entries_comments_extensions_and_repeated_keys_read_as_whole() {
 }
 
 #[test]
+fn windows_line_ends_read_as_whole() {
+    let crlf = DOCUMENT.replace('\n', "\r\n");
+    let document = graphgen::load::parse_in_parts(&crlf, 2).expect("read in parts");
+    assert!(document == whole(&crlf));
+    assert!(document == whole(DOCUMENT));
+}
+
+#[test]
 fn what_parts_cannot_read_is_left_to_the_whole_file() {
     // An alias to an anchor in another part.
     let alias = DOCUMENT
