@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::diagnostics::Error;
-use crate::emit::{self, ident, inner_doc_attrs, Made, Module, Piece};
+use crate::emit::{self, ident, inner_doc_attrs, Module, Piece};
 use crate::model::Model;
 use crate::runtime;
 
@@ -60,10 +60,6 @@ fn space_items(code: &str) -> String {
     out
 }
 
-fn format_at(tokens: TokenStream, depth: usize) -> Result<String, Error> {
-    emit::prettyplease_at(tokens, depth, false)
-}
-
 /// Lays out one piece `offset` modules deeper than its module's top.
 fn lay_out(piece: &Piece, offset: usize) -> Result<String, Error> {
     match piece {
@@ -72,9 +68,9 @@ fn lay_out(piece: &Piece, offset: usize) -> Result<String, Error> {
             let indent = "    ".repeat(offset);
             Ok(text.lines().map(|line| format!("{indent}{line}\n")).collect())
         }
-        Piece::Items { depth, make } => match make(depth + offset) {
-            Made::Text(text) => Ok(text),
-            Made::Tokens(tokens) => format_at(tokens, depth + offset),
+        Piece::Items { depth, tokens, .. } => match piece.text_at(depth + offset) {
+            Some(text) => Ok(text),
+            None => emit::prettyplease_at(tokens(), depth + offset, false),
         },
     }
 }
@@ -111,7 +107,7 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
     let texts = lay_out_modules(&emitted, 0)?;
     let mut modules = Vec::with_capacity(emitted.len());
     for (module, text) in emitted.iter().zip(texts) {
-        let docs = format_at(inner_doc_attrs(&module.docs), 0)?;
+        let docs = emit::prettyplease_at(inner_doc_attrs(&module.docs), 0, false)?;
         modules.push((module.name, Ok::<_, Error>(space_items(&(docs + &text)))));
     }
     let mut files = Files::new();
@@ -203,7 +199,7 @@ pub fn single_file(model: &Model) -> Result<String, Error> {
     let mut code = String::new();
     for (module, text) in emitted.iter().zip(texts) {
         code.push_str(&format!("pub mod {} {{\n", module.name));
-        code.push_str(&format_at(inner_doc_attrs(&module.docs), 1)?);
+        code.push_str(&emit::prettyplease_at(inner_doc_attrs(&module.docs), 1, false)?);
         code.push_str(&text);
         code.push_str("}\n");
     }
@@ -224,7 +220,7 @@ pub fn single_file(model: &Model) -> Result<String, Error> {
         }
         #reexports
     };
-    code.push_str(&format_at(tokens, 0)?);
+    code.push_str(&emit::prettyplease_at(tokens, 0, false)?);
     Ok(header(model) + &space_items(&code))
 }
 

@@ -232,7 +232,7 @@ fn operation_text(
     };
     let mut arguments: Vec<String> = body.iter().map(|_| "body".to_owned()).collect();
     arguments.push(format!("{struct_name}::default()"));
-    out.nested(|out| call(out, &format!("self.{with}"), &arguments, ""))?;
+    out.nested(|out| parenthesized(out, &format!("self.{with}"), &arguments, ""))?;
     out.code("}")?;
 
     out.docs(&[format!(
@@ -307,42 +307,31 @@ fn unbreakable(text: &str) -> bool {
 
 /// `head(parameters) returns {` on a line, or with a parameter per line.
 pub(super) fn signature(out: &mut Lines, head: &str, parameters: &[String], returns: &str) -> Option<()> {
-    let one = format!("{head}({}){returns} {{", parameters.join(", "));
+    parenthesized(out, head, parameters, &format!("{returns} {{"))
+}
+
+/// `head(items)tail` on a line, or with an item per line. An item or a tail
+/// with nowhere to break stays whole however wide, as in prettyplease.
+fn parenthesized(out: &mut Lines, head: &str, items: &[String], tail: &str) -> Option<()> {
+    let one = format!("{head}({}){tail}", items.join(", "));
     if out.fits(&one) {
         return out.code(&one);
     }
     out.code(&format!("{head}("))?;
-    for parameter in parameters {
-        if unbreakable(parameter) {
-            out.code_unbreakable(&format!("    {parameter},"));
+    for item in items {
+        if unbreakable(item) {
+            out.code_unbreakable(&format!("    {item},"));
         } else {
-            out.code(&format!("    {parameter},"))?;
+            out.code(&format!("    {item},"))?;
         }
     }
-    let close = format!("){returns} {{");
-    if unbreakable(returns) {
+    let close = format!("){tail}");
+    if unbreakable(tail) {
         out.code_unbreakable(&close);
         Some(())
     } else {
         out.code(&close)
     }
-}
-
-/// `function(arguments)` on a line, or with an argument per line.
-fn call(out: &mut Lines, function: &str, arguments: &[String], suffix: &str) -> Option<()> {
-    let one = format!("{function}({}){suffix}", arguments.join(", "));
-    if out.fits(&one) {
-        return out.code(&one);
-    }
-    out.code(&format!("{function}("))?;
-    for argument in arguments {
-        if unbreakable(argument) {
-            out.code_unbreakable(&format!("    {argument},"));
-        } else {
-            out.code(&format!("    {argument},"))?;
-        }
-    }
-    out.code(&format!("){suffix}"))
 }
 
 /// A link of a method chain: `.field`, or `.method(arguments)`.

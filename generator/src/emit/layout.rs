@@ -161,21 +161,19 @@ pub(super) fn enum_text(def: &EnumDef, cfg: Option<&str>, depth: usize) -> Optio
         "}",
     ])?;
     out.cfg(cfg)?;
-    out.block(&[
-        &format!("impl {name} {{"),
-        "    /// The value as Graph writes it.",
-        "    pub fn as_str(&self) -> &str {",
-        "        match self {",
-    ])?;
-    for (variant, value) in def.variants.iter().zip(&values) {
-        out.code(&format!("            Self::{} => {value},", variant.name))?;
-    }
-    out.block(&[
-        &format!("            Self::{other}(value) => value,"),
-        "        }",
-        "    }",
-        "}",
-    ])?;
+    out.impl_with_match(
+        &[
+            &format!("impl {name} {{"),
+            "    /// The value as Graph writes it.",
+            "    pub fn as_str(&self) -> &str {",
+            "        match self {",
+        ],
+        def.variants
+            .iter()
+            .zip(&values)
+            .map(|(variant, value)| format!("Self::{} => {value},", variant.name)),
+        &format!("Self::{other}(value) => value,"),
+    )?;
     out.cfg(cfg)?;
     out.block(&[
         &format!("impl AsRef<str> for {name} {{"),
@@ -185,20 +183,18 @@ pub(super) fn enum_text(def: &EnumDef, cfg: Option<&str>, depth: usize) -> Optio
         "}",
     ])?;
     out.cfg(cfg)?;
-    out.block(&[
-        &format!("impl From<&str> for {name} {{"),
-        "    fn from(value: &str) -> Self {",
-        "        match value {",
-    ])?;
-    for (variant, value) in def.variants.iter().zip(&values) {
-        out.code(&format!("            {value} => Self::{},", variant.name))?;
-    }
-    out.block(&[
-        &format!("            other => Self::{other}(other.to_owned()),"),
-        "        }",
-        "    }",
-        "}",
-    ])?;
+    out.impl_with_match(
+        &[
+            &format!("impl From<&str> for {name} {{"),
+            "    fn from(value: &str) -> Self {",
+            "        match value {",
+        ],
+        def.variants
+            .iter()
+            .zip(&values)
+            .map(|(variant, value)| format!("{value} => Self::{},", variant.name)),
+        &format!("other => Self::{other}(other.to_owned()),"),
+    )?;
     out.cfg(cfg)?;
     out.block(&[
         &format!("impl Serialize for {name} {{"),
@@ -327,6 +323,21 @@ impl Lines<'_> {
     /// Whether a line at this indentation stays unwrapped.
     pub(super) fn fits(&self, line: &str) -> bool {
         self.indent.len() + line.len() <= MARGIN
+    }
+
+    /// An impl whose one method is a match: `opening` down to `match ... {`,
+    /// then the arms and the last arm, then the closing braces.
+    pub(super) fn impl_with_match(
+        &mut self,
+        opening: &[&str],
+        arms: impl Iterator<Item = String>,
+        last: &str,
+    ) -> Option<()> {
+        self.block(opening)?;
+        for arm in arms {
+            self.code(&format!("            {arm}"))?;
+        }
+        self.block(&[&format!("            {last}"), "        }", "    }", "}"])
     }
 
     /// A line prettyplease has no place to break, however long.

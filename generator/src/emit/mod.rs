@@ -44,28 +44,48 @@ pub enum Piece<'m> {
     /// Lines laid out already (those that open and close nested modules).
     Text(String),
     /// Items nested `depth` modules deep in their module. Token streams cannot
-    /// cross threads, so a piece holds the function that makes them, called
-    /// where it is laid out with the depth in the file (deeper when the module
-    /// is itself nested, as in the single file for build scripts).
+    /// cross threads, so a piece holds the functions that make them: their
+    /// text when it can (exactly as prettyplease would lay out the tokens,
+    /// given the depth in the file, deeper when the module is itself nested as
+    /// in the single file for build scripts), else their tokens.
     Items {
         depth: usize,
-        make: Box<dyn Fn(usize) -> Made + Send + Sync + 'm>,
+        text: Option<Box<dyn Fn(usize) -> Option<String> + Send + Sync + 'm>>,
+        tokens: Box<dyn Fn() -> TokenStream + Send + Sync + 'm>,
     },
 }
 
-/// What a piece's function makes.
-pub enum Made {
-    /// Items to lay out with prettyplease.
-    Tokens(TokenStream),
-    /// Items laid out already, exactly as prettyplease would (see `layout`).
-    Text(String),
-}
+type TextFn<'m> = dyn Fn(usize) -> Option<String> + Send + Sync + 'm;
 
 impl<'m> Piece<'m> {
-    pub(crate) fn tokens(depth: usize, make: impl Fn() -> TokenStream + Send + Sync + 'm) -> Self {
+    /// Items laid out from their tokens only.
+    pub(crate) fn tokens(depth: usize, tokens: impl Fn() -> TokenStream + Send + Sync + 'm) -> Self {
         Piece::Items {
             depth,
-            make: Box::new(move |_| Made::Tokens(make())),
+            text: None,
+            tokens: Box::new(tokens),
+        }
+    }
+
+    /// Items written as text by `text` when it can, else from `tokens`.
+    pub(crate) fn text_or_tokens(
+        depth: usize,
+        text: impl Fn(usize) -> Option<String> + Send + Sync + 'm,
+        tokens: impl Fn() -> TokenStream + Send + Sync + 'm,
+    ) -> Self {
+        Piece::Items {
+            depth,
+            text: Some(Box::new(text) as Box<TextFn<'m>>),
+            tokens: Box::new(tokens),
+        }
+    }
+
+    /// The piece's items `depth` modules deep: their text when allowed and
+    /// written, else `None` (lay out the tokens).
+    pub(crate) fn text_at(&self, depth: usize) -> Option<String> {
+        match self {
+            Piece::Items { text: Some(text), .. } if text_allowed() => text(depth),
+            _ => None,
         }
     }
 }

@@ -5,7 +5,7 @@ use quote::quote;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{doc_attrs, ident, layout, mentions, type_path, type_tokens, Made, Module, Piece};
+use super::{doc_attrs, ident, layout, mentions, type_path, type_tokens, Module, Piece};
 use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef, UnionVariant};
 use crate::names;
 
@@ -175,27 +175,25 @@ impl<'m> Tree<'m> {
 /// everything above them through `use super::*`.
 fn nest<'m>(model: &'m Model, tree: &Tree<'m>, depth: usize, pieces: &mut Vec<Piece<'m>>) {
     for &def in &tree.types {
-        pieces.push(Piece::Items {
+        pieces.push(Piece::text_or_tokens(
             depth,
-            make: Box::new(move |at_depth| {
+            move |at_depth| {
                 let feature = type_feature(model, def.name());
-                let text = match def {
-                    _ if !super::text_allowed() => None,
+                match def {
                     TypeDef::Struct(def) => layout::struct_text(model, def, feature, at_depth),
                     TypeDef::Enum(def) => layout::enum_text(def, feature, at_depth),
                     TypeDef::Union(def) => layout::union_text(model, def, feature, at_depth),
-                };
-                if let Some(text) = text {
-                    return Made::Text(text);
                 }
+            },
+            move || {
                 let cfg = type_cfg(model, def.name());
-                Made::Tokens(match def {
+                match def {
                     TypeDef::Struct(def) => struct_tokens(model, def, &cfg),
                     TypeDef::Enum(def) => enum_tokens(def, &cfg),
                     TypeDef::Union(def) => union_tokens(model, def, &cfg),
-                })
-            }),
-        });
+                }
+            },
+        ));
     }
     let indent = "    ".repeat(depth);
     for (name, child) in &tree.children {
