@@ -39,25 +39,50 @@ pub fn format(tokens: TokenStream) -> Result<String, Error> {
     Ok(space_items(&prettyplease::unparse(&file)))
 }
 
-/// prettyplease puts items right after one another; a blank line after each
-/// item that ends at the left margin (and after the imports) reads better.
 fn space_items(code: &str) -> String {
-    let mut out = String::with_capacity(code.len() + code.len() / 16);
-    let mut lines = code.lines().peekable();
-    while let Some(line) = lines.next() {
-        out.push_str(line);
-        out.push('\n');
-        let Some(next) = lines.peek() else { break };
-        let ends_item = line == "}" || line == "};" || (line.ends_with(';') && !line.starts_with(' '));
-        let same_group = line.starts_with("use ") && next.starts_with("use ")
-            || line.starts_with("pub mod ") && (next.starts_with("pub mod ") || next.starts_with("#["))
-            || line.starts_with("pub use ") && next.starts_with("pub use ");
-        let after_docs = line.starts_with("//!") && !next.starts_with("//!");
-        if (ends_item && !same_group && !next.is_empty()) || after_docs {
-            out.push('\n');
+    let mut spaced = Spaced::new(String::with_capacity(code.len() + code.len() / 16));
+    spaced.push(code);
+    spaced.out
+}
+
+/// Code with a blank line after each item that ends at the left margin (and
+/// after the imports): prettyplease puts items right after one another, which
+/// reads worse. Code is pushed a piece at a time; a piece's lines are spaced
+/// as if the pieces were one text.
+struct Spaced {
+    out: String,
+    /// Where the last line pushed begins in `out`.
+    last: Option<usize>,
+}
+
+impl Spaced {
+    /// Spaced code after `out`, which is left as it is.
+    fn new(out: String) -> Self {
+        Spaced { out, last: None }
+    }
+
+    fn push(&mut self, code: &str) {
+        for line in code.lines() {
+            if let Some(start) = self.last {
+                if blank_between(&self.out[start..self.out.len() - 1], line) {
+                    self.out.push('\n');
+                }
+            }
+            self.last = Some(self.out.len());
+            self.out.push_str(line);
+            self.out.push('\n');
         }
     }
-    out
+}
+
+/// Whether a blank line goes between two lines of generated code.
+fn blank_between(line: &str, next: &str) -> bool {
+    let ends_item = line == "}" || line == "};" || (line.ends_with(';') && !line.starts_with(' '));
+    let same_group = line.starts_with("use ") && next.starts_with("use ")
+        || line.starts_with("pub mod ") && (next.starts_with("pub mod ") || next.starts_with("#["))
+        || line.starts_with("pub use ") && next.starts_with("pub use ");
+    let after_docs = line.starts_with("//!") && !next.starts_with("//!");
+    (ends_item && !same_group && !next.is_empty()) || after_docs
 }
 
 /// Lays out one piece `offset` modules deeper than its module's top.
@@ -75,23 +100,16 @@ fn lay_out(piece: &Piece, offset: usize) -> Result<String, Error> {
     }
 }
 
-/// The laid-out text of each module's pieces, `offset` modules deep. Pieces
-/// are independent, so every core takes the next one until none is left.
-fn lay_out_modules(modules: &[Module], offset: usize) -> Result<Vec<String>, Error> {
-    let jobs: Vec<(usize, &Piece)> = modules
-        .iter()
-        .enumerate()
-        .flat_map(|(index, module)| module.pieces.iter().map(move |piece| (index, piece)))
-        .collect();
-    let done = crate::parallel::map(jobs.len(), crate::parallel::threads(), |index| {
-        lay_out(jobs[index].1, offset)
+/// The laid-out text of a module's pieces, `offset` modules deep. Pieces are
+/// independent, so every core takes the next one until none is left. One
+/// module at a time, so the texts of all pieces are never held at once.
+fn lay_out_module(module: &Module, offset: usize) -> Result<Vec<String>, Error> {
+    crate::parallel::map(module.pieces.len(), crate::parallel::threads(), |index| {
+        lay_out(&module.pieces[index], offset)
     })
-    .ok_or_else(|| Error::Internal("a layout thread panicked".to_owned()))?;
-    let mut texts = vec![String::new(); modules.len()];
-    for ((module, _), text) in jobs.iter().zip(done) {
-        texts[*module].push_str(&text?);
-    }
-    Ok(texts)
+    .ok_or_else(|| Error::Internal("a layout thread panicked".to_owned()))?
+    .into_iter()
+    .collect()
 }
 
 const RUNTIME_DOCS: &[&str] = &[
@@ -104,11 +122,19 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
     check_crate_name(crate_name)?;
     let header = header(model);
     let emitted = emit::modules(model);
-    let texts = lay_out_modules(&emitted, 0)?;
     let mut modules = Vec::with_capacity(emitted.len());
-    for (module, text) in emitted.iter().zip(texts) {
+    for module in &emitted {
+        let pieces = lay_out_module(module, 0)?;
         let docs = emit::prettyplease_at(inner_doc_attrs(&module.docs), 0, false)?;
-        modules.push((module.name, Ok::<_, Error>(space_items(&(docs + &text)))));
+        let size = header.len() + docs.len() + pieces.iter().map(String::len).sum::<usize>();
+        let mut code = String::with_capacity(size + size / 16);
+        code.push_str(&header);
+        let mut spaced = Spaced::new(code);
+        spaced.push(&docs);
+        for piece in pieces {
+            spaced.push(&piece);
+        }
+        modules.push((module.name, spaced.out));
     }
     let mut files = Files::new();
 
@@ -164,7 +190,7 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
     files.insert("src/lib.rs".to_owned(), header.clone() + &format(lib)?);
 
     for (name, code) in modules {
-        files.insert(format!("src/{name}.rs"), header.clone() + &code?);
+        files.insert(format!("src/{name}.rs"), code);
     }
 
     let runtime_docs = inner_doc_attrs(&RUNTIME_DOCS.iter().map(|line| (*line).to_owned()).collect::<Vec<_>>());
@@ -195,13 +221,15 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
 /// does not declare graphgen's features.
 pub fn single_file(model: &Model) -> Result<String, Error> {
     let emitted = emit::modules(model);
-    let texts = lay_out_modules(&emitted, 1)?;
-    let mut code = String::new();
-    for (module, text) in emitted.iter().zip(texts) {
-        code.push_str(&format!("pub mod {} {{\n", module.name));
-        code.push_str(&emit::prettyplease_at(inner_doc_attrs(&module.docs), 1, false)?);
-        code.push_str(&text);
-        code.push_str("}\n");
+    let mut spaced = Spaced::new(header(model));
+    for module in &emitted {
+        let pieces = lay_out_module(module, 1)?;
+        spaced.push(&format!("pub mod {} {{\n", module.name));
+        spaced.push(&emit::prettyplease_at(inner_doc_attrs(&module.docs), 1, false)?);
+        for piece in pieces {
+            spaced.push(&piece);
+        }
+        spaced.push("}\n");
     }
     let mut runtime_modules = Vec::new();
     for module in runtime::MODULES.iter().filter(|module| module.feature.is_none()) {
@@ -220,8 +248,8 @@ pub fn single_file(model: &Model) -> Result<String, Error> {
         }
         #reexports
     };
-    code.push_str(&emit::prettyplease_at(tokens, 0, false)?);
-    Ok(header(model) + &space_items(&code))
+    spaced.push(&emit::prettyplease_at(tokens, 0, false)?);
+    Ok(spaced.out)
 }
 
 /// One cargo feature per part of the description and one per type, all on by

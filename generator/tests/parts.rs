@@ -120,3 +120,62 @@ fn what_parts_cannot_read_is_left_to_the_whole_file() {
     assert!(serde_yaml::from_str::<OpenAPI>(&wrong).is_err());
     assert!(graphgen::load::parse_in_parts(&wrong, 2).is_none());
 }
+
+/// A description large enough to be read in parts: `count` paths, each with
+/// an operation, `extra` written after the first.
+fn large_description(count: usize, first: &str, last: &str) -> String {
+    let mut text = String::from("openapi: 3.0.1\ninfo:\n  title: large\n  version: v1.0\npaths:\n");
+    for index in 0..count {
+        text.push_str(&format!(
+            "  /p{index:04}:\n    get:\n      operationId: p{index}.get\n      description: The item at p{index}, written out to make the description long.\n"
+        ));
+        let responses = match index {
+            0 => first,
+            _ if index == count - 1 => last,
+            _ => "      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/item'}\n",
+        };
+        text.push_str(responses);
+    }
+    text.push_str(
+        "components:\n  schemas:\n    item:\n      type: object\n      properties:\n        name: {type: string}\n",
+    );
+    assert!(text.len() > 64 * 1024, "{} bytes", text.len());
+    text
+}
+
+const RESPONSES: &str = "      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/item'}\n";
+
+fn generate(text: &str) -> Result<graphgen::Files, graphgen::Error> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large.yaml");
+    std::fs::write(&path, text).unwrap();
+    graphgen::generate_crate(&[path], "large")
+}
+
+#[test]
+fn paths_read_while_lowered_give_what_reading_whole_gives() {
+    let text = large_description(400, RESPONSES, RESPONSES);
+    let files = generate(&text).expect("generates");
+    let client = &files["src/client.rs"];
+    assert!((0..400).all(|index| client.contains(&format!("/// Requests on `/p{index:04}`."))));
+    // An alias in the last path to an anchor in the first: the two are read
+    // in different runs, so the file is read whole, and gives the same crate
+    // as the description with the alias written out.
+    let anchored = RESPONSES.replacen("      responses:", "      responses: &ok", 1);
+    let aliased = large_description(400, &anchored, "      responses: *ok\n");
+    assert_eq!(generate(&aliased).expect("generates"), files);
+}
+
+#[test]
+fn a_wrong_path_read_while_lowered_is_placed_as_reading_whole_places_it() {
+    let wrong = large_description(400, RESPONSES, "      responses: 5\n");
+    let Err(graphgen::Error::Input(diagnostics)) = generate(&wrong) else {
+        panic!("a wrong path item must be an input error");
+    };
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let diagnostic = &diagnostics[0];
+    assert!(diagnostic.file.ends_with("large.yaml"), "{diagnostic}");
+    assert_eq!(diagnostic.pointer, "/paths/~1p0399/get/responses", "{diagnostic}");
+    let line = wrong.lines().position(|line| line == "      responses: 5").unwrap() + 1;
+    assert_eq!(diagnostic.position.map(|(line, _)| line), Some(line), "{diagnostic}");
+}

@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use openapiv3::OpenAPI;
+use std::ops::Range;
+
+use openapiv3::{OpenAPI, PathItem, Paths, ReferenceOr};
 
 use crate::diagnostics::{escape_token, Diagnostic};
 use crate::locate::locate;
@@ -18,8 +20,11 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The file's text.
     pub text: String,
-    /// The parsed description.
+    /// The parsed description. When the file is read in parts, its `paths`
+    /// are empty here: [`paths_in_order`] reads them as they are needed.
     pub document: OpenAPI,
+    /// The entries of `paths` still to read, as text (read in parts only).
+    path_entries: Vec<parts::PathEntry>,
 }
 
 impl SourceFile {
@@ -100,12 +105,12 @@ fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
         }
     }
     let threads = crate::parallel::threads();
-    let document = match (text.len() >= parts::MIN_SIZE && threads > 1)
-        .then(|| parts::parse(&text, threads))
+    let (document, path_entries) = match (text.len() >= parts::MIN_SIZE)
+        .then(|| parts::read(&text, threads))
         .flatten()
     {
-        Some(document) => document,
-        None => parse_whole(path, &text)?,
+        Some(read) => read,
+        None => (parse_whole(path, &text)?, Vec::new()),
     };
     if !document.openapi.starts_with("3.0") {
         return Err(fail(
@@ -121,7 +126,140 @@ fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
         path: path.to_path_buf(),
         text,
         document,
+        path_entries,
     })
+}
+
+/// One path item of an input file.
+pub struct PathRef<'p> {
+    pub template: &'p str,
+    pub file: &'p SourceFile,
+    pub item: &'p ReferenceOr<PathItem>,
+}
+
+/// The text of path items read at a time: large enough that serde_yaml's
+/// setup does not count, small enough that the values of a few such runs are
+/// little beside the description.
+const CHUNK_BYTES: usize = 32 * 1024;
+
+/// Every path item of `files` in order of path template (then of file, for a
+/// template in several files), handed to `each` a run at a time. Items of a
+/// file read in parts are read here, on every core, a few runs ahead of
+/// `each`, and dropped once it is done with them, so the values of all paths
+/// are never held at once. A run that does not read on its own has the file
+/// read whole: what is wrong in it is reported as reading it whole reports it.
+pub fn paths_in_order(files: &[SourceFile], mut each: impl FnMut(&[PathRef<'_>])) -> Result<(), Vec<Diagnostic>> {
+    /// A path template of a file: the index of its item in the document, or
+    /// of its entry still to read.
+    struct Key<'f> {
+        template: &'f str,
+        file: usize,
+        entry: Option<usize>,
+    }
+    let mut keys: Vec<Key> = Vec::new();
+    for (file_index, file) in files.iter().enumerate() {
+        keys.extend(file.document.paths.paths.keys().map(|template| Key {
+            template,
+            file: file_index,
+            entry: None,
+        }));
+        keys.extend(file.path_entries.iter().enumerate().map(|(index, entry)| Key {
+            template: &entry.template,
+            file: file_index,
+            entry: Some(index),
+        }));
+    }
+    // Stable: a template written twice in a file keeps the order of the file.
+    keys.sort_by(|a, b| (a.template, a.file).cmp(&(b.template, b.file)));
+
+    // Runs of keys, never splitting a template.
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (index, key) in keys.iter().enumerate() {
+        if bytes >= CHUNK_BYTES && key.template != keys[index - 1].template {
+            runs.push(start..index);
+            (start, bytes) = (index, 0);
+        }
+        if let Some(entry) = key.entry {
+            bytes += files[key.file].path_entries[entry].lines.len();
+        }
+    }
+    runs.push(start..keys.len());
+
+    // A run's entries read, file by file: `None` for a file whose entries do not read.
+    let read = |run: usize| -> Vec<(usize, Option<Paths>)> {
+        let mut out: Vec<(usize, Option<Paths>)> = Vec::new();
+        for (file_index, file) in files.iter().enumerate() {
+            let entries: Vec<&parts::PathEntry> = keys[runs[run].clone()]
+                .iter()
+                .filter(|key| key.file == file_index)
+                .filter_map(|key| Some(&file.path_entries[key.entry?]))
+                .collect();
+            if !entries.is_empty() {
+                out.push((file_index, parts::parse_paths(&file.text, entries)));
+            }
+        }
+        out
+    };
+    let mut whole: Vec<Option<OpenAPI>> = files.iter().map(|_| None).collect();
+    let mut failed = None;
+    let mut run_index = 0;
+    let threads = crate::parallel::threads();
+    let take = |parsed: Vec<(usize, Option<Paths>)>| {
+        let run = &keys[runs[run_index].clone()];
+        run_index += 1;
+        let mut parts: Vec<Option<&Paths>> = files.iter().map(|_| None).collect();
+        for (file_index, paths) in &parsed {
+            match paths {
+                Some(paths) => parts[*file_index] = Some(paths),
+                None if whole[*file_index].is_none() => {
+                    let file = &files[*file_index];
+                    match parse_whole(&file.path, &file.text) {
+                        Ok(document) => whole[*file_index] = Some(document),
+                        Err(problem) => {
+                            failed = Some(*problem);
+                            return false;
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+        let mut items = Vec::with_capacity(run.len());
+        for (index, key) in run.iter().enumerate() {
+            // A template written twice in one file: its last value, as in the file.
+            if run
+                .get(index + 1)
+                .is_some_and(|next| next.template == key.template && next.file == key.file)
+            {
+                continue;
+            }
+            let file = &files[key.file];
+            let paths = match (key.entry, &whole[key.file], parts[key.file]) {
+                (None, _, _) => &file.document.paths,
+                (Some(_), Some(document), _) => &document.paths,
+                (Some(_), None, Some(paths)) => paths,
+                (Some(_), None, None) => continue,
+            };
+            if let Some((template, item)) = paths.paths.get_key_value(key.template) {
+                items.push(PathRef { template, file, item });
+            }
+        }
+        each(&items);
+        true
+    };
+    crate::parallel::ordered(runs.len(), threads, threads + 1, read, take).ok_or_else(|| {
+        vec![Diagnostic {
+            file: PathBuf::from("(internal)"),
+            pointer: String::new(),
+            position: None,
+            message: "a thread reading paths panicked".to_owned(),
+        }]
+    })?;
+    match failed {
+        Some(problem) => Err(vec![problem]),
+        None => Ok(()),
+    }
 }
 
 /// Reads the whole file at once; errors name the innermost failing node.

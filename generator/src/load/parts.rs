@@ -1,11 +1,16 @@
-//! A large description read on every core: the entries of `paths` and of
-//! `components.schemas` are cut, by their lines, into parts that serde_yaml
-//! reads into `openapiv3` values on threads of their own, and the rest of the
-//! document is read once without them. The result is the value that reading
-//! the whole file gives. Anything out of the ordinary (flow style, a second
-//! document, an alias to an anchor in another part, any error at all) gives
-//! `None`, and the caller reads the whole file, which also finds the place of
-//! an error. `tests/parts` checks both ways agree on every description here.
+//! A large description read in parts. The entries of `components.schemas` are
+//! cut, by their lines, into parts that serde_yaml reads into `openapiv3`
+//! values on threads of their own, and the rest of the document is read once
+//! without them or the entries of `paths`. Those are kept as text, each with
+//! its path template, for the model to read a few at a time as it lowers them
+//! ([`super::paths_in_order`]), so the whole of `paths` is never held as
+//! values. Put together, the parts are the value that reading the whole file
+//! gives. Anything out of the ordinary (flow style, a second document, an
+//! alias to an anchor in another part, any error at all) gives `None`, and the
+//! whole file is read, which also finds the place of an error.
+//! `tests/parts` checks both ways agree on every description here.
+
+use std::ops::Range;
 
 use openapiv3::{Components, OpenAPI, Paths};
 use serde::Deserialize;
@@ -36,8 +41,17 @@ struct Block {
     entries: Vec<usize>,
 }
 
-/// Reads `text` in parts on `threads` threads; `None` when it must be read whole.
-pub fn parse(text: &str, threads: usize) -> Option<OpenAPI> {
+/// An entry of `paths` left as text: its path template and its lines.
+#[derive(Debug)]
+pub struct PathEntry {
+    pub template: String,
+    pub(super) lines: Range<usize>,
+}
+
+/// Reads `text` in parts on `threads` threads, all but the entries of `paths`,
+/// which are given back as text (in the order of the file) for
+/// [`parse_paths`] to read a few at a time; `None` when it must be read whole.
+pub fn read(text: &str, threads: usize) -> Option<(OpenAPI, Vec<PathEntry>)> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     // Where each line starts, and the end: lines `a..b` are `text[starts[a]..starts[b]]`.
     let mut starts = Vec::with_capacity(lines.len() + 1);
@@ -68,53 +82,83 @@ pub fn parse(text: &str, threads: usize) -> Option<OpenAPI> {
     }
     skeleton.push_str(span(line, lines.len()));
 
-    // The parts: runs of entries of about the same number of lines.
+    let entries = paths
+        .entries
+        .windows(2)
+        .map(|entry| {
+            Some(PathEntry {
+                template: entry_key(lines[entry[0]])?,
+                lines: starts[entry[0]]..starts[entry[1]],
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+
+    // The schemas in parts: runs of entries of about the same number of lines.
     let per_part = (lines.len() / (threads * PARTS_PER_THREAD)).max(1);
-    let mut jobs: Vec<(&Block, usize, usize)> = Vec::new();
-    for block in [&paths, &schemas] {
-        let mut start = block.entries[0];
-        for &next in &block.entries[1..] {
-            if next - start >= per_part || next == *block.entries.last()? {
-                jobs.push((block, start, next));
-                start = next;
-            }
+    let mut jobs: Vec<(usize, usize)> = Vec::new();
+    let mut start = schemas.entries[0];
+    for &next in &schemas.entries[1..] {
+        if next - start >= per_part || next == *schemas.entries.last()? {
+            jobs.push((start, next));
+            start = next;
         }
     }
-
+    drop(lines);
     let parts = crate::parallel::map(jobs.len(), threads, |index| {
-        let (block, start, end) = jobs[index];
-        let mut part = String::from(block.prefix);
-        part.push_str(span(start, end));
-        if std::ptr::eq(block, &paths) {
-            serde_yaml::from_str::<PathsPart>(&part).ok().map(Part::Paths)
-        } else {
-            serde_yaml::from_str::<ComponentsPart>(&part)
-                .ok()
-                .map(|part| Part::Schemas(Box::new(part)))
-        }
+        let (start, end) = jobs[index];
+        let mut part = String::from(schemas.prefix);
+        part.push_str(&text[starts[start]..starts[end]]);
+        serde_yaml::from_str::<ComponentsPart>(&part).ok()
     })?;
     let mut document: OpenAPI = serde_yaml::from_str(&skeleton).ok()?;
     if !document.paths.paths.is_empty() || !document.components.as_ref()?.schemas.is_empty() {
         return None;
     }
-    let parts: Vec<Part> = parts.into_iter().collect::<Option<_>>()?;
     // Entries are added in the order of the file; a key given twice keeps its
     // first place and its last value, as reading the whole map does.
     for part in parts {
-        match part {
-            Part::Paths(part) => {
-                document.paths.paths.extend(part.paths.paths);
-                document.paths.extensions.extend(part.paths.extensions);
-            }
-            Part::Schemas(part) => document.components.as_mut()?.schemas.extend(part.components.schemas),
-        }
+        document.components.as_mut()?.schemas.extend(part?.components.schemas);
     }
+    Some((document, entries))
+}
+
+/// The entries of `paths` read from `text`; `None` when they cannot be read
+/// on their own. An entry given twice keeps its last value, as in the file.
+pub fn parse_paths<'e>(text: &str, entries: impl IntoIterator<Item = &'e PathEntry>) -> Option<Paths> {
+    let mut part = String::from("paths:\n");
+    for entry in entries {
+        part.push_str(&text[entry.lines.clone()]);
+    }
+    serde_yaml::from_str::<PathsPart>(&part).ok().map(|part| part.paths)
+}
+
+/// Reads the whole of `text` in parts on `threads` threads: the document that
+/// reading it whole gives, or `None`.
+pub fn parse(text: &str, threads: usize) -> Option<OpenAPI> {
+    let (mut document, entries) = read(text, threads)?;
+    document.paths = parse_paths(text, &entries)?;
     Some(document)
 }
 
-enum Part {
-    Paths(PathsPart),
-    Schemas(Box<ComponentsPart>),
+/// The key of a mapping entry that begins on `line`. Plain keys are taken as written; anything else
+/// is read by serde_yaml.
+fn entry_key(line: &str) -> Option<String> {
+    let line = line.trim();
+    if let Some(key) = line.strip_suffix(':') {
+        let plain = (key.starts_with('/') || key.starts_with("x-"))
+            && !key.contains(": ")
+            && !key.contains(" #")
+            && !key.contains('\t')
+            && !key.ends_with(' ');
+        if plain {
+            return Some(key.to_owned());
+        }
+    }
+    let mut keys = serde_yaml::from_str::<indexmap::IndexMap<String, serde_yaml::Value>>(line).ok()?;
+    match (keys.pop(), keys.is_empty()) {
+        (Some((key, _)), true) => Some(key),
+        _ => None,
+    }
 }
 
 fn sorted(mut blocks: [&Block; 2]) -> [&Block; 2] {

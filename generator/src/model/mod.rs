@@ -241,7 +241,7 @@ pub enum Segment {
 }
 
 /// HTTP methods graphgen generates operations for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum HttpMethod {
     Get,
     Put,
@@ -406,7 +406,7 @@ pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Dia
         .collect();
 
     let mut lowering = schemas::Lowering::new(&components, &named, type_names);
-    let (operations, builders) = operations::build(files, filter, &mut lowering, &mut problems);
+    let (operations, builders) = operations::build(files, filter, &mut lowering, &mut problems)?;
     let (types, type_problems) = lowering.finish();
     problems.extend(type_problems);
 

@@ -13,7 +13,7 @@ use super::{
     Scopes, Segment, Type,
 };
 use crate::diagnostics::{pointer, Diagnostic};
-use crate::load::SourceFile;
+use crate::load::{PathRef, SourceFile};
 use crate::names::{self, Namespace};
 
 /// Methods of the runtime's `GraphClient`, which the root builder's methods join.
@@ -32,133 +32,164 @@ struct Found<'a> {
     pointer: String,
 }
 
-pub(crate) fn build<'a>(
-    files: &'a [SourceFile],
+/// Operations and request builders, built from the path items in order of
+/// path template, a run at a time as `load` reads them.
+pub(crate) fn build(
+    files: &[SourceFile],
     filter: &PathFilter,
-    lowering: &mut Lowering<'a>,
+    lowering: &mut Lowering<'_>,
     problems: &mut Vec<Diagnostic>,
-) -> (Vec<Operation>, Vec<Builder>) {
-    let mut found = collect(files, problems);
-    found.retain(|op| filter.selects(op.template, op.method.as_str()));
-    found.sort_by(|a, b| (a.template, a.method).cmp(&(b.template, b.method)));
-
+) -> Result<(Vec<Operation>, Vec<Builder>), Vec<Diagnostic>> {
     let mut tree = Tree::new();
     let mut permission_consts = Namespace::default();
-    let mut operations = Vec::with_capacity(found.len());
-    for op in &found {
-        let before = problems.len();
-        let (declared, parameters) = parameters(op, problems);
-        let segments = segments(op, &declared, problems);
-        let response = success_type(op, lowering, problems);
-        let body = request_body(op, lowering, problems);
-        check_error_responses(op, problems);
-        let permissions = permissions(op, problems);
-        let clouds = clouds(op, problems);
-        if problems.len() > before {
-            continue;
+    let mut operations = Vec::new();
+    // Where each method and path template was first defined.
+    let mut defined: HashMap<(String, HttpMethod), usize> = HashMap::new();
+    crate::load::paths_in_order(files, |items| {
+        let mut found = collect(files, items, &mut defined, problems);
+        found.retain(|op| filter.selects(op.template, op.method.as_str()));
+        found.sort_by(|a, b| (a.template, a.method).cmp(&(b.template, b.method)));
+        for op in &found {
+            lower(
+                op,
+                lowering,
+                &mut tree,
+                &mut permission_consts,
+                &mut operations,
+                problems,
+            );
         }
-        let Some(segments) = segments else { continue };
-        let node = tree.node_for(&segments, lowering);
-        let operation_id = op
-            .operation
-            .operation_id
-            .clone()
-            .unwrap_or_else(|| format!("{} {}", op.method.as_str(), op.template));
-        let index = operations.len();
-        tree.builders[node].operations.push(index);
-        let method_name = tree.scopes[node].claim(names::operation_method(op.method.as_str()));
-        let (parameters_struct, method_with_parameters) = if parameters.is_empty() {
-            (None, None)
-        } else {
-            let base = names::parameters_struct(&tree.builders[node].name, op.method.as_str());
-            (
-                Some(lowering.claim_type_name(base)),
-                Some(tree.scopes[node].claim(format!("{method_name}_with"))),
-            )
-        };
-        let group = op
-            .operation
-            .tags
-            .first()
-            .cloned()
-            .or_else(|| op.template.trim_start_matches('/').split('/').next().map(str::to_owned))
-            .unwrap_or_default();
-        operations.push(Operation {
-            group,
-            feature: None,
-            method_name,
-            http_method: op.method,
-            body,
-            parameters,
-            parameters_struct,
-            method_with_parameters,
-            template: op.template.to_owned(),
-            permissions_const: permissions
-                .as_ref()
-                .map(|_| permission_consts.claim(names::permissions_const(&operation_id))),
-            operation_id,
-            docs: operation_docs(op.operation),
-            doc_url: op.operation.external_docs.as_ref().map(|docs| docs.url.clone()),
-            response,
-            permissions,
-            clouds,
-        });
-    }
-    (operations, tree.builders)
+    })?;
+    Ok((operations, tree.builders))
 }
 
-fn collect<'a>(files: &'a [SourceFile], problems: &mut Vec<Diagnostic>) -> Vec<Found<'a>> {
+/// Adds the operation `op` to `operations` and the builder of its path to `tree`.
+fn lower(
+    op: &Found,
+    lowering: &mut Lowering<'_>,
+    tree: &mut Tree,
+    permission_consts: &mut Namespace,
+    operations: &mut Vec<Operation>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let before = problems.len();
+    let (declared, parameters) = parameters(op, problems);
+    let segments = segments(op, &declared, problems);
+    let response = success_type(op, lowering, problems);
+    let body = request_body(op, lowering, problems);
+    check_error_responses(op, problems);
+    let permissions = permissions(op, problems);
+    let clouds = clouds(op, problems);
+    if problems.len() > before {
+        return;
+    }
+    let Some(segments) = segments else { return };
+    let node = tree.node_for(&segments, lowering);
+    let operation_id = op
+        .operation
+        .operation_id
+        .clone()
+        .unwrap_or_else(|| format!("{} {}", op.method.as_str(), op.template));
+    let index = operations.len();
+    tree.builders[node].operations.push(index);
+    let method_name = tree.scopes[node].claim(names::operation_method(op.method.as_str()));
+    let (parameters_struct, method_with_parameters) = if parameters.is_empty() {
+        (None, None)
+    } else {
+        let base = names::parameters_struct(&tree.builders[node].name, op.method.as_str());
+        (
+            Some(lowering.claim_type_name(base)),
+            Some(tree.scopes[node].claim(format!("{method_name}_with"))),
+        )
+    };
+    let group = op
+        .operation
+        .tags
+        .first()
+        .cloned()
+        .or_else(|| op.template.trim_start_matches('/').split('/').next().map(str::to_owned))
+        .unwrap_or_default();
+    operations.push(Operation {
+        group,
+        feature: None,
+        method_name,
+        http_method: op.method,
+        body,
+        parameters,
+        parameters_struct,
+        method_with_parameters,
+        template: op.template.to_owned(),
+        permissions_const: permissions
+            .as_ref()
+            .map(|_| permission_consts.claim(names::permissions_const(&operation_id))),
+        operation_id,
+        docs: operation_docs(op.operation),
+        doc_url: op.operation.external_docs.as_ref().map(|docs| docs.url.clone()),
+        response,
+        permissions,
+        clouds,
+    });
+}
+
+/// The operations of a run of path items; `defined` holds where each method
+/// and template was first defined, across runs.
+fn collect<'a>(
+    files: &'a [SourceFile],
+    items: &[PathRef<'a>],
+    defined: &mut HashMap<(String, HttpMethod), usize>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Found<'a>> {
     let mut found: Vec<Found> = Vec::new();
-    // Where each method and path template was first defined, by index into `found`.
-    let mut defined: HashMap<(&str, &str), usize> = HashMap::new();
-    for file in files {
-        for (template, item) in &file.document.paths.paths {
-            let path_pointer = pointer("/paths", &[template]);
-            let ReferenceOr::Item(item) = item else {
-                problems.push(file.diagnostic(
-                    path_pointer,
-                    "a $ref path item is not supported; write the operations inline",
-                ));
-                continue;
-            };
-            for (key, method, operation) in [
-                ("get", HttpMethod::Get, &item.get),
-                ("put", HttpMethod::Put, &item.put),
-                ("post", HttpMethod::Post, &item.post),
-                ("patch", HttpMethod::Patch, &item.patch),
-                ("delete", HttpMethod::Delete, &item.delete),
-            ] {
-                let Some(operation) = operation else { continue };
-                let op_pointer = pointer(&path_pointer, &[key]);
-                if let Some(&other) = defined.get(&(template.as_str(), method.as_str())) {
+    for &PathRef { template, file, item } in items {
+        let path_pointer = pointer("/paths", &[template]);
+        let ReferenceOr::Item(item) = item else {
+            problems.push(file.diagnostic(
+                path_pointer,
+                "a $ref path item is not supported; write the operations inline",
+            ));
+            continue;
+        };
+        for (key, method, operation) in [
+            ("get", HttpMethod::Get, &item.get),
+            ("put", HttpMethod::Put, &item.put),
+            ("post", HttpMethod::Post, &item.post),
+            ("patch", HttpMethod::Patch, &item.patch),
+            ("delete", HttpMethod::Delete, &item.delete),
+        ] {
+            let Some(operation) = operation else { continue };
+            let op_pointer = pointer(&path_pointer, &[key]);
+            match defined.entry((template.to_owned(), method)) {
+                std::collections::hash_map::Entry::Occupied(other) => {
                     problems.push(file.diagnostic(
                         op_pointer,
                         format!(
                             "{} {template} is also defined in {}",
                             method.as_str(),
-                            found[other].file.path.display()
+                            files[*other.get()].path.display()
                         ),
                     ));
                     continue;
                 }
-                defined.insert((template.as_str(), method.as_str()), found.len());
-                found.push(Found {
-                    files,
-                    file,
-                    template,
-                    method,
-                    item,
-                    operation,
-                    pointer: op_pointer,
-                });
-            }
-            for (key, operation) in [("head", &item.head), ("options", &item.options), ("trace", &item.trace)] {
-                if operation.is_some() {
-                    problems.push(file.diagnostic(
-                        pointer(&path_pointer, &[key]),
-                        format!("{} operations are not supported", key.to_uppercase()),
-                    ));
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(files.iter().position(|f| std::ptr::eq(f, file)).unwrap_or_default());
                 }
+            }
+            found.push(Found {
+                files,
+                file,
+                template,
+                method,
+                item,
+                operation,
+                pointer: op_pointer,
+            });
+        }
+        for (key, operation) in [("head", &item.head), ("options", &item.options), ("trace", &item.trace)] {
+            if operation.is_some() {
+                problems.push(file.diagnostic(
+                    pointer(&path_pointer, &[key]),
+                    format!("{} operations are not supported", key.to_uppercase()),
+                ));
             }
         }
     }
@@ -376,7 +407,7 @@ fn status_key(status: &StatusCode) -> String {
 }
 
 /// The body of the first 2XX response.
-fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'a>, problems: &mut Vec<Diagnostic>) -> ResponseBody {
+fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>, problems: &mut Vec<Diagnostic>) -> ResponseBody {
     let responses = &op.operation.responses;
     let success = responses.responses.iter().find(|(status, _)| match status {
         StatusCode::Code(code) => (200..300).contains(code),
@@ -417,7 +448,7 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'a>, problems: &mut 
 /// The request body: JSON of a type, or bytes.
 fn request_body<'a>(
     op: &Found<'a>,
-    lowering: &mut Lowering<'a>,
+    lowering: &mut Lowering<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<RequestBody> {
     let body_pointer = pointer(&op.pointer, &["requestBody"]);
@@ -457,7 +488,7 @@ fn request_body<'a>(
 /// types are named after the operation and `suffix`.
 fn media_type_of<'a>(
     op: &Found<'a>,
-    lowering: &mut Lowering<'a>,
+    lowering: &mut Lowering<'_>,
     problems: &mut Vec<Diagnostic>,
     (file, media_pointer): (&'a SourceFile, &str),
     media: &'a openapiv3::MediaType,

@@ -79,14 +79,14 @@ impl<'a> Lowering<'a> {
     }
 
     /// The type of a schema or reference; `context` names an inline type.
-    pub fn type_of(&mut self, at: At<'a, '_>, schema: &'a ReferenceOr<Schema>, context: &str) -> Type {
+    pub fn type_of<'s>(&mut self, at: At<'s, '_>, schema: &'s ReferenceOr<Schema>, context: &str) -> Type {
         match schema {
             ReferenceOr::Reference { reference } => self.type_of_reference(at, reference),
             ReferenceOr::Item(schema) => self.type_of_schema(at, schema, context),
         }
     }
 
-    fn type_of_boxed(&mut self, at: At<'a, '_>, schema: &'a ReferenceOr<Box<Schema>>, context: &str) -> Type {
+    fn type_of_boxed<'s>(&mut self, at: At<'s, '_>, schema: &'s ReferenceOr<Box<Schema>>, context: &str) -> Type {
         match schema {
             ReferenceOr::Reference { reference } => self.type_of_reference(at, reference),
             ReferenceOr::Item(schema) => self.type_of_schema(at, schema, context),
@@ -94,7 +94,7 @@ impl<'a> Lowering<'a> {
     }
 
     /// The component a `$ref` points to, or a diagnostic at `at`.
-    fn component(&mut self, at: At<'a, '_>, reference: &str) -> Option<(&'a str, &'a Component<'a>)> {
+    fn component(&mut self, at: At<'_, '_>, reference: &str) -> Option<(&'a str, &'a Component<'a>)> {
         let found = reference
             .strip_prefix(SCHEMA_REF_PREFIX)
             .map(|name| name.replace("~1", "/").replace("~0", "~"))
@@ -113,7 +113,7 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    fn type_of_reference(&mut self, at: At<'a, '_>, reference: &str) -> Type {
+    fn type_of_reference(&mut self, at: At<'_, '_>, reference: &str) -> Type {
         let Some((name, component)) = self.component(at, reference) else {
             return Type::Json;
         };
@@ -245,7 +245,7 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    fn type_of_schema(&mut self, at: At<'a, '_>, schema: &'a Schema, context: &str) -> Type {
+    fn type_of_schema<'s>(&mut self, at: At<'s, '_>, schema: &'s Schema, context: &str) -> Type {
         use openapiv3::Type as T;
         match &schema.schema_kind {
             SchemaKind::Type(T::String(string)) if !string.enumeration.is_empty() => self.inline(at, schema, context),
@@ -335,13 +335,13 @@ impl<'a> Lowering<'a> {
     }
 
     /// A type defined inline, named after where it appears.
-    fn inline(&mut self, at: At<'a, '_>, schema: &'a Schema, context: &str) -> Type {
+    fn inline<'s>(&mut self, at: At<'s, '_>, schema: &'s Schema, context: &str) -> Type {
         let name = self.type_names.claim(context.to_owned());
         self.define(at, schema, name.clone());
         Type::Named(name)
     }
 
-    fn define(&mut self, at: At<'a, '_>, schema: &'a Schema, name: String) {
+    fn define<'s>(&mut self, at: At<'s, '_>, schema: &'s Schema, name: String) {
         let docs = docs_of(schema);
         let def = if is_enum(schema) {
             TypeDef::Enum(enum_def(schema, name.clone(), docs))
@@ -351,7 +351,7 @@ impl<'a> Lowering<'a> {
         self.types.insert(name, def);
     }
 
-    fn struct_def(&mut self, at: At<'a, '_>, schema: &'a Schema, name: String, mut docs: Docs) -> StructDef {
+    fn struct_def<'s>(&mut self, at: At<'s, '_>, schema: &'s Schema, name: String, mut docs: Docs) -> StructDef {
         let mut properties = Vec::new();
         let mut chain = Vec::new();
         self.collect_properties(at, schema, &mut chain, &mut properties, &mut docs);
@@ -401,14 +401,16 @@ impl<'a> Lowering<'a> {
 
     /// Gathers the properties of an object and of its `allOf` bases, bases
     /// first. A property a derived type repeats replaces the base's.
-    fn collect_properties(
+    fn collect_properties<'s>(
         &mut self,
-        at: At<'a, '_>,
-        schema: &'a Schema,
+        at: At<'s, '_>,
+        schema: &'s Schema,
         chain: &mut Vec<&'a str>,
-        out: &mut Vec<Property<'a>>,
+        out: &mut Vec<Property<'s>>,
         docs: &mut Docs,
-    ) {
+    ) where
+        'a: 's,
+    {
         let object_properties = match &schema.schema_kind {
             SchemaKind::Type(openapiv3::Type::Object(object)) => &object.properties,
             SchemaKind::Any(any) => &any.properties,
@@ -451,7 +453,15 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    fn collect_base(&mut self, at: At<'a, '_>, reference: &str, chain: &mut Vec<&'a str>, out: &mut Vec<Property<'a>>) {
+    fn collect_base<'s>(
+        &mut self,
+        at: At<'s, '_>,
+        reference: &str,
+        chain: &mut Vec<&'a str>,
+        out: &mut Vec<Property<'s>>,
+    ) where
+        'a: 's,
+    {
         let Some((name, component)) = self.component(at, reference) else {
             return;
         };

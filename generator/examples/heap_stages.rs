@@ -1,0 +1,68 @@
+//! The heap each stage of `graphgen generate` holds, on one description:
+//! what is live when the stage ends and the most that was live during it,
+//! counted by a global allocator that wraps the system's. The process's peak
+//! resident set adds the program itself and the allocator's own slack.
+//! `cargo run --release -p graphgen --example heap_stages -- FILE`
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let pointer = unsafe { System.alloc(layout) };
+        if !pointer.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        pointer
+    }
+
+    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(pointer, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn mib(bytes: usize) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// Prints the live and peak heap since the last stage, and starts the next.
+fn stage(name: &str, size: usize) {
+    let (live, peak) = (LIVE.load(Ordering::Relaxed), PEAK.load(Ordering::Relaxed));
+    println!(
+        "| {name} | {} | {} | {:.1}x |",
+        mib(live),
+        mib(peak),
+        peak as f64 / size as f64
+    );
+    PEAK.store(live, Ordering::Relaxed);
+}
+
+fn main() {
+    let path = PathBuf::from(std::env::args().nth(1).expect("usage: heap_stages FILE"));
+    let size = std::fs::metadata(&path).expect("the description").len() as usize;
+    println!("{} ({})\n", path.display(), mib(size));
+    println!("| stage | live at its end | peak during it | peak / file |");
+    println!("|---|---|---|---|");
+    let files = graphgen::load::load(std::slice::from_ref(&path)).expect("loads");
+    stage("load", size);
+    let model = graphgen::model::build(&files, &graphgen::PathFilter::default()).expect("builds");
+    stage("model (paths read as lowered)", size);
+    drop(files);
+    stage("description dropped", size);
+    let crate_files = graphgen::output::crate_files(&model, "heap").expect("lays out");
+    stage("emit + layout", size);
+    drop(model);
+    let bytes: usize = crate_files.values().map(String::len).sum();
+    stage(&format!("model dropped ({} of files)", mib(bytes)), size);
+}
