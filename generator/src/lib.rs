@@ -51,6 +51,13 @@ pub fn generate_crate_filtered(specs: &[PathBuf], filter: &PathFilter, crate_nam
     output::crate_files(&model(specs, filter)?, crate_name)
 }
 
+/// Generates a crate from the operations of `specs` that `filter` selects into
+/// the directory `out`, writing files as they are made; `out` is replaced
+/// only once all of them are written, and left as it was on any error.
+pub fn generate_crate_into(specs: &[PathBuf], filter: &PathFilter, crate_name: &str, out: &Path) -> Result<(), Error> {
+    output::generate_crate_into(&model(specs, filter)?, crate_name, out)
+}
+
 /// Generates the single-file module that a build script writes to `OUT_DIR`.
 /// It has no cargo features (the including crate does not declare them), so
 /// `filter` is how a build script picks the parts it compiles.

@@ -56,6 +56,15 @@ fn main() -> ExitCode {
         .clone()
         .unwrap_or_else(|| graphgen::output::default_crate_name(&target.out));
     let filter = graphgen::PathFilter::new(&target.include_path, &target.exclude_path);
+    if !check {
+        return match graphgen::generate_crate_into(&target.specs, &filter, &crate_name, &target.out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("{error}");
+                ExitCode::from(EXIT_INVALID)
+            }
+        };
+    }
     let files = match graphgen::generate_crate_filtered(&target.specs, &filter, &crate_name) {
         Ok(files) => files,
         Err(error) => {
@@ -63,26 +72,17 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
     };
-    if check {
-        let stale = graphgen::output::stale_files(&target.out, &files);
-        if stale.is_empty() {
-            return ExitCode::SUCCESS;
-        }
-        eprintln!(
-            "{} is stale: {} file(s) differ from what `graphgen generate` writes:",
-            target.out.display(),
-            stale.len()
-        );
-        for file in stale {
-            eprintln!("  {file}");
-        }
-        return ExitCode::from(EXIT_DRIFT);
+    let stale = graphgen::output::stale_files(&target.out, &files);
+    if stale.is_empty() {
+        return ExitCode::SUCCESS;
     }
-    match graphgen::output::write_crate(&target.out, &files) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("{error}");
-            ExitCode::from(EXIT_INVALID)
-        }
+    eprintln!(
+        "{} is stale: {} file(s) differ from what `graphgen generate` writes:",
+        target.out.display(),
+        stale.len()
+    );
+    for file in stale {
+        eprintln!("  {file}");
     }
+    ExitCode::from(EXIT_DRIFT)
 }

@@ -48,11 +48,12 @@ fn space_items(code: &str) -> String {
 /// Code with a blank line after each item that ends at the left margin (and
 /// after the imports): prettyplease puts items right after one another, which
 /// reads worse. Code is pushed a piece at a time; a piece's lines are spaced
-/// as if the pieces were one text.
+/// as if the pieces were one text, and what is spaced can be taken out at any
+/// time (`flush`), so a large file never needs to be held whole.
 struct Spaced {
     out: String,
-    /// Where the last line pushed begins in `out`.
-    last: Option<usize>,
+    /// The last line pushed, to space the next one after it.
+    last: Option<String>,
 }
 
 impl Spaced {
@@ -63,15 +64,27 @@ impl Spaced {
 
     fn push(&mut self, code: &str) {
         for line in code.lines() {
-            if let Some(start) = self.last {
-                if blank_between(&self.out[start..self.out.len() - 1], line) {
+            if let Some(last) = &mut self.last {
+                if blank_between(last, line) {
                     self.out.push('\n');
                 }
+                last.clear();
+                last.push_str(line);
+            } else {
+                self.last = Some(line.to_owned());
             }
-            self.last = Some(self.out.len());
             self.out.push_str(line);
             self.out.push('\n');
         }
+    }
+
+    /// Writes what is spaced so far to `sink` once there is enough of it.
+    fn flush(&mut self, sink: &mut dyn Sink, at_least: usize) -> Result<(), Error> {
+        if self.out.len() >= at_least {
+            sink.write(&self.out)?;
+            self.out.clear();
+        }
+        Ok(())
     }
 }
 
@@ -100,16 +113,117 @@ fn lay_out(piece: &Piece, offset: usize) -> Result<String, Error> {
     }
 }
 
-/// The laid-out text of a module's pieces, `offset` modules deep. Pieces are
-/// independent, so every core takes the next one until none is left. One
-/// module at a time, so the texts of all pieces are never held at once.
-fn lay_out_module(module: &Module, offset: usize) -> Result<Vec<String>, Error> {
-    crate::parallel::map(module.pieces.len(), crate::parallel::threads(), |index| {
-        lay_out(&module.pieces[index], offset)
-    })
-    .ok_or_else(|| Error::Internal("a layout thread panicked".to_owned()))?
-    .into_iter()
-    .collect()
+/// Pieces laid out ahead of the one being written: enough to keep every core
+/// busy, few enough that their texts are little beside the model.
+const PIECES_AHEAD: usize = 64;
+
+/// Text written to a file at a time.
+const WRITE_SIZE: usize = 64 * 1024;
+
+/// Lays out a module's pieces `offset` modules deep and pushes them, in
+/// order, into `spaced`, writing to `sink` as it goes. Pieces are
+/// independent, so every core lays out the next one; only a few wait to be
+/// written, so the texts of a module are never all held at once.
+fn write_module(module: &Module, offset: usize, spaced: &mut Spaced, sink: &mut dyn Sink) -> Result<(), Error> {
+    let mut failed = None;
+    crate::parallel::ordered(
+        module.pieces.len(),
+        crate::parallel::threads(),
+        PIECES_AHEAD,
+        |index| lay_out(&module.pieces[index], offset),
+        |text| {
+            let written = text.and_then(|text| {
+                spaced.push(&text);
+                spaced.flush(sink, WRITE_SIZE)
+            });
+            match written {
+                Ok(()) => true,
+                Err(error) => {
+                    failed = Some(error);
+                    false
+                }
+            }
+        },
+    )
+    .ok_or_else(|| Error::Internal("a layout thread panicked".to_owned()))?;
+    failed.map_or(Ok(()), Err)
+}
+
+/// Where generated files go as they are made.
+pub(crate) trait Sink {
+    /// Begins the file at `relative` (a `/`-separated path); what is written
+    /// next goes into it.
+    fn file(&mut self, relative: &str) -> Result<(), Error>;
+    /// Adds `text` to the file begun last.
+    fn write(&mut self, text: &str) -> Result<(), Error>;
+}
+
+/// Files kept in memory.
+#[derive(Default)]
+struct Collect {
+    files: Files,
+    current: String,
+}
+
+impl Sink for Collect {
+    fn file(&mut self, relative: &str) -> Result<(), Error> {
+        self.current = relative.to_owned();
+        self.files.insert(relative.to_owned(), String::new());
+        Ok(())
+    }
+
+    fn write(&mut self, text: &str) -> Result<(), Error> {
+        if let Some(file) = self.files.get_mut(&self.current) {
+            file.push_str(text);
+        }
+        Ok(())
+    }
+}
+
+/// Files written under a directory as they come.
+struct Disk {
+    root: PathBuf,
+    current: Option<(PathBuf, std::io::BufWriter<fs::File>)>,
+}
+
+impl Disk {
+    fn finish(&mut self) -> Result<(), Error> {
+        use std::io::Write;
+        match self.current.take() {
+            Some((path, mut file)) => file.flush().map_err(|source| Error::Output { path, source }),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Sink for Disk {
+    fn file(&mut self, relative: &str) -> Result<(), Error> {
+        self.finish()?;
+        let path = self.root.join(relative);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|source| Error::Output {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let file = fs::File::create(&path).map_err(|source| Error::Output {
+            path: path.clone(),
+            source,
+        })?;
+        self.current = Some((path, std::io::BufWriter::with_capacity(WRITE_SIZE, file)));
+        Ok(())
+    }
+
+    fn write(&mut self, text: &str) -> Result<(), Error> {
+        use std::io::Write;
+        match &mut self.current {
+            Some((path, file)) => file.write_all(text.as_bytes()).map_err(|source| Error::Output {
+                path: path.clone(),
+                source,
+            }),
+            None => Ok(()),
+        }
+    }
 }
 
 const RUNTIME_DOCS: &[&str] = &[
@@ -119,37 +233,42 @@ const RUNTIME_DOCS: &[&str] = &[
 
 /// A complete crate: `Cargo.toml` and `src/`.
 pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
+    let mut collect = Collect::default();
+    write_crate_files(model, crate_name, &mut collect)?;
+    Ok(collect.files)
+}
+
+/// Generates a complete crate into the directory `out`, writing each file as
+/// it is made, and replacing what was there only once every file is written
+/// (see [`write_crate`]).
+pub fn generate_crate_into(model: &Model, crate_name: &str, out: &Path) -> Result<(), Error> {
+    check_crate_name(crate_name)?;
+    replace_dir(out, |staging| {
+        let mut disk = Disk {
+            root: staging.to_path_buf(),
+            current: None,
+        };
+        write_crate_files(model, crate_name, &mut disk)?;
+        disk.finish()
+    })
+}
+
+/// The files of a crate, into `sink`.
+fn write_crate_files(model: &Model, crate_name: &str, sink: &mut dyn Sink) -> Result<(), Error> {
     check_crate_name(crate_name)?;
     let header = header(model);
     let emitted = emit::modules(model);
-    let mut modules = Vec::with_capacity(emitted.len());
-    for module in &emitted {
-        let pieces = lay_out_module(module, 0)?;
-        let docs = emit::prettyplease_at(inner_doc_attrs(&module.docs), 0, false)?;
-        let size = header.len() + docs.len() + pieces.iter().map(String::len).sum::<usize>();
-        let mut code = String::with_capacity(size + size / 16);
-        code.push_str(&header);
-        let mut spaced = Spaced::new(code);
-        spaced.push(&docs);
-        for piece in pieces {
-            spaced.push(&piece);
-        }
-        modules.push((module.name, spaced.out));
-    }
-    let mut files = Files::new();
 
-    files.insert(
-        "Cargo.toml".to_owned(),
-        format!(
-            "# @generated by graphgen from {sources}. Do not edit: change the description and regenerate.\n\
-             [package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\
-             description = {title}\n\n[lib]\ndoctest = false\n\n[dependencies]\n{dependencies}\n[features]\n{features}",
-            sources = model.sources.join(", "),
-            title = toml_string(&model.title),
-            dependencies = runtime::dependencies(),
-            features = api_features(model) + runtime::features(),
-        ),
-    );
+    sink.file("Cargo.toml")?;
+    sink.write(&format!(
+        "# @generated by graphgen from {sources}. Do not edit: change the description and regenerate.\n\
+         [package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\
+         description = {title}\n\n[lib]\ndoctest = false\n\n[dependencies]\n{dependencies}\n[features]\n{features}",
+        sources = model.sources.join(", "),
+        title = toml_string(&model.title),
+        dependencies = runtime::dependencies(),
+        features = api_features(model) + runtime::features(),
+    ))?;
 
     let mut crate_docs = vec![model.title.clone(), String::new()];
     crate_docs.push(format!(
@@ -158,7 +277,7 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
     ));
     crate_docs.push("see [`client`]. Permissions of each operation are in its documentation and in".to_owned());
     crate_docs.push("[`permissions`] as data.".to_owned());
-    if !modules.iter().any(|(name, _)| *name == "permissions") {
+    if !emitted.iter().any(|module| module.name == "permissions") {
         crate_docs.truncate(crate_docs.len() - 2);
         crate_docs.push("see [`client`].".to_owned());
     }
@@ -176,7 +295,7 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
         crate_docs.push("what you call, turn off the default features and name the parts you need.".to_owned());
     }
     let crate_docs = inner_doc_attrs(&crate_docs);
-    let declarations = modules.iter().map(|(name, _)| ident(name));
+    let declarations = emitted.iter().map(|module| ident(module.name));
     let reexports = reexports();
     // prettyplease and rustfmt lay code out differently; `cargo fmt` in a
     // workspace holding the crate must not rewrite what the generator wrote.
@@ -187,10 +306,15 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
         pub mod runtime;
         #reexports
     };
-    files.insert("src/lib.rs".to_owned(), header.clone() + &format(lib)?);
+    sink.file("src/lib.rs")?;
+    sink.write(&(header.clone() + &format(lib)?))?;
 
-    for (name, code) in modules {
-        files.insert(format!("src/{name}.rs"), code);
+    for module in &emitted {
+        sink.file(&format!("src/{}.rs", module.name))?;
+        let mut spaced = Spaced::new(header.clone());
+        spaced.push(&emit::prettyplease_at(inner_doc_attrs(&module.docs), 0, false)?);
+        write_module(module, 0, &mut spaced, sink)?;
+        spaced.flush(sink, 0)?;
     }
 
     let runtime_docs = inner_doc_attrs(&RUNTIME_DOCS.iter().map(|line| (*line).to_owned()).collect::<Vec<_>>());
@@ -205,14 +329,14 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
         #runtime_docs
         #(#runtime_modules)*
     };
-    files.insert("src/runtime/mod.rs".to_owned(), header.clone() + &format(runtime_mod)?);
+    sink.file("src/runtime/mod.rs")?;
+    sink.write(&(header.clone() + &format(runtime_mod)?))?;
     for module in runtime::MODULES {
-        files.insert(
-            format!("src/runtime/{}.rs", module.name),
-            header.clone() + module.source,
-        );
+        sink.file(&format!("src/runtime/{}.rs", module.name))?;
+        sink.write(&header)?;
+        sink.write(module.source)?;
     }
-    Ok(files)
+    Ok(())
 }
 
 /// One file of modules, for `include!` from a build script. Inner attributes
@@ -221,14 +345,13 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
 /// does not declare graphgen's features.
 pub fn single_file(model: &Model) -> Result<String, Error> {
     let emitted = emit::modules(model);
+    let mut collect = Collect::default();
+    collect.file("graphgen.rs")?;
     let mut spaced = Spaced::new(header(model));
     for module in &emitted {
-        let pieces = lay_out_module(module, 1)?;
         spaced.push(&format!("pub mod {} {{\n", module.name));
         spaced.push(&emit::prettyplease_at(inner_doc_attrs(&module.docs), 1, false)?);
-        for piece in pieces {
-            spaced.push(&piece);
-        }
+        write_module(module, 1, &mut spaced, &mut collect)?;
         spaced.push("}\n");
     }
     let mut runtime_modules = Vec::new();
@@ -249,7 +372,8 @@ pub fn single_file(model: &Model) -> Result<String, Error> {
         #reexports
     };
     spaced.push(&emit::prettyplease_at(tokens, 0, false)?);
-    Ok(spaced.out)
+    spaced.flush(&mut collect, 0)?;
+    Ok(collect.files.pop_first().map(|(_, code)| code).unwrap_or_default())
 }
 
 /// One cargo feature per part of the description and one per type, all on by
@@ -332,6 +456,22 @@ fn toml_string(text: &str) -> String {
 /// Writes a crate into `out`, replacing what was there only once every file
 /// is written: the new tree is built beside it and swapped in by renames.
 pub fn write_crate(out: &Path, files: &Files) -> Result<(), Error> {
+    replace_dir(out, |staging| {
+        let mut disk = Disk {
+            root: staging.to_path_buf(),
+            current: None,
+        };
+        for (relative, contents) in files {
+            disk.file(relative)?;
+            disk.write(contents)?;
+        }
+        disk.finish()
+    })
+}
+
+/// Replaces the directory `out` by what `write` puts in a new directory
+/// beside it, swapped in by renames; on any failure `out` is left as it was.
+fn replace_dir(out: &Path, write: impl FnOnce(&Path) -> Result<(), Error>) -> Result<(), Error> {
     let fail = |path: &Path, source| Error::Output {
         path: path.to_path_buf(),
         source,
@@ -352,10 +492,12 @@ pub fn write_crate(out: &Path, files: &Files) -> Result<(), Error> {
     let staging = parent.join(format!(".{name}.graphgen-new-{}", std::process::id()));
     let backup = parent.join(format!(".{name}.graphgen-old-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
-    let written = write_tree(&staging, files);
-    if let Err((path, error)) = written {
+    if let Err(error) = fs::create_dir_all(&staging)
+        .map_err(|error| fail(&staging, error))
+        .and_then(|()| write(&staging))
+    {
         let _ = fs::remove_dir_all(&staging);
-        return Err(fail(&path, error));
+        return Err(error);
     }
     if out.exists() {
         let _ = fs::remove_dir_all(&backup);
@@ -375,17 +517,6 @@ pub fn write_crate(out: &Path, files: &Files) -> Result<(), Error> {
             fail(out, error)
         })
     }
-}
-
-fn write_tree(root: &Path, files: &Files) -> Result<(), (PathBuf, std::io::Error)> {
-    for (relative, contents) in files {
-        let path = root.join(relative);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|error| (dir.to_path_buf(), error))?;
-        }
-        fs::write(&path, contents).map_err(|error| (path.clone(), error))?;
-    }
-    Ok(())
 }
 
 /// Writes one file by writing a sibling and renaming it over the target.
@@ -445,5 +576,56 @@ fn list_files(dir: &Path, prefix: &str, out: &mut BTreeSet<String>) {
         } else {
             out.insert(relative);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(dir: &Path) -> BTreeSet<String> {
+        let mut files = BTreeSet::new();
+        list_files(dir, "", &mut files);
+        files
+    }
+
+    #[test]
+    fn a_failure_while_files_are_written_leaves_the_previous_crate() {
+        let parent = std::env::temp_dir().join(format!("graphgen-replace-{}", std::process::id()));
+        let out = parent.join("crate");
+        fs::create_dir_all(out.join("src")).unwrap();
+        fs::write(out.join("src/lib.rs"), "// previous\n").unwrap();
+        let result = replace_dir(&out, |staging| {
+            let mut disk = Disk {
+                root: staging.to_path_buf(),
+                current: None,
+            };
+            disk.file("src/lib.rs")?;
+            disk.write("// half of the new crate\n")?;
+            disk.finish()?;
+            Err(Error::Internal("stopped halfway".to_owned()))
+        });
+        assert!(matches!(result, Err(Error::Internal(_))));
+        assert_eq!(fs::read_to_string(out.join("src/lib.rs")).unwrap(), "// previous\n");
+        // Nothing is left beside it either.
+        let beside: Vec<_> = fs::read_dir(&parent)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(beside, ["crate"]);
+
+        replace_dir(&out, |staging| {
+            let mut disk = Disk {
+                root: staging.to_path_buf(),
+                current: None,
+            };
+            disk.file("src/lib.rs")?;
+            disk.write("// new\n")?;
+            disk.finish()
+        })
+        .unwrap();
+        assert_eq!(tree(&out), BTreeSet::from(["src/lib.rs".to_owned()]));
+        assert_eq!(fs::read_to_string(out.join("src/lib.rs")).unwrap(), "// new\n");
+        fs::remove_dir_all(&parent).unwrap();
     }
 }

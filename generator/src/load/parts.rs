@@ -116,8 +116,11 @@ pub fn read(text: &str, threads: usize) -> Option<(OpenAPI, Vec<PathEntry>)> {
     }
     // Entries are added in the order of the file; a key given twice keeps its
     // first place and its last value, as reading the whole map does.
+    let parts: Vec<ComponentsPart> = parts.into_iter().collect::<Option<_>>()?;
+    let schemas = &mut document.components.as_mut()?.schemas;
+    schemas.reserve_exact(parts.iter().map(|part| part.components.schemas.len()).sum());
     for part in parts {
-        document.components.as_mut()?.schemas.extend(part?.components.schemas);
+        schemas.extend(part.components.schemas);
     }
     Some((document, entries))
 }
