@@ -1,7 +1,8 @@
 //! Each stage of the generator on the seed fragment and on a whole official
 //! module, beside the parse floor (the file read with serde_yaml into
-//! openapiv3 values on one thread, and nothing else): load (the same values,
-//! large files read in parts on every core), model, emit + layout (the text
+//! openapiv3 values on one thread, and nothing else): load (large files read
+//! in parts on every core, all but their paths), model (the paths of large
+//! files read a run at a time as they are lowered), emit + layout (the text
 //! of every item, laid out on every core), and all of them.
 //! `cargo bench -p graphgen --bench stages`; figures in BENCHMARKS.md.
 

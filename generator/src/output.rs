@@ -113,9 +113,12 @@ fn lay_out(piece: &Piece, offset: usize) -> Result<String, Error> {
     }
 }
 
-/// Pieces laid out ahead of the one being written: enough to keep every core
+/// Pieces a thread lays out at a time (fewer hand-overs between threads).
+const PIECES_PER_JOB: usize = 16;
+
+/// Jobs laid out ahead of the one being written: enough to keep every core
 /// busy, few enough that their texts are little beside the model.
-const PIECES_AHEAD: usize = 64;
+const JOBS_AHEAD: usize = 4;
 
 /// Text written to a file at a time.
 const WRITE_SIZE: usize = 64 * 1024;
@@ -126,14 +129,21 @@ const WRITE_SIZE: usize = 64 * 1024;
 /// written, so the texts of a module are never all held at once.
 fn write_module(module: &Module, offset: usize, spaced: &mut Spaced, sink: &mut dyn Sink) -> Result<(), Error> {
     let mut failed = None;
+    let pieces = &module.pieces;
     crate::parallel::ordered(
-        module.pieces.len(),
+        pieces.len().div_ceil(PIECES_PER_JOB),
         crate::parallel::threads(),
-        PIECES_AHEAD,
-        |index| lay_out(&module.pieces[index], offset),
-        |text| {
-            let written = text.and_then(|text| {
-                spaced.push(&text);
+        JOBS_AHEAD,
+        |job| {
+            let first = job * PIECES_PER_JOB;
+            pieces[first..(first + PIECES_PER_JOB).min(pieces.len())]
+                .iter()
+                .map(|piece| lay_out(piece, offset))
+                .collect::<Vec<_>>()
+        },
+        |texts| {
+            let written = texts.into_iter().try_for_each(|text| {
+                spaced.push(&text?);
                 spaced.flush(sink, WRITE_SIZE)
             });
             match written {

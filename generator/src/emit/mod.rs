@@ -90,6 +90,24 @@ impl<'m> Piece<'m> {
     }
 }
 
+/// How many of the model's pieces of items are written as text, and how many
+/// there are: the rest are laid out from their tokens by prettyplease. For
+/// the tests, which check that the text ways are taken, not only that they
+/// agree with the tokens.
+#[doc(hidden)]
+pub fn pieces_written_as_text(model: &Model) -> (usize, usize) {
+    let (mut text, mut all) = (0, 0);
+    for module in modules(model) {
+        for piece in &module.pieces {
+            if let Piece::Items { depth, .. } = piece {
+                all += 1;
+                text += usize::from(piece.text_at(*depth).is_some());
+            }
+        }
+    }
+    (text, all)
+}
+
 /// The generated modules, in the order `lib.rs` declares them.
 pub fn modules(model: &Model) -> Vec<Module<'_>> {
     EMITTERS.iter().filter_map(|emit| emit(model)).collect()
