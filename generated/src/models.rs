@@ -9,12 +9,12 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde::de::MapAccess;
 use serde_json::{Map, Value};
 use super::runtime::bytes::Base64Bytes;
 use super::runtime::client::Page;
-use super::runtime::object::JsonObject;
+use super::runtime::object::{json_object, JsonObject};
 use super::runtime::secret::Secret;
+use super::runtime::values::string_enum;
 
 /// A `microsoft.graph.authenticationMethod` or a type derived from it, told apart by `@odata.type` (boxed to keep the enum small).
 #[derive(Clone, Debug, PartialEq)]
@@ -107,30 +107,11 @@ pub struct AuthenticationMethod {
     pub additional_properties: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for AuthenticationMethod {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        JsonObject::read(deserializer)
-    }
-}
-
-impl JsonObject for AuthenticationMethod {
-    fn property<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => self.id = map.next_value()?,
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "createdDateTime" => self.created_date_time = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn additional_properties(&mut self) -> &mut Map<String, Value> {
-        &mut self.additional_properties
-    }
-}
+json_object!(AuthenticationMethod, additional_properties {
+    "id" => id,
+    "@odata.type" => odata_type,
+    "createdDateTime" => created_date_time,
+});
 
 /// Collection of authenticationMethod
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -146,31 +127,6 @@ pub struct AuthenticationMethodCollectionResponse {
     pub additional_properties: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for AuthenticationMethodCollectionResponse {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        JsonObject::read(deserializer)
-    }
-}
-
-impl JsonObject for AuthenticationMethodCollectionResponse {
-    fn property<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "value" => self.value = map.next_value()?,
-            "@odata.nextLink" => self.odata_next_link = map.next_value()?,
-            "@odata.count" => self.odata_count = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn additional_properties(&mut self) -> &mut Map<String, Value> {
-        &mut self.additional_properties
-    }
-}
-
 impl Page for AuthenticationMethodCollectionResponse {
     type Item = AnyAuthenticationMethod;
     fn next_link(&self) -> Option<&str> {
@@ -180,6 +136,12 @@ impl Page for AuthenticationMethodCollectionResponse {
         self.value.unwrap_or_default()
     }
 }
+
+json_object!(AuthenticationMethodCollectionResponse, additional_properties {
+    "value" => value,
+    "@odata.nextLink" => odata_next_link,
+    "@odata.count" => odata_count,
+});
 
 /// authenticationMethodSignInState
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -202,54 +164,15 @@ pub enum AuthenticationMethodSignInState {
     Unrecognized(String),
 }
 
-impl AuthenticationMethodSignInState {
-    /// The value as Graph writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotSupported => "notSupported",
-            Self::NotAllowedByPolicy => "notAllowedByPolicy",
-            Self::NotEnabled => "notEnabled",
-            Self::PhoneNumberNotUnique => "phoneNumberNotUnique",
-            Self::Ready => "ready",
-            Self::NotConfigured => "notConfigured",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Unrecognized(value) => value,
-        }
-    }
-}
-
-impl AsRef<str> for AuthenticationMethodSignInState {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl From<&str> for AuthenticationMethodSignInState {
-    fn from(value: &str) -> Self {
-        match value {
-            "notSupported" => Self::NotSupported,
-            "notAllowedByPolicy" => Self::NotAllowedByPolicy,
-            "notEnabled" => Self::NotEnabled,
-            "phoneNumberNotUnique" => Self::PhoneNumberNotUnique,
-            "ready" => Self::Ready,
-            "notConfigured" => Self::NotConfigured,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::Unrecognized(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for AuthenticationMethodSignInState {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AuthenticationMethodSignInState {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|value| Self::from(value.as_str()))
-    }
-}
+string_enum!(AuthenticationMethodSignInState, Unrecognized {
+    NotSupported = "notSupported",
+    NotAllowedByPolicy = "notAllowedByPolicy",
+    NotEnabled = "notEnabled",
+    PhoneNumberNotUnique = "phoneNumberNotUnique",
+    Ready = "ready",
+    NotConfigured = "notConfigured",
+    UnknownFutureValue = "unknownFutureValue",
+});
 
 /// authenticationPhoneType
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -266,48 +189,12 @@ pub enum AuthenticationPhoneType {
     Unrecognized(String),
 }
 
-impl AuthenticationPhoneType {
-    /// The value as Graph writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mobile => "mobile",
-            Self::AlternateMobile => "alternateMobile",
-            Self::Office => "office",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Unrecognized(value) => value,
-        }
-    }
-}
-
-impl AsRef<str> for AuthenticationPhoneType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl From<&str> for AuthenticationPhoneType {
-    fn from(value: &str) -> Self {
-        match value {
-            "mobile" => Self::Mobile,
-            "alternateMobile" => Self::AlternateMobile,
-            "office" => Self::Office,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::Unrecognized(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for AuthenticationPhoneType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AuthenticationPhoneType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|value| Self::from(value.as_str()))
-    }
-}
+string_enum!(AuthenticationPhoneType, Unrecognized {
+    Mobile = "mobile",
+    AlternateMobile = "alternateMobile",
+    Office = "office",
+    UnknownFutureValue = "unknownFutureValue",
+});
 
 /// emailAuthenticationMethod
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -329,31 +216,12 @@ pub struct EmailAuthenticationMethod {
     pub additional_properties: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for EmailAuthenticationMethod {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        JsonObject::read(deserializer)
-    }
-}
-
-impl JsonObject for EmailAuthenticationMethod {
-    fn property<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => self.id = map.next_value()?,
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "createdDateTime" => self.created_date_time = map.next_value()?,
-            "emailAddress" => self.email_address = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn additional_properties(&mut self) -> &mut Map<String, Value> {
-        &mut self.additional_properties
-    }
-}
+json_object!(EmailAuthenticationMethod, additional_properties {
+    "id" => id,
+    "@odata.type" => odata_type,
+    "createdDateTime" => created_date_time,
+    "emailAddress" => email_address,
+});
 
 /// The error correction level of a QR code, from l (lowest) to h (highest).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -372,50 +240,13 @@ pub enum ErrorCorrectionLevel {
     Unrecognized(String),
 }
 
-impl ErrorCorrectionLevel {
-    /// The value as Graph writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::L => "l",
-            Self::M => "m",
-            Self::Q => "q",
-            Self::H => "h",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Unrecognized(value) => value,
-        }
-    }
-}
-
-impl AsRef<str> for ErrorCorrectionLevel {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl From<&str> for ErrorCorrectionLevel {
-    fn from(value: &str) -> Self {
-        match value {
-            "l" => Self::L,
-            "m" => Self::M,
-            "q" => Self::Q,
-            "h" => Self::H,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::Unrecognized(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for ErrorCorrectionLevel {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ErrorCorrectionLevel {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|value| Self::from(value.as_str()))
-    }
-}
+string_enum!(ErrorCorrectionLevel, Unrecognized {
+    L = "l",
+    M = "m",
+    Q = "q",
+    H = "h",
+    UnknownFutureValue = "unknownFutureValue",
+});
 
 /// microsoftAuthenticatorAuthenticationMethod
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -443,33 +274,14 @@ pub struct MicrosoftAuthenticatorAuthenticationMethod {
     pub additional_properties: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMethod {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        JsonObject::read(deserializer)
-    }
-}
-
-impl JsonObject for MicrosoftAuthenticatorAuthenticationMethod {
-    fn property<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => self.id = map.next_value()?,
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "createdDateTime" => self.created_date_time = map.next_value()?,
-            "deviceTag" => self.device_tag = map.next_value()?,
-            "displayName" => self.display_name = map.next_value()?,
-            "phoneAppVersion" => self.phone_app_version = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn additional_properties(&mut self) -> &mut Map<String, Value> {
-        &mut self.additional_properties
-    }
-}
+json_object!(MicrosoftAuthenticatorAuthenticationMethod, additional_properties {
+    "id" => id,
+    "@odata.type" => odata_type,
+    "createdDateTime" => created_date_time,
+    "deviceTag" => device_tag,
+    "displayName" => display_name,
+    "phoneAppVersion" => phone_app_version,
+});
 
 /// passwordAuthenticationMethod
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -491,31 +303,12 @@ pub struct PasswordAuthenticationMethod {
     pub additional_properties: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for PasswordAuthenticationMethod {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        JsonObject::read(deserializer)
-    }
-}
-
-impl JsonObject for PasswordAuthenticationMethod {
-    fn property<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => self.id = map.next_value()?,
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "createdDateTime" => self.created_date_time = map.next_value()?,
-            "password" => self.password = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn additional_properties(&mut self) -> &mut Map<String, Value> {
-        &mut self.additional_properties
-    }
-}
+json_object!(PasswordAuthenticationMethod, additional_properties {
+    "id" => id,
+    "@odata.type" => odata_type,
+    "createdDateTime" => created_date_time,
+    "password" => password,
+});
 
 /// phoneAuthenticationMethod
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -541,33 +334,14 @@ pub struct PhoneAuthenticationMethod {
     pub additional_properties: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for PhoneAuthenticationMethod {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        JsonObject::read(deserializer)
-    }
-}
-
-impl JsonObject for PhoneAuthenticationMethod {
-    fn property<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => self.id = map.next_value()?,
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "createdDateTime" => self.created_date_time = map.next_value()?,
-            "phoneNumber" => self.phone_number = map.next_value()?,
-            "phoneType" => self.phone_type = map.next_value()?,
-            "smsSignInState" => self.sms_sign_in_state = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn additional_properties(&mut self) -> &mut Map<String, Value> {
-        &mut self.additional_properties
-    }
-}
+json_object!(PhoneAuthenticationMethod, additional_properties {
+    "id" => id,
+    "@odata.type" => odata_type,
+    "createdDateTime" => created_date_time,
+    "phoneNumber" => phone_number,
+    "phoneType" => phone_type,
+    "smsSignInState" => sms_sign_in_state,
+});
 
 /// A QR code of a user's qrCodePinAuthenticationMethod, with its validity period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -598,34 +372,15 @@ pub struct QrCode {
     pub additional_properties: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for QrCode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        JsonObject::read(deserializer)
-    }
-}
-
-impl JsonObject for QrCode {
-    fn property<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => self.id = map.next_value()?,
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "image" => self.image = map.next_value()?,
-            "startDateTime" => self.start_date_time = map.next_value()?,
-            "expireDateTime" => self.expire_date_time = map.next_value()?,
-            "createdDateTime" => self.created_date_time = map.next_value()?,
-            "lastUsedDateTime" => self.last_used_date_time = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn additional_properties(&mut self) -> &mut Map<String, Value> {
-        &mut self.additional_properties
-    }
-}
+json_object!(QrCode, additional_properties {
+    "id" => id,
+    "@odata.type" => odata_type,
+    "image" => image,
+    "startDateTime" => start_date_time,
+    "expireDateTime" => expire_date_time,
+    "createdDateTime" => created_date_time,
+    "lastUsedDateTime" => last_used_date_time,
+});
 
 /// The image of a QR code and what it encodes.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -647,31 +402,12 @@ pub struct QrCodeImageDetails {
     pub additional_properties: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for QrCodeImageDetails {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        JsonObject::read(deserializer)
-    }
-}
-
-impl JsonObject for QrCodeImageDetails {
-    fn property<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "binaryValue" => self.binary_value = map.next_value()?,
-            "rawContent" => self.raw_content = map.next_value()?,
-            "errorCorrectionLevel" => self.error_correction_level = map.next_value()?,
-            "version" => self.version = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn additional_properties(&mut self) -> &mut Map<String, Value> {
-        &mut self.additional_properties
-    }
-}
+json_object!(QrCodeImageDetails, additional_properties {
+    "binaryValue" => binary_value,
+    "rawContent" => raw_content,
+    "errorCorrectionLevel" => error_correction_level,
+    "version" => version,
+});
 
 /// A QR code and PIN that a user signs in with, on shared devices where passwords are impractical.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -699,33 +435,14 @@ pub struct QrCodePinAuthenticationMethod {
     pub additional_properties: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for QrCodePinAuthenticationMethod {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        JsonObject::read(deserializer)
-    }
-}
-
-impl JsonObject for QrCodePinAuthenticationMethod {
-    fn property<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => self.id = map.next_value()?,
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "createdDateTime" => self.created_date_time = map.next_value()?,
-            "standardQRCode" => self.standard_qr_code = map.next_value()?,
-            "temporaryQRCode" => self.temporary_qr_code = map.next_value()?,
-            "pin" => self.pin = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn additional_properties(&mut self) -> &mut Map<String, Value> {
-        &mut self.additional_properties
-    }
-}
+json_object!(QrCodePinAuthenticationMethod, additional_properties {
+    "id" => id,
+    "@odata.type" => odata_type,
+    "createdDateTime" => created_date_time,
+    "standardQRCode" => standard_qr_code,
+    "temporaryQRCode" => temporary_qr_code,
+    "pin" => pin,
+});
 
 /// The PIN of a user's qrCodePinAuthenticationMethod. The code itself is a secret.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -756,35 +473,14 @@ pub struct QrPin {
     pub additional_properties: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for QrPin {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        JsonObject::read(deserializer)
-    }
-}
-
-impl JsonObject for QrPin {
-    fn property<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => self.id = map.next_value()?,
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "code" => self.code = map.next_value()?,
-            "forceChangePinNextSignIn" => {
-                self.force_change_pin_next_sign_in = map.next_value()?;
-            }
-            "createdDateTime" => self.created_date_time = map.next_value()?,
-            "updatedDateTime" => self.updated_date_time = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn additional_properties(&mut self) -> &mut Map<String, Value> {
-        &mut self.additional_properties
-    }
-}
+json_object!(QrPin, additional_properties {
+    "id" => id,
+    "@odata.type" => odata_type,
+    "code" => code,
+    "forceChangePinNextSignIn" => force_change_pin_next_sign_in,
+    "createdDateTime" => created_date_time,
+    "updatedDateTime" => updated_date_time,
+});
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody {
@@ -799,27 +495,7 @@ pub struct UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody {
     pub additional_properties: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de>
-for UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        JsonObject::read(deserializer)
-    }
-}
-
-impl JsonObject for UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody {
-    fn property<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "currentPin" => self.current_pin = map.next_value()?,
-            "newPin" => self.new_pin = map.next_value()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn additional_properties(&mut self) -> &mut Map<String, Value> {
-        &mut self.additional_properties
-    }
-}
+json_object!(UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody, additional_properties {
+    "currentPin" => current_pin,
+    "newPin" => new_pin,
+});

@@ -23,6 +23,62 @@ pub trait JsonObject: Default {
     }
 }
 
+/// Implements `Deserialize` and [`JsonObject`] for a generated struct: each
+/// JSON property listed into its field (a field of a type behind a feature
+/// carries the feature's `cfg`), every other one into the map named first.
+/// `JsonObject` must be in scope where it is used, as in a generated crate's
+/// `models`.
+///
+/// ```ignore
+/// json_object!(Attachment, additional_properties {
+///     "contentType" => content_type,
+///     "name" => name,
+/// });
+/// ```
+#[allow(unused_macros)] // a crate may have no models
+macro_rules! json_object {
+    ($name:ident, $rest:ident {}) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                JsonObject::read(deserializer)
+            }
+        }
+
+        impl JsonObject for $name {
+            fn property<'de, A: ::serde::de::MapAccess<'de>>(&mut self, _key: &str, _map: &mut A) -> Result<bool, A::Error> {
+                Ok(false)
+            }
+
+            fn additional_properties(&mut self) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
+                &mut self.$rest
+            }
+        }
+    };
+    ($name:ident, $rest:ident { $($(#[$cfg:meta])* $json:literal => $field:ident,)+ }) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                JsonObject::read(deserializer)
+            }
+        }
+
+        impl JsonObject for $name {
+            fn property<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+                match key {
+                    $($(#[$cfg])* $json => self.$field = map.next_value()?,)+
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+
+            fn additional_properties(&mut self) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
+                &mut self.$rest
+            }
+        }
+    };
+}
+#[allow(unused_imports)] // a crate may have no models
+pub(crate) use json_object;
+
 struct ObjectVisitor<T>(PhantomData<T>);
 
 impl<'de, T: JsonObject> Visitor<'de> for ObjectVisitor<T> {
@@ -91,5 +147,53 @@ impl<'de> Deserialize<'de> for Key<'de> {
         }
 
         deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JsonObject;
+    use serde_json::{json, Map, Value};
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Attachment {
+        content_type: Option<String>,
+        size: Option<i32>,
+        #[cfg(any())]
+        never: Option<String>,
+        rest: Map<String, Value>,
+    }
+
+    json_object!(Attachment, rest {
+        "contentType" => content_type,
+        "size" => size,
+        #[cfg(any())]
+        "never" => never,
+    });
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Empty {
+        rest: Map<String, Value>,
+    }
+
+    json_object!(Empty, rest {});
+
+    #[test]
+    fn listed_properties_go_to_fields_and_the_rest_to_the_map() {
+        let read: Attachment =
+            serde_json::from_value(json!({"contentType": "text/plain", "size": 3, "never": "kept", "isInline": true}))
+                .unwrap();
+        assert_eq!(read.content_type.as_deref(), Some("text/plain"));
+        assert_eq!(read.size, Some(3));
+        // A property whose field is compiled out is kept like an unknown one.
+        assert_eq!(
+            read.rest,
+            json!({"never": "kept", "isInline": true}).as_object().unwrap().clone()
+        );
+        let wrong = serde_json::from_value::<Attachment>(json!({"size": "three"})).unwrap_err();
+        assert!(wrong.to_string().contains("invalid type"), "{wrong}");
+        let empty: Empty = serde_json::from_value(json!({"a": 1})).unwrap();
+        assert_eq!(empty.rest.len(), 1);
+        assert!(serde_json::from_value::<Empty>(json!([1])).is_err());
     }
 }

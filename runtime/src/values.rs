@@ -1,10 +1,65 @@
 //! Value types Graph's JSON needs beyond serde's: numbers that may be `NaN`
-//! or infinite, and sets of flag-enum values.
+//! or infinite, sets of flag-enum values, and the impls of generated enums of
+//! strings (`string_enum!`).
 
 use std::fmt;
 
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Implements, for a generated enum of strings, `as_str` (the value as Graph
+/// writes it), `AsRef<str>`, `From<&str>` (a value not listed becomes the
+/// catch-all variant named first), `Serialize` and `Deserialize`.
+///
+/// ```ignore
+/// string_enum!(ActionState, Unrecognized {
+///     None = "none",
+///     NotSupported = "notSupported",
+/// });
+/// ```
+#[allow(unused_macros)] // a crate may have no enums
+macro_rules! string_enum {
+    ($name:ident, $other:ident { $($variant:ident = $value:literal,)* }) => {
+        impl $name {
+            /// The value as Graph writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::$other(value) => value,
+                }
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($value => Self::$variant,)*
+                    other => Self::$other(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <String as ::serde::Deserialize>::deserialize(deserializer).map(|value| Self::from(value.as_str()))
+            }
+        }
+    };
+}
+#[allow(unused_imports)] // a crate may have no enums
+pub(crate) use string_enum;
 
 /// A number Graph may send as a JSON number or as `"NaN"`, `"INF"` or
 /// `"-INF"` (its `ReferenceNumeric`), and sometimes as a numeric string.
@@ -92,5 +147,30 @@ impl<'de, T: for<'a> From<&'a str>> Deserialize<'de> for Flags<T> {
                 .map(T::from)
                 .collect(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod string_enum_tests {
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    enum State {
+        NotSupported,
+        Done,
+        Unrecognized(String),
+    }
+
+    string_enum!(State, Unrecognized {
+        NotSupported = "notSupported",
+        Done = "done",
+    });
+
+    #[test]
+    fn values_round_trip_and_unknown_ones_are_kept() {
+        assert_eq!(State::from("notSupported"), State::NotSupported);
+        assert_eq!(State::Done.as_ref(), "done");
+        let read: Vec<State> = serde_json::from_str(r#"["done", "later"]"#).unwrap();
+        assert_eq!(read, [State::Done, State::Unrecognized("later".to_owned())]);
+        assert_eq!(serde_json::to_string(&read).unwrap(), r#"["done","later"]"#);
+        assert!(serde_json::from_str::<State>("1").is_err());
     }
 }

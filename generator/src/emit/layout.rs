@@ -10,7 +10,6 @@ use std::fmt::Write;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::client_layout::signature;
 use crate::diagnostics::Error;
 
 use crate::model::{EnumDef, Features, Field, Model, StructDef, Type, UnionDef};
@@ -48,68 +47,6 @@ pub(super) fn struct_text(model: &Model, def: &StructDef, cfg: Option<&str>, dep
         indent: &indent,
     };
     out.code("}")?;
-    let name = names::simple_name(&def.name);
-    out.cfg(cfg)?;
-    out.code(&format!("impl<'de> Deserialize<'de> for {name} {{"))?;
-    out.nested(|out| {
-        signature(
-            out,
-            "fn deserialize<D: Deserializer<'de>>",
-            &["deserializer: D".to_owned()],
-            " -> Result<Self, D::Error>",
-        )?;
-        out.block(&["    JsonObject::read(deserializer)", "}"])
-    })?;
-    out.code("}")?;
-    out.cfg(cfg)?;
-    out.code(&format!("impl JsonObject for {name} {{"))?;
-    out.nested(|out| {
-        let (key, map) = if def.fields.is_empty() {
-            ("_key", "_map")
-        } else {
-            ("key", "map")
-        };
-        signature(
-            out,
-            "fn property<'de, A: MapAccess<'de>>",
-            &["&mut self".to_owned(), format!("{key}: &str"), format!("{map}: &mut A")],
-            " -> Result<bool, A::Error>",
-        )?;
-        if def.fields.is_empty() {
-            out.code("    Ok(false)")?;
-        } else {
-            out.code("    match key {")?;
-            let arm_indent = format!("{}        ", out.indent);
-            let mut arms = Lines {
-                text: std::mem::take(&mut out.text),
-                indent: &arm_indent,
-            };
-            for field in &def.fields {
-                arms.cfg(super::models::navigation_feature(model, field))?;
-                let pattern = string_literal(&field.json_name);
-                let assign = format!("self.{} = map.next_value()?", field.name);
-                let line = format!("{pattern} => {assign}");
-                if arms.fits_with_comma(&line)? {
-                    arms.code(&format!("{line},"))?;
-                } else {
-                    arms.code(&format!("{pattern} => {{"))?;
-                    arms.code(&format!("    {assign};"))?;
-                    arms.code("}")?;
-                    // (a wider assignment wraps, which `code` refuses)
-                }
-            }
-            arms.code("_ => return Ok(false),")?;
-            out.text = arms.text;
-            out.block(&["    }", "    Ok(true)"])?;
-        }
-        out.code("}")?;
-        out.block(&[
-            "fn additional_properties(&mut self) -> &mut Map<String, Value> {",
-            &format!("    &mut self.{}", def.additional_properties),
-            "}",
-        ])
-    })?;
-    out.code("}")?;
     if let Some(page) = &def.page {
         let mut item = String::new();
         type_text(&page.item, &mut item);
@@ -129,7 +66,63 @@ pub(super) fn struct_text(model: &Model, def: &StructDef, cfg: Option<&str>, dep
     Some(out.text)
 }
 
-/// An enum of strings and its impls, laid out `depth` modules deep; `None`
+/// The `json_object!` invocation that implements `Deserialize` for a struct
+/// (through `JsonObject`), laid out `depth` modules deep: a line per property,
+/// with the `cfg` of a navigation property's type.
+pub(super) fn json_object_text(model: &Model, def: &StructDef, cfg: Option<&str>, depth: usize) -> String {
+    let indent = "    ".repeat(depth);
+    let mut out = String::with_capacity(64 * (def.fields.len() + 2));
+    if let Some(feature) = cfg {
+        out.push_str(&format!("{indent}#[cfg(feature = {})]\n", string_literal(feature)));
+    }
+    let name = names::simple_name(&def.name);
+    let rest = &def.additional_properties;
+    if def.fields.is_empty() {
+        out.push_str(&format!("{indent}json_object!({name}, {rest} {{}});\n"));
+        return out;
+    }
+    out.push_str(&format!("{indent}json_object!({name}, {rest} {{\n"));
+    for field in &def.fields {
+        if let Some(feature) = super::models::navigation_feature(model, field) {
+            out.push_str(&format!("{indent}    #[cfg(feature = {})]\n", string_literal(feature)));
+        }
+        out.push_str(&format!(
+            "{indent}    {} => {},\n",
+            string_literal(&field.json_name),
+            field.name
+        ));
+    }
+    out.push_str(&format!("{indent}}});\n"));
+    out
+}
+
+/// The `string_enum!` invocation that implements an enum of strings' impls
+/// (`as_str`, `From<&str>`, serde), laid out `depth` modules deep.
+pub(super) fn string_enum_text(def: &EnumDef, cfg: Option<&str>, depth: usize) -> String {
+    let indent = "    ".repeat(depth);
+    let mut out = String::with_capacity(48 * (def.variants.len() + 2));
+    if let Some(feature) = cfg {
+        out.push_str(&format!("{indent}#[cfg(feature = {})]\n", string_literal(feature)));
+    }
+    let name = names::simple_name(&def.name);
+    let other = &def.unrecognized;
+    if def.variants.is_empty() {
+        out.push_str(&format!("{indent}string_enum!({name}, {other} {{}});\n"));
+        return out;
+    }
+    out.push_str(&format!("{indent}string_enum!({name}, {other} {{\n"));
+    for variant in &def.variants {
+        out.push_str(&format!(
+            "{indent}    {} = {},\n",
+            variant.name,
+            string_literal(&variant.value)
+        ));
+    }
+    out.push_str(&format!("{indent}}});\n"));
+    out
+}
+
+/// An enum of strings, laid out `depth` modules deep; `None`
 /// when the token way must lay it out.
 pub(super) fn enum_text(def: &EnumDef, cfg: Option<&str>, depth: usize) -> Option<String> {
     let indent = "    ".repeat(depth);
@@ -139,11 +132,6 @@ pub(super) fn enum_text(def: &EnumDef, cfg: Option<&str>, depth: usize) -> Optio
     };
     let name = names::simple_name(&def.name);
     let other = &def.unrecognized;
-    let values: Vec<String> = def
-        .variants
-        .iter()
-        .map(|variant| string_literal(&variant.value))
-        .collect();
     out.docs(&def.docs)?;
     out.cfg(cfg)?;
     out.code("#[derive(Clone, Debug, PartialEq, Eq, Hash)]")?;
@@ -158,57 +146,6 @@ pub(super) fn enum_text(def: &EnumDef, cfg: Option<&str>, depth: usize) -> Optio
     out.block(&[
         "    /// A value the description does not list, as received.",
         &format!("    {other}(String),"),
-        "}",
-    ])?;
-    out.cfg(cfg)?;
-    out.impl_with_match(
-        &[
-            &format!("impl {name} {{"),
-            "    /// The value as Graph writes it.",
-            "    pub fn as_str(&self) -> &str {",
-            "        match self {",
-        ],
-        def.variants
-            .iter()
-            .zip(&values)
-            .map(|(variant, value)| format!("Self::{} => {value},", variant.name)),
-        &format!("Self::{other}(value) => value,"),
-    )?;
-    out.cfg(cfg)?;
-    out.block(&[
-        &format!("impl AsRef<str> for {name} {{"),
-        "    fn as_ref(&self) -> &str {",
-        "        self.as_str()",
-        "    }",
-        "}",
-    ])?;
-    out.cfg(cfg)?;
-    out.impl_with_match(
-        &[
-            &format!("impl From<&str> for {name} {{"),
-            "    fn from(value: &str) -> Self {",
-            "        match value {",
-        ],
-        def.variants
-            .iter()
-            .zip(&values)
-            .map(|(variant, value)| format!("{value} => Self::{},", variant.name)),
-        &format!("other => Self::{other}(other.to_owned()),"),
-    )?;
-    out.cfg(cfg)?;
-    out.block(&[
-        &format!("impl Serialize for {name} {{"),
-        "    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {",
-        "        serializer.serialize_str(self.as_str())",
-        "    }",
-        "}",
-    ])?;
-    out.cfg(cfg)?;
-    out.block(&[
-        &format!("impl<'de> Deserialize<'de> for {name} {{"),
-        "    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {",
-        "        String::deserialize(deserializer).map(|value| Self::from(value.as_str()))",
-        "    }",
         "}",
     ])?;
     Some(out.text)
@@ -323,21 +260,6 @@ impl Lines<'_> {
     /// Whether a line at this indentation stays unwrapped.
     pub(super) fn fits(&self, line: &str) -> bool {
         self.indent.len() + line.len() <= MARGIN
-    }
-
-    /// An impl whose one method is a match: `opening` down to `match ... {`,
-    /// then the arms and the last arm, then the closing braces.
-    pub(super) fn impl_with_match(
-        &mut self,
-        opening: &[&str],
-        arms: impl Iterator<Item = String>,
-        last: &str,
-    ) -> Option<()> {
-        self.block(opening)?;
-        for arm in arms {
-            self.code(&format!("            {arm}"))?;
-        }
-        self.block(&[&format!("            {last}"), "        }", "    }", "}"])
     }
 
     /// A line prettyplease has no place to break, however long.

@@ -25,9 +25,11 @@ const IMPORTS: &[(&str, &str)] = &[
     ("uuid", "Uuid"),
     ("super::runtime::bytes", "Base64Bytes"),
     ("super::runtime::client", "Page"),
+    ("super::runtime::object", "json_object"),
     ("super::runtime::object", "JsonObject"),
     ("super::runtime::secret", "Secret"),
     ("super::runtime::values", "Flags"),
+    ("super::runtime::values", "string_enum"),
     ("super::runtime::values", "Numeric"),
 ];
 
@@ -36,15 +38,7 @@ fn needs(def: &TypeDef) -> BTreeSet<&'static str> {
     let mut out = BTreeSet::new();
     match def {
         TypeDef::Struct(def) => {
-            out.extend([
-                "Deserialize",
-                "Deserializer",
-                "Serialize",
-                "Map",
-                "Value",
-                "MapAccess",
-                "JsonObject",
-            ]);
+            out.extend(["Serialize", "Map", "Value", "json_object", "JsonObject"]);
             if def.page.is_some() {
                 out.insert("Page");
             }
@@ -67,7 +61,7 @@ fn needs(def: &TypeDef) -> BTreeSet<&'static str> {
                 }
             }
         }
-        TypeDef::Enum(_) => out.extend(["Deserialize", "Deserializer", "Serialize", "Serializer"]),
+        TypeDef::Enum(_) => out.extend(["string_enum"]),
         TypeDef::Union(_) => out.extend(["Deserialize", "Deserializer", "Serialize", "Serializer", "Value"]),
     }
     out
@@ -194,6 +188,13 @@ fn nest<'m>(model: &'m Model, tree: &Tree<'m>, depth: usize, pieces: &mut Vec<Pi
                 }
             },
         ));
+        // Text only: prettyplease fills a macro's arguments like a paragraph.
+        let feature = type_feature(model, def.name());
+        match def {
+            TypeDef::Struct(def) => pieces.push(Piece::Text(layout::json_object_text(model, def, feature, depth))),
+            TypeDef::Enum(def) => pieces.push(Piece::Text(layout::string_enum_text(def, feature, depth))),
+            TypeDef::Union(_) => {}
+        }
     }
     let indent = "    ".repeat(depth);
     for (name, child) in &tree.children {
@@ -235,29 +236,6 @@ fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStre
             }
         }
     });
-    let arms = def.fields.iter().map(|field| {
-        let cfg = navigation_feature(model, field).map(|feature| quote!(#[cfg(feature = #feature)]));
-        let json = &field.json_name;
-        let field = ident(&field.name);
-        quote! { #cfg #json => self.#field = map.next_value()?, }
-    });
-    let property = if def.fields.is_empty() {
-        quote! {
-            fn property<'de, A: MapAccess<'de>>(&mut self, _key: &str, _map: &mut A) -> Result<bool, A::Error> {
-                Ok(false)
-            }
-        }
-    } else {
-        quote! {
-            fn property<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-                match key {
-                    #(#arms)*
-                    _ => return Ok(false),
-                }
-                Ok(true)
-            }
-        }
-    };
     quote! {
         #docs
         #cfg
@@ -267,22 +245,6 @@ fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStre
             /// Properties the description does not list, kept as they were received.
             #[serde(flatten)]
             pub #extra: Map<String, Value>,
-        }
-
-        #cfg
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                JsonObject::read(deserializer)
-            }
-        }
-
-        #cfg
-        impl JsonObject for #name {
-            #property
-
-            fn additional_properties(&mut self) -> &mut Map<String, Value> {
-                &mut self.#extra
-            }
         }
 
         #page
@@ -315,8 +277,7 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let unrecognized = ident(&def.unrecognized);
     let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.name)).collect();
-    let values: Vec<&str> = def.variants.iter().map(|variant| variant.value.as_str()).collect();
-    let variant_docs = values.iter().map(|value| format!(" `{value}`"));
+    let variant_docs = def.variants.iter().map(|variant| format!(" `{}`", variant.value));
     quote! {
         #docs
         #cfg
@@ -325,48 +286,6 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
             #(#[doc = #variant_docs] #variants,)*
             /// A value the description does not list, as received.
             #unrecognized(String),
-        }
-
-        #cfg
-        impl #name {
-            /// The value as Graph writes it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#variants => #values,)*
-                    Self::#unrecognized(value) => value,
-                }
-            }
-        }
-
-        #cfg
-        impl AsRef<str> for #name {
-            fn as_ref(&self) -> &str {
-                self.as_str()
-            }
-        }
-
-        #cfg
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#values => Self::#variants,)*
-                    other => Self::#unrecognized(other.to_owned()),
-                }
-            }
-        }
-
-        #cfg
-        impl Serialize for #name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        #cfg
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(|value| Self::from(value.as_str()))
-            }
         }
     }
 }
