@@ -156,37 +156,21 @@ impl UsersUserIdAuthenticationMethodsRequestBuilder {
 /// Query options and headers of `GET /users/{user-id}/authentication/methods`; unset ones are not sent.
 #[derive(Clone, Debug, Default)]
 pub struct UsersUserIdAuthenticationMethodsGetParameters {
-    /// Show only the first n items
-    ///
-    /// Query option `$top`.
+    /// Query option `$top`: Show only the first n items
     pub top: Option<i64>,
-    /// Skip the first n items
-    ///
-    /// Query option `$skip`.
+    /// Query option `$skip`: Skip the first n items
     pub skip: Option<i64>,
-    /// Search items by search phrases
-    ///
-    /// Query option `$search`.
+    /// Query option `$search`: Search items by search phrases
     pub search: Option<String>,
-    /// Filter items by property values
-    ///
-    /// Query option `$filter`.
+    /// Query option `$filter`: Filter items by property values
     pub filter: Option<String>,
-    /// Include count of items
-    ///
-    /// Query option `$count`.
+    /// Query option `$count`: Include count of items
     pub count: Option<bool>,
-    /// Order items by property values
-    ///
-    /// Query option `$orderby`.
+    /// Query option `$orderby`: Order items by property values
     pub orderby: Option<Vec<String>>,
-    /// Select properties to be returned
-    ///
-    /// Query option `$select`.
+    /// Query option `$select`: Select properties to be returned
     pub select: Option<Vec<String>>,
-    /// Expand related entities
-    ///
-    /// Query option `$expand`.
+    /// Query option `$expand`: Expand related entities
     pub expand: Option<Vec<String>>,
 }
 
@@ -309,9 +293,7 @@ impl UsersUserIdAuthenticationQrCodePinMethodRequestBuilder {
 /// Query options and headers of `DELETE /users/{user-id}/authentication/qrCodePinMethod`; unset ones are not sent.
 #[derive(Clone, Debug, Default)]
 pub struct UsersUserIdAuthenticationQrCodePinMethodDeleteParameters {
-    /// ETag
-    ///
-    /// Header `If-Match`.
+    /// Header `If-Match`: ETag
     pub if_match: Option<String>,
 }
 
@@ -503,9 +485,7 @@ impl UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeRequestBuilder {
 /// Query options and headers of `DELETE /users/{user-id}/authentication/qrCodePinMethod/standardQRCode`; unset ones are not sent.
 #[derive(Clone, Debug, Default)]
 pub struct UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeDeleteParameters {
-    /// ETag
-    ///
-    /// Header `If-Match`.
+    /// Header `If-Match`: ETag
     pub if_match: Option<String>,
 }
 
@@ -600,8 +580,6 @@ impl UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeRequestBuilder {
 /// Query options and headers of `DELETE /users/{user-id}/authentication/qrCodePinMethod/temporaryQRCode`; unset ones are not sent.
 #[derive(Clone, Debug, Default)]
 pub struct UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeDeleteParameters {
-    /// ETag
-    ///
-    /// Header `If-Match`.
+    /// Header `If-Match`: ETag
     pub if_match: Option<String>,
 }

@@ -375,12 +375,18 @@ pub(super) fn parameter_docs(parameter: &Parameter) -> Vec<String> {
         ParameterLocation::Query => "Query option",
         ParameterLocation::Header => "Header",
     };
-    let mut lines = parameter.docs.clone();
-    if !lines.is_empty() {
-        lines.push(String::new());
+    let wire = format!("{kind} `{}`", parameter.wire_name);
+    match parameter.docs.as_slice() {
+        [] => vec![format!("{wire}.")],
+        // Most descriptions are a line: one line says both.
+        [line] => vec![format!("{wire}: {line}")],
+        lines => {
+            let mut lines = lines.to_vec();
+            lines.push(String::new());
+            lines.push(format!("{wire}."));
+            lines
+        }
     }
-    lines.push(format!("{kind} `{}`.", parameter.wire_name));
-    lines
 }
 
 /// The doc comment of an operation: the spec's text, the request line, the
