@@ -70,53 +70,54 @@ pub(super) fn struct_text(model: &Model, def: &StructDef, cfg: Option<&str>, dep
 /// (through `JsonObject`), laid out `depth` modules deep: a line per property,
 /// with the `cfg` of a navigation property's type.
 pub(super) fn json_object_text(model: &Model, def: &StructDef, cfg: Option<&str>, depth: usize) -> String {
-    let indent = "    ".repeat(depth);
-    let mut out = String::with_capacity(64 * (def.fields.len() + 2));
-    if let Some(feature) = cfg {
-        out.push_str(&format!("{indent}#[cfg(feature = {})]\n", string_literal(feature)));
-    }
-    let name = names::simple_name(&def.name);
-    let rest = &def.additional_properties;
-    if def.fields.is_empty() {
-        out.push_str(&format!("{indent}json_object!({name}, {rest} {{}});\n"));
-        return out;
-    }
-    out.push_str(&format!("{indent}json_object!({name}, {rest} {{\n"));
-    for field in &def.fields {
-        if let Some(feature) = super::models::navigation_feature(model, field) {
-            out.push_str(&format!("{indent}    #[cfg(feature = {})]\n", string_literal(feature)));
-        }
-        out.push_str(&format!(
-            "{indent}    {} => {},\n",
-            string_literal(&field.json_name),
-            field.name
-        ));
-    }
-    out.push_str(&format!("{indent}}});\n"));
-    out
+    let head = format!(
+        "json_object!({}, {}",
+        names::simple_name(&def.name),
+        def.additional_properties
+    );
+    let entries = def.fields.iter().map(|field| {
+        (
+            super::models::navigation_feature(model, field),
+            format!("{} => {}", string_literal(&field.json_name), field.name),
+        )
+    });
+    macro_text(&head, entries, cfg, depth)
 }
 
 /// The `string_enum!` invocation that implements an enum of strings' impls
 /// (`as_str`, `From<&str>`, serde), laid out `depth` modules deep.
 pub(super) fn string_enum_text(def: &EnumDef, cfg: Option<&str>, depth: usize) -> String {
+    let head = format!("string_enum!({}, {}", names::simple_name(&def.name), def.unrecognized);
+    let entries = def
+        .variants
+        .iter()
+        .map(|variant| (None, format!("{} = {}", variant.name, string_literal(&variant.value))));
+    macro_text(&head, entries, cfg, depth)
+}
+
+/// An invocation `head { entry, ... });` of one of the runtime's macros, an
+/// entry a line (after its `cfg`, if any), `depth` modules deep.
+fn macro_text<'a>(
+    head: &str,
+    entries: impl ExactSizeIterator<Item = (Option<&'a str>, String)>,
+    cfg: Option<&str>,
+    depth: usize,
+) -> String {
     let indent = "    ".repeat(depth);
-    let mut out = String::with_capacity(48 * (def.variants.len() + 2));
+    let mut out = String::with_capacity(64 * (entries.len() + 2));
     if let Some(feature) = cfg {
         out.push_str(&format!("{indent}#[cfg(feature = {})]\n", string_literal(feature)));
     }
-    let name = names::simple_name(&def.name);
-    let other = &def.unrecognized;
-    if def.variants.is_empty() {
-        out.push_str(&format!("{indent}string_enum!({name}, {other} {{}});\n"));
+    if entries.len() == 0 {
+        out.push_str(&format!("{indent}{head} {{}});\n"));
         return out;
     }
-    out.push_str(&format!("{indent}string_enum!({name}, {other} {{\n"));
-    for variant in &def.variants {
-        out.push_str(&format!(
-            "{indent}    {} = {},\n",
-            variant.name,
-            string_literal(&variant.value)
-        ));
+    out.push_str(&format!("{indent}{head} {{\n"));
+    for (feature, entry) in entries {
+        if let Some(feature) = feature {
+            out.push_str(&format!("{indent}    #[cfg(feature = {})]\n", string_literal(feature)));
+        }
+        out.push_str(&format!("{indent}    {entry},\n"));
     }
     out.push_str(&format!("{indent}}});\n"));
     out
