@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use openapiv3::{OpenAPI, PathItem, Paths, ReferenceOr};
 
-use crate::diagnostics::{escape_token, Diagnostic};
+use crate::diagnostics::{escape_token, pointer, Diagnostic};
 use crate::locate::locate;
 
 mod parts;
@@ -210,19 +210,23 @@ pub fn paths_in_order(files: &[SourceFile], mut each: impl FnMut(&[PathRef<'_>])
         run_index += 1;
         let mut parts: Vec<Option<&Paths>> = files.iter().map(|_| None).collect();
         for (file_index, paths) in &parsed {
-            match paths {
-                Some(paths) => parts[*file_index] = Some(paths),
-                None if whole[*file_index].is_none() => {
-                    let file = &files[*file_index];
-                    match parse_whole(&file.path, &file.text) {
-                        Ok(document) => whole[*file_index] = Some(document),
-                        Err(problem) => {
-                            failed = Some(*problem);
-                            return false;
-                        }
+            parts[*file_index] = paths.as_ref();
+        }
+        // A file whose run did not read, or read without one of its
+        // templates, is read whole from here on.
+        for key in run {
+            let unread = key.entry.is_some()
+                && whole[key.file].is_none()
+                && !parts[key.file].is_some_and(|paths| paths.paths.contains_key(key.template));
+            if unread {
+                let file = &files[key.file];
+                match parse_whole(&file.path, &file.text) {
+                    Ok(document) => whole[key.file] = Some(document),
+                    Err(problem) => {
+                        failed = Some(*problem);
+                        return false;
                     }
                 }
-                None => {}
             }
         }
         let mut items = Vec::with_capacity(run.len());
@@ -236,13 +240,21 @@ pub fn paths_in_order(files: &[SourceFile], mut each: impl FnMut(&[PathRef<'_>])
             }
             let file = &files[key.file];
             let paths = match (key.entry, &whole[key.file], parts[key.file]) {
-                (None, _, _) => &file.document.paths,
-                (Some(_), Some(document), _) => &document.paths,
-                (Some(_), None, Some(paths)) => paths,
-                (Some(_), None, None) => continue,
+                (None, _, _) => Some(&file.document.paths),
+                (Some(_), Some(document), _) => Some(&document.paths),
+                (Some(_), None, paths) => paths,
             };
-            if let Some((template, item)) = paths.paths.get_key_value(key.template) {
-                items.push(PathRef { template, file, item });
+            match paths.and_then(|paths| paths.paths.get_key_value(key.template)) {
+                Some((template, item)) => items.push(PathRef { template, file, item }),
+                None => {
+                    // The template read off the entry's first line is not the
+                    // key the whole file has: never drop the path in silence.
+                    failed = Some(file.diagnostic(
+                        pointer("/paths", &[key.template]),
+                        "this path's key could not be read on its own; write it as a plain or quoted string",
+                    ));
+                    return false;
+                }
             }
         }
         each(&items);
