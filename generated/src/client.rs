@@ -124,32 +124,16 @@ impl UsersUserIdAuthenticationMethodsRequestBuilder {
         &self,
         parameters: UsersUserIdAuthenticationMethodsGetParameters,
     ) -> Call<AuthenticationMethodCollectionResponse> {
-        let mut call = self.client.call(Method::GET, self.path.clone());
-        if let Some(value) = parameters.top {
-            call = call.query("$top", value.to_string());
-        }
-        if let Some(value) = parameters.skip {
-            call = call.query("$skip", value.to_string());
-        }
-        if let Some(value) = parameters.search {
-            call = call.query("$search", value);
-        }
-        if let Some(value) = parameters.filter {
-            call = call.query("$filter", value);
-        }
-        if let Some(value) = parameters.count {
-            call = call.query("$count", value.to_string());
-        }
-        if let Some(value) = parameters.orderby {
-            call = call.query("$orderby", value.join(","));
-        }
-        if let Some(value) = parameters.select {
-            call = call.query("$select", value.join(","));
-        }
-        if let Some(value) = parameters.expand {
-            call = call.query("$expand", value.join(","));
-        }
-        call
+        self.client
+            .call(Method::GET, self.path.clone())
+            .query_option("$top", parameters.top)
+            .query_option("$skip", parameters.skip)
+            .query_option("$search", parameters.search)
+            .query_option("$filter", parameters.filter)
+            .query_option("$count", parameters.count)
+            .query_option("$orderby", parameters.orderby)
+            .query_option("$select", parameters.select)
+            .query_option("$expand", parameters.expand)
     }
 }
 
@@ -282,11 +266,9 @@ impl UsersUserIdAuthenticationQrCodePinMethodRequestBuilder {
         &self,
         parameters: UsersUserIdAuthenticationQrCodePinMethodDeleteParameters,
     ) -> Call<()> {
-        let mut call = self.client.call(Method::DELETE, self.path.clone());
-        if let Some(value) = parameters.if_match {
-            call = call.header("If-Match", value);
-        }
-        call
+        self.client
+            .call(Method::DELETE, self.path.clone())
+            .header_option("If-Match", parameters.if_match)
     }
 }
 
@@ -474,11 +456,9 @@ impl UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeRequestBuilder {
         &self,
         parameters: UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeDeleteParameters,
     ) -> Call<()> {
-        let mut call = self.client.call(Method::DELETE, self.path.clone());
-        if let Some(value) = parameters.if_match {
-            call = call.header("If-Match", value);
-        }
-        call
+        self.client
+            .call(Method::DELETE, self.path.clone())
+            .header_option("If-Match", parameters.if_match)
     }
 }
 
@@ -569,11 +549,9 @@ impl UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeRequestBuilder {
         &self,
         parameters: UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeDeleteParameters,
     ) -> Call<()> {
-        let mut call = self.client.call(Method::DELETE, self.path.clone());
-        if let Some(value) = parameters.if_match {
-            call = call.header("If-Match", value);
-        }
-        call
+        self.client
+            .call(Method::DELETE, self.path.clone())
+            .header_option("If-Match", parameters.if_match)
     }
 }
 

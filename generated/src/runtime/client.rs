@@ -324,6 +324,43 @@ impl<T> fmt::Debug for Call<T> {
     }
 }
 
+/// A query option's or header's value as it is sent: lists comma-separated
+/// (Graph's `style: form, explode: false`).
+pub trait ParameterValue {
+    /// The value as text.
+    fn into_parameter(self) -> String;
+}
+
+impl ParameterValue for String {
+    fn into_parameter(self) -> String {
+        self
+    }
+}
+
+impl ParameterValue for &str {
+    fn into_parameter(self) -> String {
+        self.to_owned()
+    }
+}
+
+macro_rules! displayed_parameters {
+    ($($type:ty),*) => {
+        $(impl ParameterValue for $type {
+            fn into_parameter(self) -> String {
+                self.to_string()
+            }
+        })*
+    };
+}
+
+displayed_parameters!(bool, i32, i64, u32, u64, f64);
+
+impl<T: ParameterValue> ParameterValue for Vec<T> {
+    fn into_parameter(self) -> String {
+        self.into_iter().map(T::into_parameter).collect::<Vec<_>>().join(",")
+    }
+}
+
 impl<T> Call<T> {
     /// Retries this call with `policy` instead of the client's.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
@@ -347,6 +384,23 @@ impl<T> Call<T> {
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
         self
+    }
+
+    /// Adds a query option when it is set (lists comma-separated), as the
+    /// operations' `..._with` methods do with their parameters.
+    pub fn query_option(self, name: &'static str, value: Option<impl ParameterValue>) -> Self {
+        match value {
+            Some(value) => self.query(name, value.into_parameter()),
+            None => self,
+        }
+    }
+
+    /// Adds a request header when it is set (lists comma-separated).
+    pub fn header_option(self, name: &'static str, value: Option<impl ParameterValue>) -> Self {
+        match value {
+            Some(value) => self.header(name, value.into_parameter()),
+            None => self,
+        }
     }
 
     /// Sends `body` as JSON.
@@ -501,5 +555,23 @@ impl<P: Page> Call<P> {
     /// Every item of every page, collected.
     pub async fn collect_all(self) -> Result<Vec<P::Item>, Error> {
         self.items().try_collect().await
+    }
+}
+
+#[cfg(test)]
+mod parameter_tests {
+    use super::ParameterValue;
+
+    #[test]
+    fn lists_are_sent_comma_separated_and_values_as_written() {
+        assert_eq!(
+            vec!["id".to_owned(), "displayName".to_owned()].into_parameter(),
+            "id,displayName"
+        );
+        assert_eq!(vec![1_i64, 20].into_parameter(), "1,20");
+        assert_eq!(Vec::<String>::new().into_parameter(), "");
+        assert_eq!(true.into_parameter(), "true");
+        assert_eq!(25_i32.into_parameter(), "25");
+        assert_eq!("eventual".into_parameter(), "eventual");
     }
 }

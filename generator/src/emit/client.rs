@@ -304,7 +304,12 @@ pub(super) fn operation_methods(
         "[`{}`](Self::{}) with query options and headers.",
         operation.method_name, operation.method_name
     )]);
-    let apply = operation.parameters.iter().map(apply_parameter);
+    let apply = operation.parameters.iter().map(|parameter| {
+        let field = ident(&parameter.field);
+        let wire = &parameter.wire_name;
+        let add = ident(parameter_method(parameter));
+        quote!(.#add(#wire, parameters.#field))
+    });
     quote! {
         #docs
         #cfg
@@ -315,30 +320,16 @@ pub(super) fn operation_methods(
         #with_docs
         #cfg
         pub fn #with(&self, #body_argument parameters: #struct_name) -> Call<#output> {
-            let mut call = #call;
-            #(#apply)*
-            call
+            #call #(#apply)*
         }
     }
 }
 
-fn apply_parameter(parameter: &Parameter) -> TokenStream {
-    let field = ident(&parameter.field);
-    let wire = &parameter.wire_name;
-    let value = match &parameter.ty {
-        Type::String => quote!(value),
-        Type::List(item) if **item == Type::String => quote!(value.join(",")),
-        Type::List(_) => quote!(value.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
-        _ => quote!(value.to_string()),
-    };
-    let add = match parameter.location {
-        ParameterLocation::Query => quote!(query),
-        ParameterLocation::Header => quote!(header),
-    };
-    quote! {
-        if let Some(value) = parameters.#field {
-            call = call.#add(#wire, #value);
-        }
+/// The runtime's `Call` method that adds a parameter when it is set.
+pub(super) fn parameter_method(parameter: &Parameter) -> &'static str {
+    match parameter.location {
+        ParameterLocation::Query => "query_option",
+        ParameterLocation::Header => "header_option",
     }
 }
 

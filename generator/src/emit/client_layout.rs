@@ -5,12 +5,12 @@
 
 use std::collections::HashSet;
 
-use super::client::{child_method, operation_docs, operation_methods, parameter_docs, parameters_struct};
+use super::client::{
+    child_method, operation_docs, operation_methods, parameter_docs, parameter_method, parameters_struct,
+};
 use super::layout::{string_literal, type_text, Lines};
 use super::prettyplease_at;
-use crate::model::{
-    Builder, Child, Features, Model, Operation, ParameterLocation, RequestBody, ResponseBody, Segment, Type,
-};
+use crate::model::{Builder, Child, Features, Model, Operation, RequestBody, ResponseBody, Segment};
 
 /// A builder's struct, impl and parameter structs, `depth` modules deep;
 /// `None` when the token way must lay out the whole builder.
@@ -242,28 +242,16 @@ fn operation_text(
     cfg(out)?;
     parameters.push(format!("parameters: {struct_name}"));
     signature(out, &format!("pub fn {with}"), &parameters, &returns)?;
-    out.nested(|out| {
-        chain(out, "let mut call = ", "self", &links, Ending::Semicolon)?;
-        for parameter in &operation.parameters {
-            let value = match &parameter.ty {
-                Type::String => "value",
-                Type::List(item) if **item == Type::String => "value.join(\",\")",
-                Type::List(_) => return None,
-                _ => "value.to_string()",
-            };
-            let add = match parameter.location {
-                ParameterLocation::Query => "query",
-                ParameterLocation::Header => "header",
-            };
-            out.code(&format!("if let Some(value) = parameters.{} {{", parameter.field))?;
-            out.code(&format!(
-                "    call = call.{add}({}, {value});",
-                string_literal(&parameter.wire_name)
-            ))?;
-            out.code("}")?;
-        }
-        out.code("call")
-    })?;
+    links.extend(operation.parameters.iter().map(|parameter| {
+        Link::call(
+            parameter_method(parameter),
+            vec![
+                string_literal(&parameter.wire_name),
+                format!("parameters.{}", parameter.field),
+            ],
+        )
+    }));
+    out.nested(|out| chain(out, "", "self", &links, Ending::None))?;
     out.code("}")
 }
 
@@ -367,7 +355,6 @@ impl Link {
 #[derive(Clone, Copy)]
 enum Ending {
     None,
-    Semicolon,
     /// The comma after the last field of a struct expression, which does not
     /// count toward the width.
     TrailingComma,
@@ -386,15 +373,10 @@ fn chain(out: &mut Lines, prefix: &str, receiver: &str, links: &[Link], ending: 
     };
     let end = |out: &mut Lines, line: String| match ending {
         Ending::None => out.code(&line),
-        Ending::Semicolon => out.code(&format!("{line};")),
         Ending::TrailingComma => out.code_then_comma(&line),
     };
     let one = format!("{prefix}{receiver}{}", links.iter().map(Link::text).collect::<String>());
-    let counted = match ending {
-        Ending::Semicolon => format!("{one};"),
-        _ => one.clone(),
-    };
-    if out.fits(&counted) {
+    if out.fits(&one) {
         return end(out, one);
     }
     let (last, links) = links.split_last()?;
@@ -403,11 +385,7 @@ fn chain(out: &mut Lines, prefix: &str, receiver: &str, links: &[Link], ending: 
         out.code(&format!("    {}", link.text()))?;
     }
     let whole = format!("    {}", last.text());
-    let counted = match ending {
-        Ending::Semicolon => format!("{whole};"),
-        _ => whole.clone(),
-    };
-    if out.fits(&counted) {
+    if out.fits(&whole) {
         return end(out, whole);
     }
     let arguments = last.arguments.as_ref()?;
