@@ -197,6 +197,18 @@ struct Disk {
 }
 
 impl Disk {
+    /// Replaces the directory `out` by the files `write` writes (see [`replace_dir`]).
+    fn replace(out: &Path, write: impl FnOnce(&mut Disk) -> Result<(), Error>) -> Result<(), Error> {
+        replace_dir(out, |staging| {
+            let mut disk = Disk {
+                root: staging.to_path_buf(),
+                current: None,
+            };
+            write(&mut disk)?;
+            disk.finish()
+        })
+    }
+
     fn finish(&mut self) -> Result<(), Error> {
         use std::io::Write;
         match self.current.take() {
@@ -243,6 +255,7 @@ const RUNTIME_DOCS: &[&str] = &[
 
 /// A complete crate: `Cargo.toml` and `src/`.
 pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
+    check_crate_name(crate_name)?;
     let mut collect = Collect::default();
     write_crate_files(model, crate_name, &mut collect)?;
     Ok(collect.files)
@@ -253,19 +266,11 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
 /// (see [`write_crate`]).
 pub fn generate_crate_into(model: &Model, crate_name: &str, out: &Path) -> Result<(), Error> {
     check_crate_name(crate_name)?;
-    replace_dir(out, |staging| {
-        let mut disk = Disk {
-            root: staging.to_path_buf(),
-            current: None,
-        };
-        write_crate_files(model, crate_name, &mut disk)?;
-        disk.finish()
-    })
+    Disk::replace(out, |disk| write_crate_files(model, crate_name, disk))
 }
 
-/// The files of a crate, into `sink`.
+/// The files of a crate named `crate_name` (checked by the caller), into `sink`.
 fn write_crate_files(model: &Model, crate_name: &str, sink: &mut dyn Sink) -> Result<(), Error> {
-    check_crate_name(crate_name)?;
     let header = header(model);
     let emitted = emit::modules(model);
 
@@ -466,16 +471,11 @@ fn toml_string(text: &str) -> String {
 /// Writes a crate into `out`, replacing what was there only once every file
 /// is written: the new tree is built beside it and swapped in by renames.
 pub fn write_crate(out: &Path, files: &Files) -> Result<(), Error> {
-    replace_dir(out, |staging| {
-        let mut disk = Disk {
-            root: staging.to_path_buf(),
-            current: None,
-        };
-        for (relative, contents) in files {
+    Disk::replace(out, |disk| {
+        files.iter().try_for_each(|(relative, contents)| {
             disk.file(relative)?;
-            disk.write(contents)?;
-        }
-        disk.finish()
+            disk.write(contents)
+        })
     })
 }
 
@@ -605,11 +605,7 @@ mod tests {
         let out = parent.join("crate");
         fs::create_dir_all(out.join("src")).unwrap();
         fs::write(out.join("src/lib.rs"), "// previous\n").unwrap();
-        let result = replace_dir(&out, |staging| {
-            let mut disk = Disk {
-                root: staging.to_path_buf(),
-                current: None,
-            };
+        let result = Disk::replace(&out, |disk| {
             disk.file("src/lib.rs")?;
             disk.write("// half of the new crate\n")?;
             disk.finish()?;
@@ -624,14 +620,9 @@ mod tests {
             .collect();
         assert_eq!(beside, ["crate"]);
 
-        replace_dir(&out, |staging| {
-            let mut disk = Disk {
-                root: staging.to_path_buf(),
-                current: None,
-            };
+        Disk::replace(&out, |disk| {
             disk.file("src/lib.rs")?;
-            disk.write("// new\n")?;
-            disk.finish()
+            disk.write("// new\n")
         })
         .unwrap();
         assert_eq!(tree(&out), BTreeSet::from(["src/lib.rs".to_owned()]));

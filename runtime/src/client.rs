@@ -555,21 +555,3 @@ impl<P: Page> Call<P> {
         self.items().try_collect().await
     }
 }
-
-#[cfg(test)]
-mod parameter_tests {
-    use super::ParameterValue;
-
-    #[test]
-    fn lists_are_sent_comma_separated_and_values_as_written() {
-        assert_eq!(
-            vec!["id".to_owned(), "displayName".to_owned()].into_parameter(),
-            "id,displayName"
-        );
-        assert_eq!(vec![1_i64, 20].into_parameter(), "1,20");
-        assert_eq!(Vec::<String>::new().into_parameter(), "");
-        assert_eq!(true.into_parameter(), "true");
-        assert_eq!(25_i32.into_parameter(), "25");
-        assert_eq!("eventual".into_parameter(), "eventual");
-    }
-}

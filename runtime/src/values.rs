@@ -149,28 +149,3 @@ impl<'de, T: for<'a> From<&'a str>> Deserialize<'de> for Flags<T> {
         ))
     }
 }
-
-#[cfg(test)]
-mod string_enum_tests {
-    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    enum State {
-        NotSupported,
-        Done,
-        Unrecognized(String),
-    }
-
-    string_enum!(State, Unrecognized {
-        NotSupported = "notSupported",
-        Done = "done",
-    });
-
-    #[test]
-    fn values_round_trip_and_unknown_ones_are_kept() {
-        assert_eq!(State::from("notSupported"), State::NotSupported);
-        assert_eq!(State::Done.as_ref(), "done");
-        let read: Vec<State> = serde_json::from_str(r#"["done", "later"]"#).unwrap();
-        assert_eq!(read, [State::Done, State::Unrecognized("later".to_owned())]);
-        assert_eq!(serde_json::to_string(&read).unwrap(), r#"["done","later"]"#);
-        assert!(serde_json::from_str::<State>("1").is_err());
-    }
-}

@@ -128,7 +128,7 @@ fn macro_text<'a>(
 pub(super) fn enum_text(def: &EnumDef, cfg: Option<&str>, depth: usize) -> Option<String> {
     let indent = "    ".repeat(depth);
     let mut out = Lines {
-        text: String::with_capacity(1024 + 160 * def.variants.len()),
+        text: String::with_capacity(256 + 64 * def.variants.len()),
         indent: &indent,
     };
     let name = names::simple_name(&def.name);

@@ -18,6 +18,9 @@ use serde::Deserialize;
 /// Files smaller than this are read whole: threads would cost more than they save.
 pub const MIN_SIZE: usize = 64 * 1024;
 
+/// What makes entries of `paths` a document of their own.
+const PATHS_PREFIX: &str = "paths:\n";
+
 /// Parts per thread, so that threads finishing early take more.
 const PARTS_PER_THREAD: usize = 4;
 
@@ -68,7 +71,7 @@ pub fn read(text: &str, threads: usize) -> Option<(OpenAPI, Vec<PathEntry>)> {
     {
         return None;
     }
-    let paths = top_level_block(&lines, "paths:", "paths:\n")?;
+    let paths = top_level_block(&lines, "paths:", PATHS_PREFIX)?;
     let schemas = schemas_block(&lines)?;
 
     // The skeleton: every line outside the entries, the two mappings emptied.
@@ -128,7 +131,7 @@ pub fn read(text: &str, threads: usize) -> Option<(OpenAPI, Vec<PathEntry>)> {
 /// The entries of `paths` read from `text`; `None` when they cannot be read
 /// on their own. An entry given twice keeps its last value, as in the file.
 pub fn parse_paths<'e>(text: &str, entries: impl IntoIterator<Item = &'e PathEntry>) -> Option<Paths> {
-    let mut part = String::from("paths:\n");
+    let mut part = String::from(PATHS_PREFIX);
     for entry in entries {
         part.push_str(&text[entry.lines.clone()]);
     }

@@ -1,0 +1,94 @@
+//! The runtime's macros for generated models (`json_object!`, `string_enum!`)
+//! and the values of operations' parameters. The macros are the crate's own
+//! (`pub(crate)`, as in a generated crate), so their modules are compiled into
+//! this test as they are copied into a generated crate's `runtime`.
+
+#[allow(dead_code)]
+#[path = "../src/object.rs"]
+mod object;
+#[allow(dead_code)]
+#[path = "../src/values.rs"]
+mod values;
+
+use graphgen_runtime::client::ParameterValue;
+use object::{json_object, JsonObject};
+use values::string_enum;
+
+use serde_json::{json, Map, Value};
+
+#[derive(Debug, Default, PartialEq)]
+struct Attachment {
+    content_type: Option<String>,
+    size: Option<i32>,
+    #[cfg(any())]
+    never: Option<String>,
+    rest: Map<String, Value>,
+}
+
+json_object!(Attachment, rest {
+    "contentType" => content_type,
+    "size" => size,
+    #[cfg(any())]
+    "never" => never,
+});
+
+#[derive(Debug, Default, PartialEq)]
+struct Empty {
+    rest: Map<String, Value>,
+}
+
+json_object!(Empty, rest {});
+
+#[test]
+fn listed_properties_go_to_fields_and_the_rest_to_the_map() {
+    let read: Attachment =
+        serde_json::from_value(json!({"contentType": "text/plain", "size": 3, "never": "kept", "isInline": true}))
+            .unwrap();
+    assert_eq!(read.content_type.as_deref(), Some("text/plain"));
+    assert_eq!(read.size, Some(3));
+    // A property whose field is compiled out is kept like an unknown one.
+    assert_eq!(
+        read.rest,
+        json!({"never": "kept", "isInline": true}).as_object().unwrap().clone()
+    );
+    let wrong = serde_json::from_value::<Attachment>(json!({"size": "three"})).unwrap_err();
+    assert!(wrong.to_string().contains("invalid type"), "{wrong}");
+    let empty: Empty = serde_json::from_value(json!({"a": 1})).unwrap();
+    assert_eq!(empty.rest.len(), 1);
+    assert!(serde_json::from_value::<Empty>(json!([1])).is_err());
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum State {
+    NotSupported,
+    Done,
+    Unrecognized(String),
+}
+
+string_enum!(State, Unrecognized {
+    NotSupported = "notSupported",
+    Done = "done",
+});
+
+#[test]
+fn values_round_trip_and_unknown_ones_are_kept() {
+    assert_eq!(State::from("notSupported"), State::NotSupported);
+    assert_eq!(State::Done.as_ref(), "done");
+    let read: Vec<State> = serde_json::from_str(r#"["done", "later"]"#).unwrap();
+    assert_eq!(read, [State::Done, State::Unrecognized("later".to_owned())]);
+    assert_eq!(serde_json::to_string(&read).unwrap(), r#"["done","later"]"#);
+    assert!(serde_json::from_str::<State>("1").is_err());
+}
+
+#[test]
+fn lists_are_sent_comma_separated_and_values_as_written() {
+    assert_eq!(
+        vec!["id".to_owned(), "displayName".to_owned()].into_parameter(),
+        "id,displayName"
+    );
+    assert_eq!(vec![1_i64, 20].into_parameter(), "1,20");
+    assert_eq!(Vec::<String>::new().into_parameter(), "");
+    assert_eq!(true.into_parameter(), "true");
+    assert_eq!(25_i32.into_parameter(), "25");
+    assert_eq!("eventual".into_parameter(), "eventual");
+}
