@@ -58,23 +58,25 @@ pub fn ordered<T: Send>(
         working: usize,
         ready: std::collections::BTreeMap<usize, T>,
     }
-    /// Counts a worker out however it ends; a panic stops the others.
-    struct Leave<'s, T>(&'s Mutex<State<T>>, &'s Condvar, &'s Condvar);
+    /// Wakes every waiting thread however its owner leaves: a worker is
+    /// counted out (a panicking one stops the others), the taking thread
+    /// stops the workers (a panic in `take` included).
+    struct Leave<'s, T> {
+        state: &'s Mutex<State<T>>,
+        wake: [&'s Condvar; 2],
+        worker: bool,
+    }
     impl<T> Drop for Leave<'_, T> {
         fn drop(&mut self) {
-            let mut state = lock(self.0);
-            state.working -= 1;
-            state.stop |= std::thread::panicking();
+            let mut state = lock(self.state);
+            if self.worker {
+                state.working -= 1;
+                state.stop |= std::thread::panicking();
+            } else {
+                state.stop = true;
+            }
             drop(state);
-            self.1.notify_all();
-            self.2.notify_all();
-        }
-    }
-    struct Stop<'s, T>(&'s Mutex<State<T>>, &'s Condvar);
-    impl<T> Drop for Stop<'_, T> {
-        fn drop(&mut self) {
-            lock(self.0).stop = true;
-            self.1.notify_all();
+            self.wake.iter().for_each(|condvar| condvar.notify_all());
         }
     }
     let workers = threads.clamp(1, count.max(1));
@@ -86,12 +88,17 @@ pub fn ordered<T: Send>(
         ready: std::collections::BTreeMap::new(),
     });
     let (done, room) = (Condvar::new(), Condvar::new());
+    let leave = |worker| Leave {
+        state: &state,
+        wake: [&done, &room],
+        worker,
+    };
     let ahead = ahead.max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
-                    let _leave = Leave(&state, &done, &room);
+                    let _leave = leave(true);
                     loop {
                         let mut guard = lock(&state);
                         while !guard.stop && guard.next < count && guard.next >= guard.taken + ahead {
@@ -110,8 +117,7 @@ pub fn ordered<T: Send>(
                 })
             })
             .collect();
-        // Stops the workers however this thread leaves, a panic in `take` included.
-        let stop = Stop(&state, &room);
+        let stop = leave(false);
         let mut finished = true;
         for index in 0..count {
             let mut guard = lock(&state);
