@@ -26,6 +26,7 @@ mod narrow;
 pub mod output;
 mod parallel;
 mod runtime;
+pub mod shape;
 
 use std::path::{Path, PathBuf};
 

@@ -252,6 +252,16 @@ fn two_fragments_defining_one_schema_differently_are_refused() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let models = fs::read_to_string(work.path().join("out/src/models.rs")).unwrap();
     assert_eq!(models.matches("pub struct Thing ").count(), 1, "{models}");
+
+    // What graphgen does not read (an example) may differ; a description may not.
+    let example = two.replace("{type: integer}", "{type: string, example: Ada}");
+    fs::write(work.path().join("two.yaml"), &example).unwrap();
+    let output = graphgen(&["generate", "one.yaml", "two.yaml", "--out", "out"], work.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let described = two.replace("{type: integer}", "{type: string, description: A name.}");
+    fs::write(work.path().join("two.yaml"), described).unwrap();
+    let output = graphgen(&["generate", "one.yaml", "two.yaml", "--out", "out"], work.path());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
 }
 
 #[test]

@@ -176,7 +176,7 @@ pub(super) fn union_text(model: &Model, def: &UnionDef, cfg: Option<&str>, depth
             out.docs(&[format!("`@odata.type` {}{untagged}.", tags.join(", "))])?;
             out.cfg(super::models::variant_feature(model, variant))?;
             let line = format!("{}(Box<{}>)", variant.name, variant.ty);
-            if out.fits_with_comma(&line)? {
+            if out.fits_with_comma(&line) {
                 out.code(&format!("{line},"))?;
             } else {
                 out.block(&[
@@ -282,25 +282,21 @@ impl Lines<'_> {
         Some(())
     }
 
-    /// Whether `line` followed by a comma stays unwrapped; `None` when that
-    /// turns on whether prettyplease counts the comma (it is one too wide with it).
-    pub(super) fn fits_with_comma(&self, line: &str) -> Option<bool> {
-        let width = self.indent.len() + line.len() + 1;
-        match width {
-            _ if width <= MARGIN => Some(true),
-            _ if width == MARGIN + 1 => None,
-            _ => Some(false),
-        }
+    /// Whether `line` followed by a comma stays unwrapped: an enum variant's
+    /// comma counts (a variant one past the margin with it breaks).
+    pub(super) fn fits_with_comma(&self, line: &str) -> bool {
+        self.indent.len() + line.len() < MARGIN
     }
 
-    /// `pattern => expression,` on a line, or the expression in a block:
-    /// `expression[0]` is a receiver and `[1]` its one link, on a line or
-    /// two; `[2..]` the link with its argument on a line of its own.
+    /// The arm's comma is what prettyplease writes when the arm's last break
+    /// does not break, and is not counted: `pattern => expression` on a line
+    /// may end one past the margin with it.
     pub(super) fn match_arm(&mut self, pattern: &str, expression: &[String]) -> Option<()> {
         let whole: String = expression.iter().take(2).map(String::as_str).collect();
         let line = format!("{pattern} => {whole}");
-        if self.fits_with_comma(&line)? {
-            return self.code(&format!("{line},"));
+        if self.fits(&line) {
+            self.code_unbreakable(&format!("{line},"));
+            return Some(());
         }
         self.code(&format!("{pattern} => {{"))?;
         self.nested(|out| {

@@ -1,14 +1,17 @@
 //! Stage 1: read the description files and parse them into `openapiv3` values,
-//! keeping each file's text so later errors can point into it.
+//! keeping each file's text so later errors can point into it. Component
+//! schemas are kept as [`SchemaRef`]s, graphgen's own smaller form.
 
 use std::path::{Path, PathBuf};
 
 use std::ops::Range;
 
+use indexmap::IndexMap;
 use openapiv3::{OpenAPI, PathItem, Paths, ReferenceOr};
 
 use crate::diagnostics::{escape_token, pointer, Diagnostic};
 use crate::locate::locate;
+use crate::shape::SchemaRef;
 
 mod parts;
 pub use parts::parse as parse_in_parts;
@@ -20,9 +23,12 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The file's text.
     pub text: String,
-    /// The parsed description. When the file is read in parts, its `paths`
+    /// The parsed description, without its component schemas (in
+    /// [`SourceFile::schemas`]). When the file is read in parts, its `paths`
     /// are empty here: [`paths_in_order`] reads them as they are needed.
     pub document: OpenAPI,
+    /// The entries of `components.schemas`, in the order of the file.
+    pub schemas: IndexMap<String, SchemaRef>,
     /// The entries of `paths` still to read, as text (read in parts only).
     path_entries: Vec<parts::PathEntry>,
 }
@@ -105,12 +111,28 @@ fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
         }
     }
     let threads = crate::parallel::threads();
-    let (document, path_entries) = match (text.len() >= parts::MIN_SIZE)
-        .then(|| parts::read(&text, threads))
+    let shapes = |schemas: parts::Schemas| -> Vec<(String, SchemaRef)> {
+        schemas
+            .into_iter()
+            .map(|(name, schema)| (name, schema.into()))
+            .collect()
+    };
+    let (document, schemas, path_entries) = match (text.len() >= parts::MIN_SIZE)
+        .then(|| parts::read(&text, threads, shapes))
         .flatten()
     {
-        Some(read) => read,
-        None => (parse_whole(path, &text)?, Vec::new()),
+        // Entries are added in the order of the file; a key given twice keeps
+        // its first place and its last value, as reading the whole map does.
+        Some((document, parts, entries)) => (document, parts.into_iter().flatten().collect(), entries),
+        None => {
+            let mut document = parse_whole(path, &text)?;
+            let schemas = document
+                .components
+                .as_mut()
+                .map(|components| std::mem::take(&mut components.schemas))
+                .unwrap_or_default();
+            (document, shapes(schemas).into_iter().collect(), Vec::new())
+        }
     };
     if !document.openapi.starts_with("3.0") {
         return Err(fail(
@@ -126,6 +148,7 @@ fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
         path: path.to_path_buf(),
         text,
         document,
+        schemas,
         path_entries,
     })
 }

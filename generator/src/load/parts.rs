@@ -12,7 +12,8 @@
 
 use std::ops::Range;
 
-use openapiv3::{Components, OpenAPI, Paths};
+use indexmap::IndexMap;
+use openapiv3::{Components, OpenAPI, Paths, ReferenceOr, Schema};
 use serde::Deserialize;
 
 /// Files smaller than this are read whole: threads would cost more than they save.
@@ -51,10 +52,20 @@ pub struct PathEntry {
     pub(super) lines: Range<usize>,
 }
 
+/// The entries of `components.schemas` of one part, in the order of the file.
+pub type Schemas = IndexMap<String, ReferenceOr<Schema>>;
+
 /// Reads `text` in parts on `threads` threads, all but the entries of `paths`,
 /// which are given back as text (in the order of the file) for
 /// [`parse_paths`] to read a few at a time; `None` when it must be read whole.
-pub fn read(text: &str, threads: usize) -> Option<(OpenAPI, Vec<PathEntry>)> {
+/// The document comes back without its component schemas: each part of them
+/// is handed to `schemas` on the thread that read it, and what that gives is
+/// returned in the order of the file.
+pub fn read<S: Send>(
+    text: &str,
+    threads: usize,
+    schemas: impl Fn(Schemas) -> S + Sync,
+) -> Option<(OpenAPI, Vec<S>, Vec<PathEntry>)> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     // Where each line starts, and the end: lines `a..b` are `text[starts[a]..starts[b]]`.
     let mut starts = Vec::with_capacity(lines.len() + 1);
@@ -72,12 +83,12 @@ pub fn read(text: &str, threads: usize) -> Option<(OpenAPI, Vec<PathEntry>)> {
         return None;
     }
     let paths = top_level_block(&lines, "paths:", PATHS_PREFIX)?;
-    let schemas = schemas_block(&lines)?;
+    let schema_block = schemas_block(&lines)?;
 
     // The skeleton: every line outside the entries, the two mappings emptied.
     let mut skeleton = String::with_capacity(text.len() / 8);
     let mut line = 0;
-    for block in sorted([&paths, &schemas]) {
+    for block in sorted([&paths, &schema_block]) {
         skeleton.push_str(span(line, block.key_line));
         skeleton.push_str(lines[block.key_line].trim_end());
         skeleton.push_str(" {}\n");
@@ -99,9 +110,9 @@ pub fn read(text: &str, threads: usize) -> Option<(OpenAPI, Vec<PathEntry>)> {
     // The schemas in parts: runs of entries of about the same number of lines.
     let per_part = (lines.len() / (threads * PARTS_PER_THREAD)).max(1);
     let mut jobs: Vec<(usize, usize)> = Vec::new();
-    let mut start = schemas.entries[0];
-    for &next in &schemas.entries[1..] {
-        if next - start >= per_part || next == *schemas.entries.last()? {
+    let mut start = schema_block.entries[0];
+    for &next in &schema_block.entries[1..] {
+        if next - start >= per_part || next == *schema_block.entries.last()? {
             jobs.push((start, next));
             start = next;
         }
@@ -109,23 +120,17 @@ pub fn read(text: &str, threads: usize) -> Option<(OpenAPI, Vec<PathEntry>)> {
     drop(lines);
     let parts = crate::parallel::map(jobs.len(), threads, |index| {
         let (start, end) = jobs[index];
-        let mut part = String::from(schemas.prefix);
+        let mut part = String::from(schema_block.prefix);
         part.push_str(&text[starts[start]..starts[end]]);
-        serde_yaml::from_str::<ComponentsPart>(&part).ok()
+        let part = serde_yaml::from_str::<ComponentsPart>(&part).ok()?;
+        Some(schemas(part.components.schemas))
     })?;
-    let mut document: OpenAPI = serde_yaml::from_str(&skeleton).ok()?;
+    let document: OpenAPI = serde_yaml::from_str(&skeleton).ok()?;
     if !document.paths.paths.is_empty() || !document.components.as_ref()?.schemas.is_empty() {
         return None;
     }
-    // Entries are added in the order of the file; a key given twice keeps its
-    // first place and its last value, as reading the whole map does.
-    let parts: Vec<ComponentsPart> = parts.into_iter().collect::<Option<_>>()?;
-    let schemas = &mut document.components.as_mut()?.schemas;
-    schemas.reserve_exact(parts.iter().map(|part| part.components.schemas.len()).sum());
-    for part in parts {
-        schemas.extend(part.components.schemas);
-    }
-    Some((document, entries))
+    let parts: Vec<S> = parts.into_iter().collect::<Option<_>>()?;
+    Some((document, parts, entries))
 }
 
 /// The entries of `paths` read from `text`; `None` when they cannot be read
@@ -141,8 +146,15 @@ pub fn parse_paths<'e>(text: &str, entries: impl IntoIterator<Item = &'e PathEnt
 /// Reads the whole of `text` in parts on `threads` threads: the document that
 /// reading it whole gives, or `None`.
 pub fn parse(text: &str, threads: usize) -> Option<OpenAPI> {
-    let (mut document, entries) = read(text, threads)?;
+    let (mut document, parts, entries) = read(text, threads, |schemas| schemas)?;
     document.paths = parse_paths(text, &entries)?;
+    // Entries are added in the order of the file; a key given twice keeps its
+    // first place and its last value, as reading the whole map does.
+    document
+        .components
+        .as_mut()?
+        .schemas
+        .extend(parts.into_iter().flatten());
     Some(document)
 }
 

@@ -13,11 +13,10 @@ pub use filter::PathFilter;
 
 use std::collections::HashMap;
 
-use openapiv3::{ReferenceOr, Schema};
-
 use crate::diagnostics::{pointer, Diagnostic};
 use crate::load::SourceFile;
 use crate::names;
+use crate::shape::SchemaRef;
 
 /// What the emitters turn into code.
 #[derive(Debug, Default)]
@@ -387,7 +386,7 @@ impl Cloud {
 pub(crate) struct Component<'a> {
     pub file: &'a SourceFile,
     pub pointer: String,
-    pub schema: &'a ReferenceOr<Schema>,
+    pub schema: &'a SchemaRef,
 }
 
 /// Builds the model from loaded files, reporting every problem found.
@@ -431,20 +430,18 @@ pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Dia
 }
 
 /// All component schemas of all files. A schema defined in several files must
-/// be the same everywhere; fragments share types that way.
+/// be the same everywhere, in all graphgen reads of it; fragments share types
+/// that way.
 fn merge_schemas<'a>(files: &'a [SourceFile], problems: &mut Vec<Diagnostic>) -> HashMap<&'a str, Component<'a>> {
     let mut merged: HashMap<&str, Component> = HashMap::new();
     for file in files {
-        let Some(components) = &file.document.components else {
-            continue;
-        };
-        for (name, schema) in &components.schemas {
+        for (name, schema) in &file.schemas {
             let at = pointer("/components/schemas", &[name]);
             match merged.get(name.as_str()) {
-                Some(existing) if !same_json(existing.schema, schema) => problems.push(file.diagnostic(
+                Some(existing) if existing.schema != schema => problems.push(file.diagnostic(
                     at,
                     format!(
-                        "schema {name:?} is also defined, differently, in {} at {}; fragments that share a schema must define it identically",
+                        "schema {name:?} is also defined, differently, in {} at {}; fragments that share a schema must define it the same way",
                         existing.file.path.display(),
                         existing.pointer
                     ),
@@ -457,8 +454,4 @@ fn merge_schemas<'a>(files: &'a [SourceFile], problems: &mut Vec<Diagnostic>) ->
         }
     }
     merged
-}
-
-fn same_json<T: serde::Serialize>(a: &T, b: &T) -> bool {
-    matches!((serde_json::to_value(a), serde_json::to_value(b)), (Ok(a), Ok(b)) if a == b)
 }

@@ -512,7 +512,8 @@ fn media_type_of<'a>(
         file,
         pointer: &schema_pointer,
     };
-    Some(lowering.type_of(at, schema, &context))
+    let schema = crate::shape::SchemaRef::from(schema.clone());
+    Some(lowering.type_of(at, &schema, &context))
 }
 
 /// Error responses need not name a type (every Graph error has the same

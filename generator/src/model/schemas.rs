@@ -3,12 +3,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, VariantOrUnknownOrEmpty};
-
 use super::{Component, Docs, EnumDef, Field, PageFields, StructDef, Type, TypeDef, UnionDef, UnionVariant, Variant};
 use crate::diagnostics::{pointer, Diagnostic};
 use crate::load::SourceFile;
 use crate::names::{self, Namespace};
+use crate::shape::{Kind, Scalar, SchemaRef, Shape};
 
 const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
 
@@ -79,17 +78,10 @@ impl<'a> Lowering<'a> {
     }
 
     /// The type of a schema or reference; `context` names an inline type.
-    pub fn type_of<'s>(&mut self, at: At<'s, '_>, schema: &'s ReferenceOr<Schema>, context: &str) -> Type {
+    pub fn type_of<'s>(&mut self, at: At<'s, '_>, schema: &'s SchemaRef, context: &str) -> Type {
         match schema {
-            ReferenceOr::Reference { reference } => self.type_of_reference(at, reference),
-            ReferenceOr::Item(schema) => self.type_of_schema(at, schema, context),
-        }
-    }
-
-    fn type_of_boxed<'s>(&mut self, at: At<'s, '_>, schema: &'s ReferenceOr<Box<Schema>>, context: &str) -> Type {
-        match schema {
-            ReferenceOr::Reference { reference } => self.type_of_reference(at, reference),
-            ReferenceOr::Item(schema) => self.type_of_schema(at, schema, context),
+            SchemaRef::Reference(reference) => self.type_of_reference(at, reference),
+            SchemaRef::Item(schema) => self.type_of_schema(at, schema, context),
         }
     }
 
@@ -169,12 +161,12 @@ impl<'a> Lowering<'a> {
     /// one, else every schema deriving from it through `allOf`, as Graph's
     /// own descriptions imply.
     fn variants_of(&mut self, name: &'a str, component: &'a Component<'a>) -> Vec<(String, &'a str)> {
-        let ReferenceOr::Item(schema) = component.schema else {
+        let SchemaRef::Item(schema) = component.schema else {
             return Vec::new();
         };
-        if let Some(discriminator) = &schema.schema_data.discriminator {
+        if let Some(mapping) = &schema.discriminator {
             let mut variants = Vec::new();
-            for (tag, target) in &discriminator.mapping {
+            for (tag, target) in mapping.iter() {
                 let at = pointer(&component.pointer, &["discriminator", "mapping", tag]);
                 let target_name = target.strip_prefix(SCHEMA_REF_PREFIX).unwrap_or(target);
                 match self.components.get_key_value(target_name) {
@@ -217,8 +209,8 @@ impl<'a> Lowering<'a> {
             pointer: &component.pointer,
         };
         let schema = match component.schema {
-            ReferenceOr::Item(schema) => schema,
-            ReferenceOr::Reference { reference } => {
+            SchemaRef::Item(schema) => schema,
+            SchemaRef::Reference(reference) => {
                 // An alias of another component: mark it while resolving so a
                 // cycle of aliases ends instead of recursing forever.
                 self.plain.insert(name, Type::Json);
@@ -245,37 +237,15 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    fn type_of_schema<'s>(&mut self, at: At<'s, '_>, schema: &'s Schema, context: &str) -> Type {
-        use openapiv3::Type as T;
-        match &schema.schema_kind {
-            SchemaKind::Type(T::String(string)) if !string.enumeration.is_empty() => self.inline(at, schema, context),
-            SchemaKind::Type(T::String(string)) => match &string.format {
-                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Type::DateTime,
-                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Type::Date,
-                VariantOrUnknownOrEmpty::Item(StringFormat::Byte | StringFormat::Binary) => Type::Bytes,
-                VariantOrUnknownOrEmpty::Unknown(format) => match format.as_str() {
-                    "base64url" => Type::Bytes,
-                    "time" => Type::Time,
-                    "uuid" => Type::Uuid,
-                    _ => Type::String,
-                },
-                _ => Type::String,
-            },
-            SchemaKind::Type(T::Number(number)) => match &number.format {
-                VariantOrUnknownOrEmpty::Unknown(format) => integer_format(format).unwrap_or(Type::F64),
-                _ => Type::F64,
-            },
-            SchemaKind::Type(T::Integer(integer)) => match &integer.format {
-                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => Type::I32,
-                VariantOrUnknownOrEmpty::Unknown(format) => integer_format(format).unwrap_or(Type::I64),
-                _ => Type::I64,
-            },
-            SchemaKind::Type(T::Boolean(_)) => Type::Bool,
-            SchemaKind::Type(T::Array(array)) => match &array.items {
+    fn type_of_schema<'s>(&mut self, at: At<'s, '_>, schema: &'s Shape, context: &str) -> Type {
+        match &schema.kind {
+            Kind::Scalar(scalar) => scalar_type(*scalar),
+            Kind::Enum(_) => self.inline(at, schema, context),
+            Kind::Array(items) => match items {
                 Some(items) => {
                     let item_at = pointer(at.pointer, &["items"]);
                     let item_context = format!("{context}Item");
-                    let item = self.type_of_boxed(
+                    let item = self.type_of(
                         At {
                             pointer: &item_at,
                             ..at
@@ -287,11 +257,10 @@ impl<'a> Lowering<'a> {
                 }
                 None => Type::List(Box::new(Type::Json)),
             },
-            SchemaKind::Type(T::Object(object)) if object.properties.is_empty() => Type::Json,
-            SchemaKind::Any(any) if any.properties.is_empty() => Type::Json,
-            SchemaKind::Type(T::Object(_)) | SchemaKind::Any(_) => self.inline(at, schema, context),
-            SchemaKind::AllOf { all_of } => match all_of.as_slice() {
-                [single @ ReferenceOr::Reference { .. }] => {
+            Kind::Object { properties, .. } if properties.is_empty() => Type::Json,
+            Kind::Object { .. } => self.inline(at, schema, context),
+            Kind::AllOf(all_of) => match &all_of[..] {
+                [single @ SchemaRef::Reference(_)] => {
                     let part_at = pointer(at.pointer, &["allOf", "0"]);
                     self.type_of(
                         At {
@@ -304,8 +273,8 @@ impl<'a> Lowering<'a> {
                 }
                 _ => self.inline(at, schema, context),
             },
-            SchemaKind::AnyOf { any_of: members } | SchemaKind::OneOf { one_of: members } => {
-                let keyword = if matches!(schema.schema_kind, SchemaKind::AnyOf { .. }) {
+            Kind::AnyOf(members) | Kind::OneOf(members) => {
+                let keyword = if matches!(schema.kind, Kind::AnyOf(_)) {
                     "anyOf"
                 } else {
                     "oneOf"
@@ -330,28 +299,28 @@ impl<'a> Lowering<'a> {
                     _ => Type::Json,
                 }
             }
-            SchemaKind::Not { .. } => Type::Json,
+            Kind::Not => Type::Json,
         }
     }
 
     /// A type defined inline, named after where it appears.
-    fn inline<'s>(&mut self, at: At<'s, '_>, schema: &'s Schema, context: &str) -> Type {
+    fn inline<'s>(&mut self, at: At<'s, '_>, schema: &'s Shape, context: &str) -> Type {
         let name = self.type_names.claim(context.to_owned());
         self.define(at, schema, name.clone());
         Type::Named(name)
     }
 
-    fn define<'s>(&mut self, at: At<'s, '_>, schema: &'s Schema, name: String) {
+    fn define<'s>(&mut self, at: At<'s, '_>, schema: &'s Shape, name: String) {
         let docs = docs_of(schema);
-        let def = if is_enum(schema) {
-            TypeDef::Enum(enum_def(schema, name.clone(), docs))
+        let def = if let Kind::Enum(values) = &schema.kind {
+            TypeDef::Enum(enum_def(values, name.clone(), docs))
         } else {
             TypeDef::Struct(self.struct_def(at, schema, name.clone(), docs))
         };
         self.types.insert(name, def);
     }
 
-    fn struct_def<'s>(&mut self, at: At<'s, '_>, schema: &'s Schema, name: String, mut docs: Docs) -> StructDef {
+    fn struct_def<'s>(&mut self, at: At<'s, '_>, schema: &'s Shape, name: String, mut docs: Docs) -> StructDef {
         let mut properties = Vec::new();
         let mut chain = Vec::new();
         self.collect_properties(at, schema, &mut chain, &mut properties, &mut docs);
@@ -367,7 +336,7 @@ impl<'a> Lowering<'a> {
                 pointer: &property.pointer,
             };
             let context = names::nested_type_name(&name, property.json_name);
-            let mut ty = self.type_of_boxed(prop_at, property.schema, &context);
+            let mut ty = self.type_of(prop_at, property.schema, &context);
             if property.secret() {
                 if ty == Type::String {
                     ty = Type::Secret;
@@ -404,17 +373,16 @@ impl<'a> Lowering<'a> {
     fn collect_properties<'s>(
         &mut self,
         at: At<'s, '_>,
-        schema: &'s Schema,
+        schema: &'s Shape,
         chain: &mut Vec<&'a str>,
         out: &mut Vec<Property<'s>>,
         docs: &mut Docs,
     ) where
         'a: 's,
     {
-        let object_properties = match &schema.schema_kind {
-            SchemaKind::Type(openapiv3::Type::Object(object)) => &object.properties,
-            SchemaKind::Any(any) => &any.properties,
-            SchemaKind::AllOf { all_of } => {
+        let object_properties = match &schema.kind {
+            Kind::Object { properties, .. } => properties,
+            Kind::AllOf(all_of) => {
                 for (index, part) in all_of.iter().enumerate() {
                     let part_at = pointer(at.pointer, &["allOf", &index.to_string()]);
                     let part_at = At {
@@ -422,8 +390,8 @@ impl<'a> Lowering<'a> {
                         ..at
                     };
                     match part {
-                        ReferenceOr::Reference { reference } => self.collect_base(part_at, reference, chain, out),
-                        ReferenceOr::Item(inline) => {
+                        SchemaRef::Reference(reference) => self.collect_base(part_at, reference, chain, out),
+                        SchemaRef::Item(inline) => {
                             if docs.is_empty() {
                                 *docs = docs_of(inline);
                             }
@@ -439,7 +407,7 @@ impl<'a> Lowering<'a> {
                 return;
             }
         };
-        for (json_name, property) in object_properties {
+        for (json_name, property) in object_properties.iter() {
             let prop = Property {
                 json_name,
                 file: at.file,
@@ -477,8 +445,8 @@ impl<'a> Lowering<'a> {
         };
         chain.push(name);
         match component.schema {
-            ReferenceOr::Item(base) => self.collect_properties(base_at, base, chain, out, &mut Vec::new()),
-            ReferenceOr::Reference { reference } => self.collect_base(base_at, reference, chain, out),
+            SchemaRef::Item(base) => self.collect_properties(base_at, base, chain, out, &mut Vec::new()),
+            SchemaRef::Reference(reference) => self.collect_base(base_at, reference, chain, out),
         }
         chain.pop();
     }
@@ -491,27 +459,23 @@ struct Property<'a> {
     json_name: &'a str,
     file: &'a SourceFile,
     pointer: String,
-    schema: &'a ReferenceOr<Box<Schema>>,
+    schema: &'a SchemaRef,
 }
 
 impl Property<'_> {
-    fn item(&self) -> Option<&Schema> {
+    fn item(&self) -> Option<&Shape> {
         match self.schema {
-            ReferenceOr::Item(schema) => Some(schema),
-            ReferenceOr::Reference { .. } => None,
+            SchemaRef::Item(schema) => Some(schema),
+            SchemaRef::Reference(_) => None,
         }
     }
 
     fn secret(&self) -> bool {
-        self.item()
-            .and_then(|schema| schema.schema_data.extensions.get("x-graphgen-secret"))
-            .is_some_and(|value| value == &serde_json::Value::Bool(true))
+        self.item().is_some_and(|schema| schema.secret)
     }
 
     fn navigation(&self) -> bool {
-        self.item()
-            .and_then(|schema| schema.schema_data.extensions.get("x-ms-navigationProperty"))
-            .is_some_and(|value| value == &serde_json::Value::Bool(true))
+        self.item().is_some_and(|schema| schema.navigation)
     }
 
     fn docs(&self) -> Docs {
@@ -533,80 +497,75 @@ fn page_fields(fields: &[Field]) -> Option<PageFields> {
     })
 }
 
-fn is_struct(schema: &Schema) -> bool {
-    match &schema.schema_kind {
-        SchemaKind::Type(openapiv3::Type::Object(_)) => true,
-        SchemaKind::Any(any) => !any.properties.is_empty(),
-        SchemaKind::AllOf { all_of } => !matches!(all_of.as_slice(), [ReferenceOr::Reference { .. }]),
+fn is_struct(schema: &Shape) -> bool {
+    match &schema.kind {
+        Kind::Object { properties, typed } => *typed || !properties.is_empty(),
+        Kind::AllOf(all_of) => !matches!(&all_of[..], [SchemaRef::Reference(_)]),
         _ => false,
     }
 }
 
 /// The first `allOf` reference of a schema: the type it derives from.
-fn parent_of(schema: &ReferenceOr<Schema>) -> Option<&str> {
-    let ReferenceOr::Item(schema) = schema else { return None };
-    let SchemaKind::AllOf { all_of } = &schema.schema_kind else {
+fn parent_of(schema: &SchemaRef) -> Option<&str> {
+    let SchemaRef::Item(schema) = schema else { return None };
+    let Kind::AllOf(all_of) = &schema.kind else {
         return None;
     };
     all_of.iter().find_map(|part| match part {
-        ReferenceOr::Reference { reference } => reference.strip_prefix(SCHEMA_REF_PREFIX),
-        ReferenceOr::Item(_) => None,
+        SchemaRef::Reference(reference) => reference.strip_prefix(SCHEMA_REF_PREFIX),
+        SchemaRef::Item(_) => None,
     })
 }
 
-/// Integer formats, with their bounds.
-fn integer_format(format: &str) -> Option<Type> {
-    match format {
-        "int8" | "int16" => Some(Type::I16),
-        "uint8" => Some(Type::U8),
-        "int32" => Some(Type::I32),
-        "int64" => Some(Type::I64),
-        _ => None,
+/// The type of a scalar.
+fn scalar_type(scalar: Scalar) -> Type {
+    match scalar {
+        Scalar::String => Type::String,
+        Scalar::DateTime => Type::DateTime,
+        Scalar::Date => Type::Date,
+        Scalar::Time => Type::Time,
+        Scalar::Uuid => Type::Uuid,
+        Scalar::Bytes => Type::Bytes,
+        Scalar::Bool => Type::Bool,
+        Scalar::U8 => Type::U8,
+        Scalar::I16 => Type::I16,
+        Scalar::I32 => Type::I32,
+        Scalar::I64 => Type::I64,
+        Scalar::F64 => Type::F64,
     }
 }
 
 /// Graph's numbers that may be `NaN` or `INF`:
 /// `oneOf: [{type: number}, {type: string}, {$ref: ReferenceNumeric}]`.
-fn is_numeric(members: &[ReferenceOr<Schema>]) -> bool {
+fn is_numeric(members: &[SchemaRef]) -> bool {
     let number = members.iter().any(|member| {
-        matches!(member, ReferenceOr::Item(schema)
-            if matches!(schema.schema_kind, SchemaKind::Type(openapiv3::Type::Number(_) | openapiv3::Type::Integer(_))))
+        matches!(member, SchemaRef::Item(schema) if matches!(schema.kind, Kind::Scalar(scalar) if scalar.is_number()))
     });
-    let special = members.iter().any(
-        |member| matches!(member, ReferenceOr::Reference { reference } if reference.ends_with("/ReferenceNumeric")),
-    );
+    let special = members
+        .iter()
+        .any(|member| matches!(member, SchemaRef::Reference(reference) if reference.ends_with("/ReferenceNumeric")));
     number && special
 }
 
 /// `x-ms-enum-flags: {isFlags: true}`: values combine, comma-joined.
-fn is_flags(schema: &Schema) -> bool {
-    is_enum(schema)
-        && schema
-            .schema_data
-            .extensions
-            .get("x-ms-enum-flags")
-            .and_then(|flags| flags.get("isFlags"))
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false)
+fn is_flags(schema: &Shape) -> bool {
+    is_enum(schema) && schema.flags
 }
 
-fn is_enum(schema: &Schema) -> bool {
-    matches!(&schema.schema_kind, SchemaKind::Type(openapiv3::Type::String(string)) if !string.enumeration.is_empty())
+fn is_enum(schema: &Shape) -> bool {
+    matches!(schema.kind, Kind::Enum(_))
 }
 
 /// `{type: object, nullable: true}` with nothing else: the "or null" of a nullable reference.
-fn is_null_marker(member: &ReferenceOr<Schema>) -> bool {
-    matches!(member, ReferenceOr::Item(schema) if schema.schema_data.nullable
-        && matches!(&schema.schema_kind, SchemaKind::Type(openapiv3::Type::Object(object)) if object.properties.is_empty()))
+fn is_null_marker(member: &SchemaRef) -> bool {
+    matches!(member, SchemaRef::Item(schema) if schema.nullable
+        && matches!(&schema.kind, Kind::Object { properties, typed: true } if properties.is_empty()))
 }
 
-fn enum_def(schema: &Schema, name: String, docs: Docs) -> EnumDef {
-    let SchemaKind::Type(openapiv3::Type::String(string)) = &schema.schema_kind else {
-        unreachable!("enum_def is only called for string enums")
-    };
+fn enum_def(values: &[String], name: String, docs: Docs) -> EnumDef {
     let mut variant_names = Namespace::with_reserved(&[names::UNRECOGNIZED_VARIANT]);
     let mut variants: Vec<Variant> = Vec::new();
-    for value in string.enumeration.iter().flatten() {
+    for value in values {
         if variants.iter().any(|variant| &variant.value == value) {
             continue;
         }
@@ -624,13 +583,8 @@ fn enum_def(schema: &Schema, name: String, docs: Docs) -> EnumDef {
 }
 
 /// Doc lines from a schema's description, else its title.
-pub(crate) fn docs_of(schema: &Schema) -> Docs {
-    let data = &schema.schema_data;
-    data.description
-        .as_deref()
-        .or(data.title.as_deref())
-        .map(doc_lines)
-        .unwrap_or_default()
+pub(crate) fn docs_of(schema: &Shape) -> Docs {
+    schema.docs.as_deref().map(doc_lines).unwrap_or_default()
 }
 
 /// Splits text into doc comment lines. No description may become a Markdown
