@@ -22,8 +22,11 @@ pub const MIN_SIZE: usize = 64 * 1024;
 /// What makes entries of `paths` a document of their own.
 const PATHS_PREFIX: &str = "paths:\n";
 
-/// Parts per thread, so that threads finishing early take more.
-const PARTS_PER_THREAD: usize = 4;
+/// The text of a part of the schemas, at most (an entry longer than this is
+/// a part of its own): small enough that the values of the parts being read at
+/// once are little beside the description, and that threads finishing early
+/// take more; large enough that serde_yaml's setup does not count.
+const PART_BYTES: usize = 32 * 1024;
 
 #[derive(Deserialize)]
 struct PathsPart {
@@ -107,21 +110,19 @@ pub fn read<S: Send>(
         })
         .collect::<Option<Vec<_>>>()?;
 
-    // The schemas in parts: runs of entries of about the same number of lines.
-    let per_part = (lines.len() / (threads * PARTS_PER_THREAD)).max(1);
-    let mut jobs: Vec<(usize, usize)> = Vec::new();
+    // The schemas in parts: runs of entries of about `PART_BYTES` of text.
+    let mut jobs: Vec<Range<usize>> = Vec::new();
     let mut start = schema_block.entries[0];
     for &next in &schema_block.entries[1..] {
-        if next - start >= per_part || next == *schema_block.entries.last()? {
-            jobs.push((start, next));
+        if starts[next] - starts[start] >= PART_BYTES || next == *schema_block.entries.last()? {
+            jobs.push(starts[start]..starts[next]);
             start = next;
         }
     }
-    drop(lines);
+    drop((lines, starts));
     let parts = crate::parallel::map(jobs.len(), threads, |index| {
-        let (start, end) = jobs[index];
         let mut part = String::from(schema_block.prefix);
-        part.push_str(&text[starts[start]..starts[end]]);
+        part.push_str(&text[jobs[index].clone()]);
         let part = serde_yaml::from_str::<ComponentsPart>(&part).ok()?;
         Some(schemas(part.components.schemas))
     })?;
