@@ -37,24 +37,39 @@ fn mib(bytes: usize) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
+/// The process's largest resident set (`VmHWM`) since the last stage, in
+/// bytes; 0 where `/proc` does not say.
+fn resident_peak() -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<usize>().ok()
+        })
+        .map_or(0, |kib| kib * 1024)
+}
+
 /// Prints the live and peak heap since the last stage, and starts the next.
 fn stage(name: &str, size: usize) {
     let (live, peak) = (LIVE.load(Ordering::Relaxed), PEAK.load(Ordering::Relaxed));
     println!(
-        "| {name} | {} | {} | {:.1}x |",
+        "| {name} | {} | {} | {:.1}x | {} |",
         mib(live),
         mib(peak),
-        peak as f64 / size as f64
+        peak as f64 / size as f64,
+        mib(resident_peak())
     );
     PEAK.store(live, Ordering::Relaxed);
+    // Linux starts the largest resident set over from the current one.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 fn main() {
     let path = PathBuf::from(std::env::args().nth(1).expect("usage: heap_stages FILE"));
     let size = std::fs::metadata(&path).expect("the description").len() as usize;
     println!("{} ({})\n", path.display(), mib(size));
-    println!("| stage | live at its end | peak during it | peak / file |");
-    println!("|---|---|---|---|");
+    println!("| stage | live at its end | peak during it | peak / file | largest resident set during it |");
+    println!("|---|---|---|---|---|");
     let files = graphgen::load::load(std::slice::from_ref(&path)).expect("loads");
     stage("load", size);
     let model = graphgen::model::build(&files, &graphgen::PathFilter::default()).expect("builds");
