@@ -1,8 +1,9 @@
 //! The heap each stage of `graphgen generate` holds, on one description:
 //! what is live when the stage ends and the most that was live during it,
 //! counted by a global allocator that wraps the system's (the crate is
-//! written to a temporary directory, as `graphgen generate` writes it). The process's peak
-//! resident set adds the program itself and the allocator's own slack.
+//! written to a temporary directory, as `graphgen generate` writes it); and
+//! the largest resident set during the stage (Linux), which adds the program
+//! itself and the allocator's own slack.
 //! `cargo run --release -p graphgen --example heap_stages -- FILE`
 
 use std::alloc::{GlobalAlloc, Layout, System};
