@@ -25,9 +25,9 @@ export CARGO_TARGET_DIR=$work/build CARGO_INCREMENTAL=0
 measure=$root/scripts/measure.py
 
 # The tools.
-cargo build --quiet --release -p graphgen --bin graphgen --example parse_floor
-graphgen=$CARGO_TARGET_DIR/release/graphgen
-floor=$CARGO_TARGET_DIR/release/examples/parse_floor
+release=$("$root/scripts/release-build.sh" --bin graphgen --example parse_floor)
+graphgen=$release/graphgen
+floor=$release/examples/parse_floor
 [ -x "$work/progenitor/bin/cargo-progenitor" ] ||
   cargo install --quiet --locked cargo-progenitor --root "$work/progenitor"
 [ -x "$work/venv/bin/openapi-generator-cli" ] || {

@@ -17,8 +17,8 @@ crate=$work/$module
 export CARGO_TARGET_DIR=$work/build CARGO_INCREMENTAL=0
 measure=$root/scripts/measure.py
 
-cargo build --quiet --release -p graphgen --bin graphgen
-"$CARGO_TARGET_DIR/release/graphgen" generate "$spec" --out "$crate" --crate-name features-check
+release=$("$root/scripts/release-build.sh" --bin graphgen)
+"$release/graphgen" generate "$spec" --out "$crate" --crate-name features-check
 printf '\n[workspace]\n' >> "$crate/Cargo.toml"
 (cd "$crate" && cargo check --quiet && cargo check --quiet --no-default-features)
 

@@ -16,8 +16,7 @@ export RUSTFLAGS="-D warnings"
 # A whole check and build each time, not an incremental one against the last run's.
 export CARGO_INCREMENTAL=0
 
-cargo build --quiet --release -p graphgen
-graphgen=$CARGO_TARGET_DIR/release/graphgen
+graphgen=$("$root/scripts/release-build.sh" --bin graphgen)/graphgen
 mkdir -p "$out"
 
 modules=("$@")

@@ -7,8 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 export CARGO_TARGET_DIR=$root/target/scaling-build
-cargo build --quiet --release -p graphgen
-graphgen=$CARGO_TARGET_DIR/release/graphgen
+graphgen=$("$root/scripts/release-build.sh" --bin graphgen)/graphgen
 work=$root/target/scaling
 mkdir -p "$work"
 
