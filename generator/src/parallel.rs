@@ -9,8 +9,8 @@ use std::sync::{Condvar, Mutex, PoisonError};
 ///
 /// The calling thread works too rather than waiting: every thread that runs
 /// at once gets an allocator arena of its own, which keeps what it once held
-/// for the rest of the run, so one thread fewer is about a megabyte less at
-/// the peak on an official module (BENCHMARKS.md).
+/// for the rest of the run, so one thread fewer is about half a megabyte less
+/// at the peak on an official module (BENCHMARKS.md).
 pub fn map<T: Send>(count: usize, threads: usize, work: impl Fn(usize) -> T + Sync) -> Option<Vec<T>> {
     let next = AtomicUsize::new(0);
     let take_all = || {
