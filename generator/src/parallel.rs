@@ -71,6 +71,17 @@ pub fn ordered<T: Send>(
         working: usize,
         ready: std::collections::BTreeMap<usize, T>,
     }
+    impl<T> State<T> {
+        /// The next job, taken, if one may start now: the work goes on,
+        /// jobs are left, and fewer than `ahead` results wait to be taken.
+        fn claim(&mut self, count: usize, ahead: usize) -> Option<usize> {
+            let may = !self.stop && self.next < count && self.next < self.taken + ahead;
+            may.then(|| {
+                self.next += 1;
+                self.next - 1
+            })
+        }
+    }
     /// Wakes every waiting thread however its owner leaves: a worker is
     /// counted out (a panicking one stops the others), the taking thread
     /// stops the workers (a panic in `take` included).
@@ -114,14 +125,15 @@ pub fn ordered<T: Send>(
                     let _leave = leave(true);
                     loop {
                         let mut guard = lock(&state);
-                        while !guard.stop && guard.next < count && guard.next >= guard.taken + ahead {
+                        let index = loop {
+                            if let Some(index) = guard.claim(count, ahead) {
+                                break index;
+                            }
+                            if guard.stop || guard.next >= count {
+                                return;
+                            }
                             guard = room.wait(guard).unwrap_or_else(PoisonError::into_inner);
-                        }
-                        if guard.stop || guard.next >= count {
-                            return;
-                        }
-                        let index = guard.next;
-                        guard.next += 1;
+                        };
                         drop(guard);
                         let result = work(index);
                         lock(&state).ready.insert(index, result);
@@ -139,9 +151,7 @@ pub fn ordered<T: Send>(
                     if let Some(result) = guard.ready.remove(&index) {
                         break Some(result);
                     }
-                    if !guard.stop && guard.next < count && guard.next < guard.taken + ahead {
-                        let job = guard.next;
-                        guard.next += 1;
+                    if let Some(job) = guard.claim(count, ahead) {
                         drop(guard);
                         let Ok(result) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(job))) else {
                             break None;
