@@ -98,3 +98,36 @@ pub fn pointer(base: &str, tokens: &[&str]) -> String {
     }
     out
 }
+
+thread_local! {
+    /// Set while [`catch_panic`] runs on this thread: its panics are expected
+    /// and reported as diagnostics, so the panic hook stays quiet for them.
+    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into `Err` with the panic's message. For calls
+/// into dependencies on untrusted input (openapiv3 panics on some malformed
+/// descriptions instead of returning an error): the caller reports the file
+/// and the place. The process's panic hook is wrapped once so that a caught
+/// panic prints nothing; every other panic still reaches the previous hook.
+pub(crate) fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CATCHING.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was_catching = CATCHING.with(|catching| catching.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CATCHING.with(|catching| catching.set(was_catching));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned())
+    })
+}

@@ -16,9 +16,14 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     if pointer.is_empty() {
         return Some((1, 1));
     }
-    // A parse error after the node was found does not matter.
-    let _ = Parser::new_from_str(text).load(&mut finder, false);
-    finder.found
+    // A parse error after the node was found does not matter, nor a panic
+    // in the parser: the position is only a help.
+    crate::diagnostics::catch_panic(|| {
+        let _ = Parser::new_from_str(text).load(&mut finder, false);
+        finder.found
+    })
+    .ok()
+    .flatten()
 }
 
 enum Frame {

@@ -27,10 +27,11 @@ struct Target {
     /// OpenAPI 3.0 description files (YAML or JSON).
     #[arg(required = true, value_name = "SPEC")]
     specs: Vec<PathBuf>,
-    /// The crate's directory; it is replaced as a whole, never left half-written.
+    /// The crate's directory: new, empty, or a crate graphgen wrote. Its `Cargo.toml` and
+    /// `src/` are replaced as a whole, never left half-written; anything else in it is kept.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// The crate's name (default: the directory's name).
+    /// The crate's name (default: the directory's name, lower-case and kebab: `graph-users`).
     #[arg(long, value_name = "NAME")]
     crate_name: Option<String>,
     /// Generate only operations whose path matches GLOB (`*` in a segment, `**` across
@@ -72,6 +73,10 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
     };
+    if let Err(error) = graphgen::output::graphgen_dir(&target.out) {
+        eprintln!("{error}");
+        return ExitCode::from(EXIT_INVALID);
+    }
     let stale = graphgen::output::stale_files(&target.out, &files);
     if stale.is_empty() {
         return ExitCode::SUCCESS;

@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Words that cannot be identifiers (strict and reserved keywords, all editions).
 const KEYWORDS: &[&str] = &[
@@ -87,6 +87,13 @@ fn snake(text: &str, fallback: &str) -> String {
     } else {
         name
     }
+}
+
+/// The crate name for an output directory named `dir`: lower-case words
+/// joined by `-`, as Cargo names crates, so that the crate's name passes
+/// `non_snake_case` (`GraphUsers` becomes `graph-users`).
+pub fn crate_name(dir: &str) -> String {
+    ensure_start(words(dir).to_kebab_case(), "graph", "graph-")
 }
 
 /// The type name for a schema, as a path below the models module: Graph's
@@ -277,6 +284,16 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crate_names_are_lower_case_and_kebab() {
+        assert_eq!(crate_name("GraphUsers"), "graph-users");
+        assert_eq!(crate_name("beta-Bookings"), "beta-bookings");
+        assert_eq!(crate_name("Identity.SignIns"), "identity-sign-ins");
+        assert_eq!(crate_name("generated"), "generated");
+        assert_eq!(crate_name("2024 crate"), "graph-2024-crate");
+        assert_eq!(crate_name(".."), "graph");
+    }
 
     #[test]
     fn graph_names_become_rust_names() {

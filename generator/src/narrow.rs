@@ -33,9 +33,10 @@ pub fn innermost_error(document: &Value) -> Option<(String, String)> {
 }
 
 fn parse_error<T: DeserializeOwned>(value: &Value) -> Option<String> {
-    serde_yaml::from_value::<T>(value.clone())
-        .err()
-        .map(|error| error.to_string())
+    // openapiv3 panics on some malformed nodes instead of failing: such a
+    // node does not parse either.
+    crate::diagnostics::catch_panic(|| serde_yaml::from_value::<T>(value.clone()).err().map(|e| e.to_string()))
+        .unwrap_or_else(|_| Some("this is not a valid value here".to_owned()))
 }
 
 fn own_error(value: &Value, kind: Kind) -> Option<String> {

@@ -111,7 +111,9 @@ impl From<Schema> for Shape {
             .and_then(|flags| flags.get("isFlags"))
             .and_then(serde_json::Value::as_bool)
             .unwrap_or(false);
-        let list = |members: Vec<ReferenceOr<Schema>>| members.into_iter().map(SchemaRef::from).collect();
+        let list = |members: Vec<ReferenceOr<Schema>>| -> Box<[SchemaRef]> {
+            members.into_iter().map(SchemaRef::from).collect()
+        };
         let object = |properties: indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>, typed| Kind::Object {
             properties: properties
                 .into_iter()
@@ -147,6 +149,29 @@ impl From<Schema> for Shape {
             SchemaKind::Type(T::Boolean(_)) => Kind::Scalar(Scalar::Bool),
             SchemaKind::Type(T::Array(array)) => Kind::Array(array.items.map(SchemaRef::from)),
             SchemaKind::Type(T::Object(object_type)) => object(object_type.properties, true),
+            // `type: object` beside `allOf` (Microsoft's newer collection
+            // responses): the members, and the properties written beside them.
+            SchemaKind::Any(any) if !any.all_of.is_empty() => {
+                let mut members: Vec<SchemaRef> = list(any.all_of).into_vec();
+                if !any.properties.is_empty() {
+                    members.push(SchemaRef::Item(Box::new(Shape {
+                        docs: None,
+                        kind: object(any.properties, true),
+                        nullable: false,
+                        secret: false,
+                        navigation: false,
+                        flags: false,
+                        discriminator: None,
+                    })));
+                }
+                Kind::AllOf(members.into())
+            }
+            SchemaKind::Any(any) if !any.any_of.is_empty() && any.properties.is_empty() => {
+                Kind::AnyOf(list(any.any_of))
+            }
+            SchemaKind::Any(any) if !any.one_of.is_empty() && any.properties.is_empty() => {
+                Kind::OneOf(list(any.one_of))
+            }
             SchemaKind::Any(any) => object(any.properties, false),
             SchemaKind::AllOf { all_of } => Kind::AllOf(list(all_of)),
             SchemaKind::AnyOf { any_of } => Kind::AnyOf(list(any_of)),

@@ -9,7 +9,7 @@ use std::ops::Range;
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, PathItem, Paths, ReferenceOr};
 
-use crate::diagnostics::{escape_token, pointer, Diagnostic};
+use crate::diagnostics::{catch_panic, escape_token, pointer, Diagnostic};
 use crate::locate::locate;
 use crate::shape::SchemaRef;
 
@@ -297,12 +297,15 @@ pub fn paths_in_order(files: &[SourceFile], mut each: impl FnMut(&[PathRef<'_>])
         true
     };
     crate::parallel::ordered(runs.len(), threads, threads + 1, read, take).ok_or_else(|| {
-        vec![Diagnostic {
-            file: PathBuf::from("(internal)"),
-            pointer: String::new(),
-            position: None,
-            message: "a thread reading paths panicked".to_owned(),
-        }]
+        files
+            .iter()
+            .map(|file| {
+                file.diagnostic(
+                    "/paths",
+                    "internal error (please report it): a thread reading paths panicked",
+                )
+            })
+            .collect::<Vec<_>>()
     })?;
     match failed {
         Some(problem) => Err(vec![problem]),
@@ -313,26 +316,46 @@ pub fn paths_in_order(files: &[SourceFile], mut each: impl FnMut(&[PathRef<'_>])
 /// Reads the whole file at once; errors name the innermost failing node.
 fn parse_whole(path: &Path, text: &str) -> Result<OpenAPI, Box<Diagnostic>> {
     let fail = |pointer, position, message| problem(path, pointer, position, message);
-    let deserializer = serde_yaml::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let pointer = json_pointer(error.path());
-        let syntax_position = error
-            .inner()
-            .location()
-            .map(|location| (location.line(), location.column()));
+    // openapiv3 panics on some malformed descriptions instead of failing
+    // ("somehow this parsed successfully the second time"): that is a
+    // failure to read, placed like any other.
+    let parsed = catch_panic(|| serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(text)));
+    let (pointer, syntax_position, message) = match parsed {
+        Ok(Ok(document)) => return Ok(document),
+        Ok(Err(error)) => (
+            json_pointer(error.path()),
+            error
+                .inner()
+                .location()
+                .map(|location| (location.line(), location.column())),
+            error.into_inner().to_string(),
+        ),
+        Err(_) => (
+            String::new(),
+            None,
+            "this is not a valid OpenAPI 3.0 description".to_owned(),
+        ),
+    };
+    match catch_panic(|| serde_yaml::from_str::<serde_yaml::Value>(text)) {
         // A document that is valid YAML but not a valid description: find the
         // innermost part that is wrong, which serde's own path often misses.
-        if let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(Ok(value)) => {
             if let Some((inner, message)) = crate::narrow::innermost_error(&value) {
-                if inner.len() > pointer.len() {
+                if inner.len() > pointer.len() || syntax_position.is_none() && pointer.is_empty() {
                     let position = locate(text, &inner);
-                    return fail(inner, position, message);
+                    return Err(fail(inner, position, message));
                 }
             }
         }
-        let position = syntax_position.or_else(|| locate(text, &pointer));
-        fail(pointer, position, error.into_inner().to_string())
-    })
+        // Not even valid YAML (a key given twice, say): that is what to report.
+        Ok(Err(error)) if syntax_position.is_none() => {
+            let position = error.location().map(|location| (location.line(), location.column()));
+            return Err(fail(pointer, position, error.to_string()));
+        }
+        _ => {}
+    }
+    let position = syntax_position.or_else(|| locate(text, &pointer));
+    Err(fail(pointer, position, message))
 }
 
 /// The `openapi:` version declared at the top level, read without parsing the

@@ -123,10 +123,10 @@ pub fn read<S: Send>(
     let parts = crate::parallel::map(jobs.len(), threads, |index| {
         let mut part = String::from(schema_block.prefix);
         part.push_str(&text[jobs[index].clone()]);
-        let part = serde_yaml::from_str::<ComponentsPart>(&part).ok()?;
+        let part = read_yaml::<ComponentsPart>(&part)?;
         Some(schemas(part.components.schemas))
     })?;
-    let document: OpenAPI = serde_yaml::from_str(&skeleton).ok()?;
+    let document: OpenAPI = read_yaml(&skeleton)?;
     if !document.paths.paths.is_empty() || !document.components.as_ref()?.schemas.is_empty() {
         return None;
     }
@@ -141,7 +141,7 @@ pub fn parse_paths<'e>(text: &str, entries: impl IntoIterator<Item = &'e PathEnt
     for entry in entries {
         part.push_str(&text[entry.lines.clone()]);
     }
-    serde_yaml::from_str::<PathsPart>(&part).ok().map(|part| part.paths)
+    read_yaml::<PathsPart>(&part).map(|part| part.paths)
 }
 
 /// Reads the whole of `text` in parts on `threads` threads: the document that
@@ -173,7 +173,7 @@ fn entry_key(line: &str) -> Option<String> {
             return Some(key.to_owned());
         }
     }
-    let mut keys = serde_yaml::from_str::<indexmap::IndexMap<String, serde_yaml::Value>>(line).ok()?;
+    let mut keys = read_yaml::<indexmap::IndexMap<String, serde_yaml::Value>>(line)?;
     match (keys.pop(), keys.is_empty()) {
         (Some((key, _)), true) => Some(key),
         _ => None,
@@ -259,4 +259,12 @@ fn block_entries(lines: &[&str], key_line: usize, indent: usize, prefix: &'stati
         prefix,
         entries,
     })
+}
+
+/// A part read by serde_yaml, or `None` (the file is then read whole, which
+/// reports what is wrong), also when the reading panics.
+fn read_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    crate::diagnostics::catch_panic(|| serde_yaml::from_str(text).ok())
+        .ok()
+        .flatten()
 }
