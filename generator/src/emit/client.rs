@@ -7,7 +7,7 @@ use std::sync::Arc;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{cfg, client_layout, doc_attrs, ident, table_cell, type_tokens, Module, Piece};
+use super::{cfg, doc_attrs, ident, table_cell, type_tokens, Module, Piece};
 use crate::model::{
     Builder, Child, Features, Model, Operation, Parameter, ParameterLocation, Permissions, RequestBody, ResponseBody,
     Scopes, Segment, Type, TypeDef,
@@ -26,19 +26,11 @@ pub fn module(model: &Model) -> Module<'_> {
     );
     let mut pieces = vec![
         Piece::tokens(0, move || imports(model)),
-        Piece::text_or_tokens(
-            0,
-            move |depth| client_layout::root_text(model, depth),
-            move || root_impl(model),
-        ),
+        Piece::tokens(0, move || root_impl(model)),
     ];
     for builder in model.builders.iter().skip(1) {
-        let (text_pages, token_pages) = (Arc::clone(&pages), Arc::clone(&pages));
-        pieces.push(Piece::text_or_tokens(
-            0,
-            move |depth| client_layout::builder_text(model, &text_pages, builder, depth),
-            move || builder_tokens(model, &token_pages, builder),
-        ));
+        let pages = Arc::clone(&pages);
+        pieces.push(Piece::tokens(0, move || builder_tokens(model, &pages, builder)));
     }
     Module {
         name: "client",

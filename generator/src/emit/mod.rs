@@ -3,10 +3,7 @@
 //! Public for tools and the stage benchmarks; `output` is the usual way in.
 
 mod client;
-mod client_layout;
-mod layout;
-
-pub(crate) use layout::prettyplease_at;
+mod invocations;
 mod models;
 mod permissions;
 
@@ -15,22 +12,8 @@ use quote::quote;
 
 use crate::model::{Docs, Model, Type};
 
-static TOKENS_ONLY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Lays every piece out from its tokens, with prettyplease: the reference the
-/// text layouts must match byte for byte (`tests/layout.rs`). For tests only.
-#[doc(hidden)]
-pub fn set_tokens_only(on: bool) {
-    TOKENS_ONLY.store(on, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// Whether pieces may be written as text.
-pub(crate) fn text_allowed() -> bool {
-    !TOKENS_ONLY.load(std::sync::atomic::Ordering::Relaxed)
-}
-
 /// One generated module: its documentation and its items, as pieces that
-/// can be made and laid out on any thread, in any order.
+/// can be made and formatted on any thread, in any order.
 pub struct Module<'m> {
     /// The module's name, for example `models`.
     pub name: &'static str,
@@ -41,71 +24,26 @@ pub struct Module<'m> {
 
 /// A part of a module's file.
 pub enum Piece<'m> {
-    /// Lines laid out already (those that open and close nested modules).
+    /// Lines written as text: those that open and close nested modules, and
+    /// the runtime macros' invocations (`invocations.rs`).
     Text(String),
-    /// Items nested `depth` modules deep in their module. Token streams cannot
-    /// cross threads, so a piece holds the functions that make them: their
-    /// text when it can (exactly as prettyplease would lay out the tokens,
-    /// given the depth in the file, deeper when the module is itself nested as
-    /// in the single file for build scripts), else their tokens.
+    /// Items nested `depth` modules deep in their module, formatted by
+    /// prettyplease. Token streams cannot cross threads, so a piece holds
+    /// the function that makes them.
     Items {
         depth: usize,
-        text: Option<Box<dyn Fn(usize) -> Option<String> + Send + Sync + 'm>>,
         tokens: Box<dyn Fn() -> TokenStream + Send + Sync + 'm>,
     },
 }
 
-type TextFn<'m> = dyn Fn(usize) -> Option<String> + Send + Sync + 'm;
-
 impl<'m> Piece<'m> {
-    /// Items laid out from their tokens only.
+    /// Items made by `tokens`, `depth` modules deep.
     pub(crate) fn tokens(depth: usize, tokens: impl Fn() -> TokenStream + Send + Sync + 'm) -> Self {
         Piece::Items {
             depth,
-            text: None,
             tokens: Box::new(tokens),
         }
     }
-
-    /// Items written as text by `text` when it can, else from `tokens`.
-    pub(crate) fn text_or_tokens(
-        depth: usize,
-        text: impl Fn(usize) -> Option<String> + Send + Sync + 'm,
-        tokens: impl Fn() -> TokenStream + Send + Sync + 'm,
-    ) -> Self {
-        Piece::Items {
-            depth,
-            text: Some(Box::new(text) as Box<TextFn<'m>>),
-            tokens: Box::new(tokens),
-        }
-    }
-
-    /// The piece's items `depth` modules deep: their text when allowed and
-    /// written, else `None` (lay out the tokens).
-    pub(crate) fn text_at(&self, depth: usize) -> Option<String> {
-        match self {
-            Piece::Items { text: Some(text), .. } if text_allowed() => text(depth),
-            _ => None,
-        }
-    }
-}
-
-/// How many of the model's pieces of items are written as text, and how many
-/// there are: the rest are laid out from their tokens by prettyplease. For
-/// the tests, which check that the text ways are taken, not only that they
-/// agree with the tokens.
-#[doc(hidden)]
-pub fn pieces_written_as_text(model: &Model) -> (usize, usize) {
-    let (mut text, mut all) = (0, 0);
-    for module in modules(model) {
-        for piece in &module.pieces {
-            if let Piece::Items { depth, .. } = piece {
-                all += 1;
-                text += usize::from(piece.text_at(*depth).is_some());
-            }
-        }
-    }
-    (text, all)
 }
 
 /// The generated modules, in the order `lib.rs` declares them.

@@ -5,7 +5,7 @@ use quote::quote;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{doc_attrs, ident, layout, mentions, type_path, type_tokens, Module, Piece};
+use super::{doc_attrs, ident, invocations, mentions, type_path, type_tokens, Module, Piece};
 use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef, UnionVariant};
 use crate::names;
 
@@ -169,30 +169,18 @@ impl<'m> Tree<'m> {
 /// everything above them through `use super::*`.
 fn nest<'m>(model: &'m Model, tree: &Tree<'m>, depth: usize, pieces: &mut Vec<Piece<'m>>) {
     for &def in &tree.types {
-        pieces.push(Piece::text_or_tokens(
-            depth,
-            move |at_depth| {
-                let feature = type_feature(model, def.name());
-                match def {
-                    TypeDef::Struct(def) => layout::struct_text(model, def, feature, at_depth),
-                    TypeDef::Enum(def) => layout::enum_text(def, feature, at_depth),
-                    TypeDef::Union(def) => layout::union_text(model, def, feature, at_depth),
-                }
-            },
-            move || {
-                let cfg = type_cfg(model, def.name());
-                match def {
-                    TypeDef::Struct(def) => struct_tokens(model, def, &cfg),
-                    TypeDef::Enum(def) => enum_tokens(def, &cfg),
-                    TypeDef::Union(def) => union_tokens(model, def, &cfg),
-                }
-            },
-        ));
-        // Text only: prettyplease fills a macro's arguments like a paragraph.
+        pieces.push(Piece::tokens(depth, move || {
+            let cfg = type_cfg(model, def.name());
+            match def {
+                TypeDef::Struct(def) => struct_tokens(model, def, &cfg),
+                TypeDef::Enum(def) => enum_tokens(def, &cfg),
+                TypeDef::Union(def) => union_tokens(model, def, &cfg),
+            }
+        }));
         let feature = type_feature(model, def.name());
         match def {
-            TypeDef::Struct(def) => pieces.push(Piece::Text(layout::json_object_text(model, def, feature, depth))),
-            TypeDef::Enum(def) => pieces.push(Piece::Text(layout::string_enum_text(def, feature, depth))),
+            TypeDef::Struct(def) => pieces.push(Piece::Text(invocations::json_object(model, def, feature, depth))),
+            TypeDef::Enum(def) => pieces.push(Piece::Text(invocations::string_enum(def, feature, depth))),
             TypeDef::Union(_) => {}
         }
     }

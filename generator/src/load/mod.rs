@@ -91,9 +91,15 @@ fn problem(path: &Path, pointer: String, position: Option<(usize, usize)>, messa
 }
 
 fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
-    let fail = |pointer, position, message| problem(path, pointer, position, message);
     let text = std::fs::read_to_string(path)
-        .map_err(|error| fail(String::new(), None, format!("cannot read the file: {error}")))?;
+        .map_err(|error| problem(path, String::new(), None, format!("cannot read the file: {error}")))?;
+    from_text(path, text)
+}
+
+/// Parses `text` as the description file `path` (which is not read: it
+/// names the file in diagnostics). What [`load`] does with each file.
+pub fn from_text(path: &Path, text: String) -> Result<SourceFile, Box<Diagnostic>> {
+    let fail = |pointer, position, message| problem(path, pointer, position, message);
     if text.trim().is_empty() {
         return Err(fail(
             String::new(),

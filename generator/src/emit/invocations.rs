@@ -1,0 +1,69 @@
+//! The invocations of the runtime's `json_object!` and `string_enum!` macros,
+//! written as text: an entry a line, so that a one-property change in a
+//! description is a one-line change in the generated code (prettyplease
+//! would fill the macro's arguments like a paragraph).
+
+use crate::model::{EnumDef, Model, StructDef};
+use crate::names;
+
+/// The `json_object!` invocation that implements `Deserialize` for a struct
+/// (through `JsonObject`), laid out `depth` modules deep: a line per property,
+/// with the `cfg` of a navigation property's type.
+pub(super) fn json_object(model: &Model, def: &StructDef, cfg: Option<&str>, depth: usize) -> String {
+    let head = format!(
+        "json_object!({}, {}",
+        names::simple_name(&def.name),
+        def.additional_properties
+    );
+    let entries = def.fields.iter().map(|field| {
+        (
+            super::models::navigation_feature(model, field),
+            format!("{} => {}", string_literal(&field.json_name), field.name),
+        )
+    });
+    macro_text(&head, entries, cfg, depth)
+}
+
+/// The `string_enum!` invocation that implements an enum of strings' impls
+/// (`as_str`, `From<&str>`, serde), laid out `depth` modules deep.
+pub(super) fn string_enum(def: &EnumDef, cfg: Option<&str>, depth: usize) -> String {
+    let head = format!("string_enum!({}, {}", names::simple_name(&def.name), def.unrecognized);
+    let entries = def
+        .variants
+        .iter()
+        .map(|variant| (None, format!("{} = {}", variant.name, string_literal(&variant.value))));
+    macro_text(&head, entries, cfg, depth)
+}
+
+/// An invocation `head { entry, ... });` of one of the runtime's macros, an
+/// entry a line (after its `cfg`, if any), `depth` modules deep.
+fn macro_text<'a>(
+    head: &str,
+    entries: impl ExactSizeIterator<Item = (Option<&'a str>, String)>,
+    cfg: Option<&str>,
+    depth: usize,
+) -> String {
+    let indent = "    ".repeat(depth);
+    let mut out = String::with_capacity(64 * (entries.len() + 2));
+    if let Some(feature) = cfg {
+        out.push_str(&format!("{indent}#[cfg(feature = {})]\n", string_literal(feature)));
+    }
+    if entries.len() == 0 {
+        out.push_str(&format!("{indent}{head} {{}});\n"));
+        return out;
+    }
+    out.push_str(&format!("{indent}{head} {{\n"));
+    for (feature, entry) in entries {
+        if let Some(feature) = feature {
+            out.push_str(&format!("{indent}    #[cfg(feature = {})]\n", string_literal(feature)));
+        }
+        out.push_str(&format!("{indent}    {entry},\n"));
+    }
+    out.push_str(&format!("{indent}}});\n"));
+    out
+}
+
+/// A string literal as `quote` writes it and prettyplease prints it.
+fn string_literal(value: &str) -> String {
+    proc_macro2::Literal::string(value).to_string()
+}
