@@ -80,7 +80,7 @@ fn main() {
     let out = tempfile::tempdir().expect("a temporary directory");
     let crate_dir = out.path().join("heap");
     graphgen::output::generate_crate_into(&model, "heap", &crate_dir).expect("writes the crate");
-    stage("emit + layout + write", size);
+    stage("emit + format + write", size);
     drop(model);
     stage("model dropped", size);
 }

@@ -24,7 +24,6 @@ pub mod model;
 mod names;
 mod narrow;
 pub mod output;
-mod parallel;
 mod runtime;
 pub mod shape;
 

@@ -45,21 +45,20 @@ pub(crate) fn build(
     let mut operations = Vec::new();
     // Where each method and path template was first defined.
     let mut defined: HashMap<(String, HttpMethod), usize> = HashMap::new();
-    crate::load::paths_in_order(files, |items| {
-        let mut found = collect(files, items, &mut defined, problems);
-        found.retain(|op| filter.selects(op.template, op.method.as_str()));
-        found.sort_by(|a, b| (a.template, a.method).cmp(&(b.template, b.method)));
-        for op in &found {
-            lower(
-                op,
-                lowering,
-                &mut tree,
-                &mut permission_consts,
-                &mut operations,
-                problems,
-            );
-        }
-    })?;
+    let items = crate::load::paths_in_order(files);
+    let mut found = collect(files, &items, &mut defined, problems);
+    found.retain(|op| filter.selects(op.template, op.method.as_str()));
+    found.sort_by(|a, b| (a.template, a.method).cmp(&(b.template, b.method)));
+    for op in &found {
+        lower(
+            op,
+            lowering,
+            &mut tree,
+            &mut permission_consts,
+            &mut operations,
+            problems,
+        );
+    }
     Ok((operations, tree.builders))
 }
 
