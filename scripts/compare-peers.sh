@@ -25,7 +25,8 @@ export CARGO_TARGET_DIR=$work/build CARGO_INCREMENTAL=0
 measure=$root/scripts/measure.py
 
 # The tools.
-release=$("$root/scripts/release-build.sh" --bin graphgen --example parse_floor)
+cargo build --quiet --release -p graphgen --bin graphgen --example parse_floor --manifest-path "$root/Cargo.toml" >&2
+release="${CARGO_TARGET_DIR:-$root/target}/release"
 graphgen=$release/graphgen
 floor=$release/examples/parse_floor
 [ -x "$work/progenitor/bin/cargo-progenitor" ] ||

@@ -16,7 +16,8 @@ export RUSTFLAGS="-D warnings"
 # A whole check and build each time, not an incremental one against the last run's.
 export CARGO_INCREMENTAL=0
 
-graphgen=$("$root/scripts/release-build.sh" --bin graphgen)/graphgen
+cargo build --quiet --release -p graphgen --bin graphgen --manifest-path "$root/Cargo.toml" >&2
+graphgen="${CARGO_TARGET_DIR:-$root/target}/release/graphgen"
 mkdir -p "$out"
 
 modules=("$@")

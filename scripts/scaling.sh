@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 export CARGO_TARGET_DIR=$root/target/scaling-build
-graphgen=$("$root/scripts/release-build.sh" --bin graphgen)/graphgen
+cargo build --quiet --release -p graphgen --bin graphgen --manifest-path "$root/Cargo.toml" >&2
+graphgen="${CARGO_TARGET_DIR:-$root/target}/release/graphgen"
 work=$root/target/scaling
 mkdir -p "$work"
 

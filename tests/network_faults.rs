@@ -186,17 +186,16 @@ async fn retries_can_be_turned_off_per_client_and_per_request() {
 async fn a_retry_after_beyond_the_total_delay_cap_is_not_waited_for() {
     let server = always(status(429).insert_header("Retry-After", "3600")).await;
     let capped = fast_retries().max_total_delay(Duration::from_secs(1));
-    let started = Instant::now();
     let call = client(&server)
         .users()
         .by_user_id(UPN)
         .authentication()
         .qr_code_pin_method()
         .get();
+    // Not waited for, and not retried: the 429 comes back as it is.
     let error = call.retry(capped).await.unwrap_err();
     assert_eq!(error.status(), Some(429));
     assert_eq!(requests(&server).await.len(), 1);
-    assert!(started.elapsed() < Duration::from_secs(3600));
 }
 
 #[tokio::test]

@@ -42,8 +42,9 @@ fn seed_fragment() {
 }
 
 /// Every fragment of `spec/` together: the family shares the seed's types.
+/// (The crate itself is `generated/`, pinned by `tests/generated_is_current.rs`.)
 #[test]
-fn all_fragments() {
+fn all_fragments_share_their_types() {
     let mut specs: Vec<PathBuf> = std::fs::read_dir(manifest_dir().join("../spec"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -51,9 +52,6 @@ fn all_fragments() {
         .collect();
     specs.sort();
     let files = graphgen::generate_crate(&specs, "generated").unwrap_or_else(|error| panic!("{error}"));
-    for file in ["src/models.rs", "src/client.rs", "src/permissions.rs"] {
-        insta::assert_snapshot!(snapshot_name("spec", file), files[file]);
-    }
     assert_eq!(
         files["src/models.rs"].matches("pub struct QrCode {").count(),
         1,

@@ -1,13 +1,10 @@
 //! Where access tokens come from.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
+
+pub use futures_util::future::BoxFuture;
 
 use super::secret::Secret;
-
-/// A boxed future, as returned by [`TokenSource::token`].
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// An OAuth 2.0 access token for Microsoft Graph. `Debug` never shows it.
 #[derive(Clone, Debug)]

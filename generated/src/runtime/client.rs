@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{Stream, TryStreamExt};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::utf8_percent_encode;
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::auth::{BoxFuture, TokenSource};
 use super::cloud::Cloud;
 use super::error::{Error, GraphError};
-use super::path::RequestPath;
+use super::path::{RequestPath, UNRESERVED_ONLY};
 use super::retry::RetryPolicy;
 use super::send::{self, RawResponse, Settings};
 
@@ -466,7 +466,7 @@ impl<T> Call<T> {
                     url.push(if index == 0 { '?' } else { '&' });
                     url.push_str(name);
                     url.push('=');
-                    url.extend(utf8_percent_encode(value, QUERY_VALUE));
+                    url.extend(utf8_percent_encode(value, UNRESERVED_ONLY));
                 }
                 (url, path.template())
             }
@@ -506,9 +506,6 @@ impl<T> Call<T> {
     }
 }
 
-/// Query values are percent-encoded but for RFC 3986's unreserved characters,
-/// so `+`, `&`, `=`, `#` and spaces in a `$filter` cannot change the query.
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 impl<T: Send + 'static> IntoFuture for Call<T> {
     type Output = Result<T, Error>;

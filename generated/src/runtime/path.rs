@@ -9,8 +9,9 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Everything but RFC 3986's unreserved characters is encoded, as RFC 6570
 /// simple expansion (which Microsoft's SDKs use) does: `/`, `?`, `#`, `%` and
-/// `@` all become `%XX`, so a value stays exactly one path segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+/// `@` all become `%XX`, so a value stays exactly one path segment, and `+`,
+/// `&`, `=` and spaces in a query value (a `$filter`) cannot change the query.
+pub(crate) const UNRESERVED_ONLY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// The path of a request below the service root, with the template it came
 /// from. `Debug` shows only the template: identifiers such as a
@@ -72,7 +73,7 @@ impl RequestPath {
             }
             _ => next
                 .encoded
-                .extend(utf8_percent_encode(value, SEGMENT).map(|part| part.to_owned())),
+                .extend(utf8_percent_encode(value, UNRESERVED_ONLY).map(|part| part.to_owned())),
         }
         next
     }
@@ -99,7 +100,7 @@ impl RequestPath {
                 .map_or("", |(_, value)| *value);
             let escaped = value.replace('\'', "''");
             next.encoded
-                .extend(utf8_percent_encode(&escaped, SEGMENT).map(|part| part.to_owned()));
+                .extend(utf8_percent_encode(&escaped, UNRESERVED_ONLY).map(|part| part.to_owned()));
             rest = &after[close + 1..];
         }
         next.encoded.push_str(rest);

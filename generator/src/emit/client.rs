@@ -1,36 +1,23 @@
 //! Request builders: one type per node of the URL tree, a method per child
 //! segment and per operation, so a call reads like the URL it sends.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{cfg, doc_attrs, ident, table_cell, type_tokens, Module, Piece};
+use super::{cfg, doc_attrs, ident, type_tokens, Module, Piece};
 use crate::model::{
-    Builder, Child, Features, Model, Operation, Parameter, ParameterLocation, Permissions, RequestBody, ResponseBody,
-    Scopes, Segment, Type, TypeDef,
+    Builder, Child, Features, Model, Operation, Parameter, ParameterLocation, RequestBody, ResponseBody, Segment, Type,
 };
 
 pub fn module(model: &Model) -> Module<'_> {
-    let pages: Arc<HashSet<&str>> = Arc::new(
-        model
-            .types
-            .iter()
-            .filter_map(|def| match def {
-                TypeDef::Struct(def) if def.page.is_some() => Some(def.name.as_str()),
-                _ => None,
-            })
-            .collect(),
-    );
     let mut pieces = vec![
         Piece::tokens(0, move || imports(model)),
         Piece::tokens(0, move || root_impl(model)),
     ];
     for builder in model.builders.iter().skip(1) {
-        let pages = Arc::clone(&pages);
-        pieces.push(Piece::tokens(0, move || builder_tokens(model, &pages, builder)));
+        pieces.push(Piece::tokens(0, move || builder_tokens(model, builder)));
     }
     Module {
         name: "client",
@@ -142,8 +129,7 @@ fn collect_named(ty: &Type, out: &mut BTreeSet<String>) {
     }
 }
 
-/// `pages` names the types that are pages of a collection.
-fn builder_tokens(model: &Model, pages: &HashSet<&str>, builder: &Builder) -> TokenStream {
+fn builder_tokens(model: &Model, builder: &Builder) -> TokenStream {
     let name = ident(&builder.name);
     let cfg = cfg(model, &builder.features);
     let docs = doc_attrs(&[format!("Requests on `{}`.", builder.template)]);
@@ -154,7 +140,7 @@ fn builder_tokens(model: &Model, pages: &HashSet<&str>, builder: &Builder) -> To
     let operations = builder
         .operations
         .iter()
-        .map(|&index| operation_methods(model, pages, &model.operations[index], &builder.features));
+        .map(|&index| operation_methods(model, &model.operations[index], &builder.features));
     let parameter_structs = builder
         .operations
         .iter()
@@ -189,7 +175,7 @@ fn member_cfg(model: &Model, outer: Option<&Features>, own: &Features) -> TokenS
 
 /// The method stepping to `child`; `outer` is the features of the builder
 /// it is a method of, `None` on the client itself.
-pub(super) fn child_method(model: &Model, child: &Child, outer: Option<&Features>) -> TokenStream {
+fn child_method(model: &Model, child: &Child, outer: Option<&Features>) -> TokenStream {
     let from_client = outer.is_none();
     let target = ident(&model.builders[child.builder].name);
     let cfg = member_cfg(model, outer, &model.builders[child.builder].features);
@@ -244,12 +230,7 @@ pub(super) fn child_method(model: &Model, child: &Child, outer: Option<&Features
 
 /// The operation's method, and its `_with` twin when it takes parameters.
 /// `outer` is the features of the builder they are methods of.
-pub(super) fn operation_methods(
-    model: &Model,
-    pages: &HashSet<&str>,
-    operation: &Operation,
-    outer: &Features,
-) -> TokenStream {
+fn operation_methods(model: &Model, operation: &Operation, outer: &Features) -> TokenStream {
     let cfg = member_cfg(model, Some(outer), &operation.feature.iter().cloned().collect());
     let method = ident(&operation.method_name);
     let http = ident(operation.http_method.as_str());
@@ -279,7 +260,7 @@ pub(super) fn operation_methods(
             quote!(.bytes_body(body, #content_type)),
         ),
     };
-    let docs = doc_attrs(&operation_docs(pages, operation));
+    let docs = doc_attrs(&operation.docs);
     let call = quote!(self.client.#constructor(Method::#http, self.path.clone())#attach_body);
     let (Some(struct_name), Some(with)) = (&operation.parameters_struct, &operation.method_with_parameters) else {
         return quote! {
@@ -318,14 +299,14 @@ pub(super) fn operation_methods(
 }
 
 /// The runtime's `Call` method that adds a parameter when it is set.
-pub(super) fn parameter_method(parameter: &Parameter) -> &'static str {
+fn parameter_method(parameter: &Parameter) -> &'static str {
     match parameter.location {
         ParameterLocation::Query => "query_option",
         ParameterLocation::Header => "header_option",
     }
 }
 
-pub(super) fn parameters_struct(model: &Model, operation: &Operation) -> Option<TokenStream> {
+fn parameters_struct(model: &Model, operation: &Operation) -> Option<TokenStream> {
     let name = ident(operation.parameters_struct.as_deref()?);
     let cfg = cfg(model, &operation.feature.iter().cloned().collect());
     let docs = doc_attrs(&[format!(
@@ -336,7 +317,7 @@ pub(super) fn parameters_struct(model: &Model, operation: &Operation) -> Option<
     let fields = operation.parameters.iter().map(|parameter| {
         let field = ident(&parameter.field);
         let ty = type_tokens(&parameter.ty);
-        let docs = doc_attrs(&parameter_docs(parameter));
+        let docs = doc_attrs(&parameter.docs);
         quote! {
             #docs
             pub #field: Option<#ty>,
@@ -350,124 +331,4 @@ pub(super) fn parameters_struct(model: &Model, operation: &Operation) -> Option<
             #(#fields)*
         }
     })
-}
-
-/// The docs of a parameter's field: the description's, and where it goes.
-pub(super) fn parameter_docs(parameter: &Parameter) -> Vec<String> {
-    let kind = match parameter.location {
-        ParameterLocation::Query => "Query option",
-        ParameterLocation::Header => "Header",
-    };
-    let wire = format!("{kind} `{}`", parameter.wire_name);
-    match parameter.docs.as_slice() {
-        [] => vec![format!("{wire}.")],
-        // Most descriptions are a line: one line says both.
-        [line] => vec![format!("{wire}: {line}")],
-        lines => {
-            let mut lines = lines.to_vec();
-            lines.push(String::new());
-            lines.push(format!("{wire}."));
-            lines
-        }
-    }
-}
-
-/// The doc comment of an operation: the spec's text, the request line, the
-/// permissions and roles, the clouds, the documentation page.
-pub(super) fn operation_docs(pages: &HashSet<&str>, operation: &Operation) -> Vec<String> {
-    let mut docs = operation.docs.clone();
-    let paragraph = |docs: &mut Vec<String>, lines: Vec<String>| {
-        if !docs.is_empty() {
-            docs.push(String::new());
-        }
-        docs.extend(lines);
-    };
-    paragraph(
-        &mut docs,
-        vec![format!("`{} {}`", operation.http_method.as_str(), operation.template)],
-    );
-    if matches!(&operation.response, ResponseBody::Json(Type::Named(name)) if pages.contains(name.as_str())) {
-        paragraph(
-            &mut docs,
-            vec![
-                "Awaited, this gives the first page. `.collect_all().await` gives every item of every".to_owned(),
-                "page, and `.items()` / `.pages()` stream them, following `@odata.nextLink`.".to_owned(),
-            ],
-        );
-    }
-    if let Some(RequestBody::Json { patch: true, .. }) = &operation.body {
-        paragraph(
-            &mut docs,
-            vec![
-                "Only the properties that are set are sent; to clear one, send it as `null` with".to_owned(),
-                "[`Patch::null`](super::runtime::patch::Patch::null).".to_owned(),
-            ],
-        );
-    }
-    if let Some(permissions) = &operation.permissions {
-        paragraph(
-            &mut docs,
-            permission_docs(permissions, operation.permissions_const.as_deref()),
-        );
-    }
-    if !operation.clouds.is_empty() {
-        let clouds: Vec<String> = operation
-            .clouds
-            .iter()
-            .map(|cloud| {
-                format!(
-                    "[`Cloud::{}`](super::runtime::cloud::Cloud::{})",
-                    cloud.variant(),
-                    cloud.variant()
-                )
-            })
-            .collect();
-        paragraph(
-            &mut docs,
-            vec![format!("Available in the national clouds {}.", clouds.join(", "))],
-        );
-    }
-    if let Some(url) = &operation.doc_url {
-        paragraph(&mut docs, vec![format!("[Microsoft's documentation]({url})")]);
-    }
-    docs
-}
-
-fn permission_docs(permissions: &Permissions, constant: Option<&str>) -> Vec<String> {
-    let row = |kind: &str, scopes: &Option<Scopes>| match scopes {
-        Some(scopes) => format!(
-            "| {kind} | {} | {} |",
-            table_cell(&scopes.least.join(", ")),
-            table_cell(&if scopes.higher.is_empty() {
-                "None.".to_owned()
-            } else {
-                scopes.higher.join(", ")
-            })
-        ),
-        None => format!("| {kind} | Not supported. | Not supported. |"),
-    };
-    let mut lines = vec![
-        "# Permissions".to_owned(),
-        String::new(),
-        "| Permission type | Least privileged permissions | Higher privileged permissions |".to_owned(),
-        "|---|---|---|".to_owned(),
-        row("Delegated (work or school account)", &permissions.delegated_work),
-        row(
-            "Delegated (personal Microsoft account)",
-            &permissions.delegated_personal,
-        ),
-        row("Application", &permissions.application),
-    ];
-    if !permissions.roles_for_other_users.is_empty() {
-        lines.push(String::new());
-        lines.push(format!(
-            "A signed-in user acting on another user also needs one of these Microsoft Entra roles: {}.",
-            permissions.roles_for_other_users.join(", ")
-        ));
-    }
-    if let Some(constant) = constant {
-        lines.push(String::new());
-        lines.push(format!("As data: [`{constant}`](super::permissions::{constant})."));
-    }
-    lines
 }

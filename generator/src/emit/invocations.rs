@@ -17,7 +17,7 @@ pub(super) fn json_object(model: &Model, def: &StructDef, cfg: Option<&str>, dep
     );
     let entries = def.fields.iter().map(|field| {
         (
-            super::models::navigation_feature(model, field),
+            model.field_feature(field),
             format!("{} => {}", string_literal(&field.json_name), field.name),
         )
     });

@@ -151,8 +151,3 @@ pub(crate) fn mentions(ty: &Type, pick: &impl Fn(&Type) -> bool) -> bool {
         other => pick(other),
     }
 }
-
-/// Escapes text placed in a Markdown table cell.
-pub(crate) fn table_cell(text: &str) -> String {
-    text.replace('|', "\\|")
-}

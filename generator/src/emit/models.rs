@@ -6,7 +6,7 @@ use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{doc_attrs, ident, invocations, mentions, type_path, type_tokens, Module, Piece};
-use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef, UnionVariant};
+use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef};
 use crate::names;
 
 /// Where each name the models import comes from, in the order they are imported.
@@ -67,34 +67,11 @@ fn needs(def: &TypeDef) -> BTreeSet<&'static str> {
     out
 }
 
-/// The feature of a type, when the crate has features.
-fn type_feature<'m>(model: &'m Model, name: &str) -> Option<&'m str> {
-    match model.type_features.get(name) {
-        Some(feature) if !model.features.is_empty() => Some(feature),
-        _ => None,
-    }
-}
-
 /// `#[cfg(feature = "model-X")]` for a type, when the crate has features.
 fn type_cfg(model: &Model, name: &str) -> TokenStream {
-    match type_feature(model, name) {
+    match model.type_feature(name) {
         Some(feature) => quote!(#[cfg(feature = #feature)]),
         None => quote!(),
-    }
-}
-
-/// The feature a navigation property's field is compiled with: its type's.
-pub(super) fn navigation_feature<'m>(model: &'m Model, field: &Field) -> Option<&'m str> {
-    if !field.navigation {
-        return None;
-    }
-    match &field.ty {
-        Type::Named(target) | Type::Flags(target) => type_feature(model, target),
-        Type::List(item) => match &**item {
-            Type::Named(target) => type_feature(model, target),
-            _ => None,
-        },
-        _ => None,
     }
 }
 
@@ -177,7 +154,7 @@ fn nest<'m>(model: &'m Model, tree: &Tree<'m>, depth: usize, pieces: &mut Vec<Pi
                 TypeDef::Union(def) => union_tokens(model, def, &cfg),
             }
         }));
-        let feature = type_feature(model, def.name());
+        let feature = model.type_feature(def.name());
         match def {
             TypeDef::Struct(def) => pieces.push(Piece::Text(invocations::json_object(model, def, feature, depth))),
             TypeDef::Enum(def) => pieces.push(Piece::Text(invocations::string_enum(def, feature, depth))),
@@ -243,7 +220,9 @@ fn field_tokens(model: &Model, field: &Field) -> TokenStream {
     let name = ident(&field.name);
     let docs = doc_attrs(&field.docs);
     // A navigation property exists when its type is compiled anyway.
-    let cfg = navigation_feature(model, field).map(|feature| quote!(#[cfg(feature = #feature)]));
+    let cfg = model
+        .field_feature(field)
+        .map(|feature| quote!(#[cfg(feature = #feature)]));
     let mut ty = type_tokens(&field.ty);
     if field.boxed {
         ty = quote!(Box<#ty>);
@@ -278,18 +257,8 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
     }
 }
 
-/// With features, a derived type's variant exists when the type's feature is
-/// on; the declared type's always does.
-pub(super) fn variant_feature<'m>(model: &'m Model, variant: &UnionVariant) -> Option<&'m str> {
-    if variant.untagged {
-        None
-    } else {
-        type_feature(model, &variant.ty)
-    }
-}
-
 /// The doc of a union's variant for JSON it cannot type.
-pub(super) fn unrecognized_doc(model: &Model) -> &'static str {
+fn unrecognized_doc(model: &Model) -> &'static str {
     if model.features.is_empty() {
         "An object of a type the description does not know, as received."
     } else {
@@ -307,7 +276,11 @@ fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream
     let variant_cfgs: Vec<_> = def
         .variants
         .iter()
-        .map(|variant| variant_feature(model, variant).map(|feature| quote!(#[cfg(feature = #feature)])))
+        .map(|variant| {
+            model
+                .variant_feature(variant)
+                .map(|feature| quote!(#[cfg(feature = #feature)]))
+        })
         .collect();
     let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.name)).collect();
     let payloads = def.variants.iter().map(|variant| type_path(&variant.ty));

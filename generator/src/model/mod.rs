@@ -4,6 +4,7 @@
 //! flattened, every Rust name is decided. No `openapiv3` type leaves this
 //! module, so the emitters never look at the input again.
 
+mod docs;
 pub mod features;
 mod filter;
 mod operations;
@@ -44,6 +45,40 @@ pub struct Model {
 }
 
 impl Model {
+    /// The cargo feature a type is compiled with, when the crate has features.
+    pub fn type_feature(&self, name: &str) -> Option<&str> {
+        match self.type_features.get(name) {
+            Some(feature) if !self.features.is_empty() => Some(feature),
+            _ => None,
+        }
+    }
+
+    /// The feature a field is compiled with: a navigation property's is its
+    /// type's (Graph sends it only under `$expand`); other fields have none.
+    pub fn field_feature(&self, field: &Field) -> Option<&str> {
+        if !field.navigation {
+            return None;
+        }
+        match &field.ty {
+            Type::Named(target) | Type::Flags(target) => self.type_feature(target),
+            Type::List(item) => match &**item {
+                Type::Named(target) => self.type_feature(target),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The feature a union's variant is compiled with: a derived type's
+    /// variant exists when the type's feature is on; the declared type's always.
+    pub fn variant_feature(&self, variant: &UnionVariant) -> Option<&str> {
+        if variant.untagged {
+            None
+        } else {
+            self.type_feature(&variant.ty)
+        }
+    }
+
     /// The model without cargo features, for code `include!`d into a crate
     /// that does not declare them: every part is compiled.
     pub fn without_features(mut self) -> Self {
@@ -426,6 +461,7 @@ pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Dia
         feature_requires: Default::default(),
     };
     features::assign(&mut model);
+    docs::complete(&mut model);
     Ok(model)
 }
 

@@ -1,0 +1,155 @@
+//! The doc comment of every operation and parameter, written once the model
+//! is built: the description's text, then what graphgen knows beside it
+//! (the request line, paging, PATCH, permissions, clouds, the documentation
+//! page). Renderers write these lines as they are.
+
+use std::collections::HashSet;
+
+use super::{
+    Model, Operation, Parameter, ParameterLocation, Permissions, RequestBody, ResponseBody, Scopes, Type, TypeDef,
+};
+
+/// Replaces the description's docs of each operation and parameter by their
+/// whole doc comment.
+pub(super) fn complete(model: &mut Model) {
+    let pages: HashSet<String> = model
+        .types
+        .iter()
+        .filter_map(|def| match def {
+            TypeDef::Struct(def) if def.page.is_some() => Some(def.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let pages: HashSet<&str> = pages.iter().map(String::as_str).collect();
+    for operation in &mut model.operations {
+        operation.docs = operation_docs(&pages, operation);
+        for parameter in &mut operation.parameters {
+            parameter.docs = parameter_docs(parameter);
+        }
+    }
+}
+
+/// The docs of a parameter's field: the description's, and where it goes.
+fn parameter_docs(parameter: &Parameter) -> Vec<String> {
+    let kind = match parameter.location {
+        ParameterLocation::Query => "Query option",
+        ParameterLocation::Header => "Header",
+    };
+    let wire = format!("{kind} `{}`", parameter.wire_name);
+    match parameter.docs.as_slice() {
+        [] => vec![format!("{wire}.")],
+        // Most descriptions are a line: one line says both.
+        [line] => vec![format!("{wire}: {line}")],
+        lines => {
+            let mut lines = lines.to_vec();
+            lines.push(String::new());
+            lines.push(format!("{wire}."));
+            lines
+        }
+    }
+}
+
+/// The doc comment of an operation: the spec's text, the request line, the
+/// permissions and roles, the clouds, the documentation page.
+fn operation_docs(pages: &HashSet<&str>, operation: &Operation) -> Vec<String> {
+    let mut docs = operation.docs.clone();
+    let paragraph = |docs: &mut Vec<String>, lines: Vec<String>| {
+        if !docs.is_empty() {
+            docs.push(String::new());
+        }
+        docs.extend(lines);
+    };
+    paragraph(
+        &mut docs,
+        vec![format!("`{} {}`", operation.http_method.as_str(), operation.template)],
+    );
+    if matches!(&operation.response, ResponseBody::Json(Type::Named(name)) if pages.contains(name.as_str())) {
+        paragraph(
+            &mut docs,
+            vec![
+                "Awaited, this gives the first page. `.collect_all().await` gives every item of every".to_owned(),
+                "page, and `.items()` / `.pages()` stream them, following `@odata.nextLink`.".to_owned(),
+            ],
+        );
+    }
+    if let Some(RequestBody::Json { patch: true, .. }) = &operation.body {
+        paragraph(
+            &mut docs,
+            vec![
+                "Only the properties that are set are sent; to clear one, send it as `null` with".to_owned(),
+                "[`Patch::null`](super::runtime::patch::Patch::null).".to_owned(),
+            ],
+        );
+    }
+    if let Some(permissions) = &operation.permissions {
+        paragraph(
+            &mut docs,
+            permission_docs(permissions, operation.permissions_const.as_deref()),
+        );
+    }
+    if !operation.clouds.is_empty() {
+        let clouds: Vec<String> = operation
+            .clouds
+            .iter()
+            .map(|cloud| {
+                format!(
+                    "[`Cloud::{}`](super::runtime::cloud::Cloud::{})",
+                    cloud.variant(),
+                    cloud.variant()
+                )
+            })
+            .collect();
+        paragraph(
+            &mut docs,
+            vec![format!("Available in the national clouds {}.", clouds.join(", "))],
+        );
+    }
+    if let Some(url) = &operation.doc_url {
+        paragraph(&mut docs, vec![format!("[Microsoft's documentation]({url})")]);
+    }
+    docs
+}
+
+fn permission_docs(permissions: &Permissions, constant: Option<&str>) -> Vec<String> {
+    let row = |kind: &str, scopes: &Option<Scopes>| match scopes {
+        Some(scopes) => format!(
+            "| {kind} | {} | {} |",
+            table_cell(&scopes.least.join(", ")),
+            table_cell(&if scopes.higher.is_empty() {
+                "None.".to_owned()
+            } else {
+                scopes.higher.join(", ")
+            })
+        ),
+        None => format!("| {kind} | Not supported. | Not supported. |"),
+    };
+    let mut lines = vec![
+        "# Permissions".to_owned(),
+        String::new(),
+        "| Permission type | Least privileged permissions | Higher privileged permissions |".to_owned(),
+        "|---|---|---|".to_owned(),
+        row("Delegated (work or school account)", &permissions.delegated_work),
+        row(
+            "Delegated (personal Microsoft account)",
+            &permissions.delegated_personal,
+        ),
+        row("Application", &permissions.application),
+    ];
+    if !permissions.roles_for_other_users.is_empty() {
+        lines.push(String::new());
+        lines.push(format!(
+            "A signed-in user acting on another user also needs one of these Microsoft Entra roles: {}.",
+            permissions.roles_for_other_users.join(", ")
+        ));
+    }
+    if let Some(constant) = constant {
+        lines.push(String::new());
+        lines.push(format!("As data: [`{constant}`](super::permissions::{constant})."));
+    }
+    lines
+}
+
+/// Escapes text placed in a Markdown table cell.
+fn table_cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
