@@ -6,6 +6,7 @@
 //! the crate already in `--out` stays exactly as it was.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
