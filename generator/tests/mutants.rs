@@ -206,12 +206,14 @@ fn mutants_of_the_official_style_fixture() {
     run_mutants("two-parts", &[fixtures.join("two-parts.yaml")], 1, 50, 5);
 }
 
-/// A large official module, read in parts: edits anywhere in 200 KB.
+/// A large official module: edits anywhere in 200 KB.
 #[test]
 fn mutants_of_an_official_module() {
     let path = root().join("../shared/graph/v1.0/Mail.yml");
     if !path.exists() {
-        eprintln!(
+        // Written past the test harness's capture, so that a passing run says it.
+        let _ = writeln!(
+            std::io::stderr(),
             "skipped: {} is not there (scripts/fetch-descriptions.sh fetches it)",
             path.display()
         );

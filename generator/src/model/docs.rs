@@ -5,8 +5,10 @@
 
 use std::collections::HashSet;
 
+use crate::shape::Shape;
+
 use super::{
-    Model, Operation, Parameter, ParameterLocation, Permissions, RequestBody, ResponseBody, Scopes, Type, TypeDef,
+    Docs, Model, Operation, Parameter, ParameterLocation, Permissions, RequestBody, ResponseBody, Scopes, Type, TypeDef,
 };
 
 /// Replaces the description's docs of each operation and parameter by their
@@ -152,4 +154,31 @@ fn permission_docs(permissions: &Permissions, constant: Option<&str>) -> Vec<Str
 /// Escapes text placed in a Markdown table cell.
 fn table_cell(text: &str) -> String {
     text.replace('|', "\\|")
+}
+
+/// Doc lines from a schema's description, else its title.
+pub(super) fn docs_of(schema: &Shape) -> Docs {
+    schema.docs.as_deref().map(doc_lines).unwrap_or_default()
+}
+
+/// Splits text into doc comment lines. No description may become a Markdown
+/// code block, which rustdoc would compile and run as a doctest: leading
+/// spaces are dropped and fence markers are escaped. Control characters are
+/// dropped.
+pub(super) fn doc_lines(text: &str) -> Docs {
+    let mut lines: Docs = text
+        .lines()
+        .map(|line| {
+            line.trim()
+                .chars()
+                .filter(|c| !c.is_control())
+                .collect::<String>()
+                .replace("```", "\\`\\`\\`")
+                .replace("~~~", "\\~\\~\\~")
+        })
+        .collect();
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines
 }

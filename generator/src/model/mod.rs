@@ -5,10 +5,13 @@
 //! module, so the emitters never look at the input again.
 
 mod docs;
+mod extensions;
 pub mod features;
 mod filter;
 mod operations;
+mod recursion;
 mod schemas;
+mod url_tree;
 
 pub use filter::PathFilter;
 

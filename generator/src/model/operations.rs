@@ -4,22 +4,16 @@
 use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::{Operation as ApiOperation, Parameter, PathItem, ReferenceOr, Response, StatusCode};
-use serde_json::Value;
 
+use super::docs::doc_lines;
+use super::extensions;
 use super::filter::PathFilter;
-use super::schemas::{doc_lines, At, Lowering};
-use super::{
-    Builder, Child, Cloud, Docs, HttpMethod, Operation, ParameterLocation, Permissions, RequestBody, ResponseBody,
-    Scopes, Segment, Type,
-};
+use super::schemas::{At, Lowering};
+use super::url_tree::Tree;
+use super::{Builder, Docs, HttpMethod, Operation, ParameterLocation, RequestBody, ResponseBody, Segment, Type};
 use crate::diagnostics::{pointer, Diagnostic};
 use crate::load::{PathRef, SourceFile};
 use crate::names::{self, Namespace};
-
-/// Methods of the runtime's `GraphClient`, which the root builder's methods join.
-const CLIENT_METHODS: &[&str] = &["builder", "call", "clone", "fmt", "new", "service_root"];
-
-const PERMISSION_TYPES: [&str; 3] = ["delegatedWork", "delegatedPersonal", "application"];
 
 struct Found<'a> {
     /// Every input file: components are shared between fragments.
@@ -33,7 +27,7 @@ struct Found<'a> {
 }
 
 /// Operations and request builders, built from the path items in order of
-/// path template, a run at a time as `load` reads them.
+/// path template.
 pub(crate) fn build(
     files: &[SourceFile],
     filter: &PathFilter,
@@ -77,8 +71,13 @@ fn lower(
     let response = success_type(op, lowering, problems);
     let body = request_body(op, lowering, problems);
     check_error_responses(op, problems);
-    let permissions = permissions(op, problems);
-    let clouds = clouds(op, problems);
+    let at = extensions::Operation {
+        file: op.file,
+        pointer: &op.pointer,
+        operation: op.operation,
+    };
+    let permissions = extensions::permissions(&at, problems);
+    let clouds = extensions::clouds(&at, problems);
     if problems.len() > before {
         return;
     }
@@ -552,225 +551,4 @@ fn operation_docs(operation: &ApiOperation) -> Docs {
         docs.extend(doc_lines(description));
     }
     docs
-}
-
-/// Reads `x-graphgen-permissions` and `x-graphgen-roles-for-other-users`, and
-/// checks them against the operation's `security` requirements.
-fn permissions(op: &Found, problems: &mut Vec<Diagnostic>) -> Option<Permissions> {
-    let extensions = &op.operation.extensions;
-    let value = extensions.get("x-graphgen-permissions")?;
-    let at = pointer(&op.pointer, &["x-graphgen-permissions"]);
-    let mut fail = |pointer: String, message: String| problems.push(op.file.diagnostic(pointer, message));
-    let Some(table) = value.as_object() else {
-        fail(
-            at,
-            "x-graphgen-permissions must be a mapping of permission types".to_owned(),
-        );
-        return None;
-    };
-    let mut permissions = Permissions::default();
-    for (key, entry) in table {
-        let entry_at = pointer(&at, &[key]);
-        let scopes = match entry {
-            Value::String(text) if text == "notSupported" => None,
-            Value::Object(lists) => {
-                let mut scopes = Scopes::default();
-                for (list_key, list) in lists {
-                    let target = match list_key.as_str() {
-                        "least" => &mut scopes.least,
-                        "higher" => &mut scopes.higher,
-                        _ => {
-                            fail(
-                                pointer(&entry_at, &[list_key]),
-                                "expected `least` or `higher`".to_owned(),
-                            );
-                            continue;
-                        }
-                    };
-                    match string_list(list) {
-                        Some(values) => *target = values,
-                        None => fail(
-                            pointer(&entry_at, &[list_key]),
-                            "expected a list of permission names".to_owned(),
-                        ),
-                    }
-                }
-                if scopes.least.is_empty() {
-                    fail(
-                        entry_at.clone(),
-                        "a supported permission type needs at least one least privileged permission".to_owned(),
-                    );
-                }
-                Some(scopes)
-            }
-            _ => {
-                fail(
-                    entry_at,
-                    "expected `notSupported` or a mapping with `least` and `higher`".to_owned(),
-                );
-                continue;
-            }
-        };
-        match key.as_str() {
-            "delegatedWork" => permissions.delegated_work = scopes,
-            "delegatedPersonal" => permissions.delegated_personal = scopes,
-            "application" => permissions.application = scopes,
-            _ => fail(
-                entry_at,
-                format!(
-                    "unknown permission type; expected one of {}",
-                    PERMISSION_TYPES.join(", ")
-                ),
-            ),
-        }
-    }
-    if let Some(roles) = extensions.get("x-graphgen-roles-for-other-users") {
-        match string_list(roles) {
-            Some(roles) => permissions.roles_for_other_users = roles,
-            None => fail(
-                pointer(&op.pointer, &["x-graphgen-roles-for-other-users"]),
-                "expected a list of Microsoft Entra role names".to_owned(),
-            ),
-        }
-    }
-    if let Some(security) = &op.operation.security {
-        let declared: BTreeSet<&str> = security
-            .iter()
-            .flat_map(|requirement| requirement.values().flatten())
-            .map(String::as_str)
-            .collect();
-        let listed: BTreeSet<&str> = [
-            &permissions.delegated_work,
-            &permissions.delegated_personal,
-            &permissions.application,
-        ]
-        .into_iter()
-        .flatten()
-        .flat_map(|scopes| scopes.least.iter().chain(&scopes.higher))
-        .map(String::as_str)
-        .collect();
-        if declared != listed {
-            let missing: Vec<&str> = listed.difference(&declared).copied().collect();
-            let extra: Vec<&str> = declared.difference(&listed).copied().collect();
-            fail(
-                pointer(&op.pointer, &["security"]),
-                format!(
-                    "security and x-graphgen-permissions disagree: only in x-graphgen-permissions: [{}]; only in security: [{}]",
-                    missing.join(", "),
-                    extra.join(", ")
-                ),
-            );
-        }
-    }
-    Some(permissions)
-}
-
-fn string_list(value: &Value) -> Option<Vec<String>> {
-    value
-        .as_array()?
-        .iter()
-        .map(|item| item.as_str().filter(|text| !text.trim().is_empty()).map(str::to_owned))
-        .collect()
-}
-
-fn clouds(op: &Found, problems: &mut Vec<Diagnostic>) -> Vec<Cloud> {
-    let Some(value) = op.operation.extensions.get("x-graphgen-clouds") else {
-        return Vec::new();
-    };
-    let at = pointer(&op.pointer, &["x-graphgen-clouds"]);
-    let known: Vec<&str> = Cloud::ALL.iter().map(|(name, _)| *name).collect();
-    let Some(names) = string_list(value) else {
-        problems.push(
-            op.file
-                .diagnostic(at, format!("expected a list of clouds: {}", known.join(", "))),
-        );
-        return Vec::new();
-    };
-    let mut clouds = Vec::new();
-    for (index, name) in names.iter().enumerate() {
-        match Cloud::ALL.iter().find(|(known, _)| known == name) {
-            Some((_, cloud)) if !clouds.contains(cloud) => clouds.push(*cloud),
-            Some(_) => {}
-            None => problems.push(op.file.diagnostic(
-                pointer(&at, &[&index.to_string()]),
-                format!("unknown cloud {name:?}; expected one of {}", known.join(", ")),
-            )),
-        }
-    }
-    clouds
-}
-
-/// The URL tree, built as operations are added.
-struct Tree {
-    builders: Vec<Builder>,
-    /// Method names taken on each builder.
-    scopes: Vec<Namespace>,
-    /// The child of a builder for a segment, by builder index and segment.
-    edges: HashMap<(usize, Segment), usize>,
-}
-
-impl Tree {
-    fn new() -> Self {
-        Self {
-            builders: vec![Builder {
-                name: String::new(),
-                template: String::new(),
-                children: Vec::new(),
-                operations: Vec::new(),
-                features: Default::default(),
-            }],
-            scopes: vec![Namespace::with_reserved(CLIENT_METHODS)],
-            edges: HashMap::new(),
-        }
-    }
-
-    fn node_for(&mut self, segments: &[Segment], lowering: &mut Lowering) -> usize {
-        let mut node = 0;
-        for (depth, segment) in segments.iter().enumerate() {
-            if let Some(&child) = self.edges.get(&(node, segment.clone())) {
-                node = child;
-                continue;
-            }
-            let path = segments[..=depth].to_vec();
-            let texts: Vec<String> = path.iter().map(segment_text).collect();
-            let template: String = texts.iter().map(|text| format!("/{text}")).collect();
-            let index = self.builders.len();
-            self.builders.push(Builder {
-                name: lowering.claim_type_name(names::builder_name(&texts)),
-                template: template.clone(),
-                children: Vec::new(),
-                operations: Vec::new(),
-                features: Default::default(),
-            });
-            self.scopes.push(Namespace::default());
-            let (method, docs) = match segment {
-                Segment::Fixed(text) => (names::segment_method(text), vec![format!("`{template}`")]),
-                Segment::Parameter { name, .. } => (
-                    names::parameter_method(name),
-                    vec![format!("`{template}`: one item, by its `{name}`.")],
-                ),
-                Segment::Template { text, .. } => (
-                    names::segment_method(text.split('(').next().unwrap_or(text)),
-                    vec![format!("`{template}`")],
-                ),
-            };
-            let method = self.scopes[node].claim(method);
-            self.edges.insert((node, segment.clone()), index);
-            self.builders[node].children.push(Child {
-                method,
-                segment: segment.clone(),
-                builder: index,
-                docs,
-            });
-            node = index;
-        }
-        node
-    }
-}
-
-fn segment_text(segment: &Segment) -> String {
-    match segment {
-        Segment::Fixed(text) | Segment::Template { text, .. } => text.clone(),
-        Segment::Parameter { name, .. } => format!("{{{name}}}"),
-    }
 }

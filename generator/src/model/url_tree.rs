@@ -1,0 +1,86 @@
+//! The URL tree of request builders: a builder per path prefix, a method per
+//! child segment, built as operations are added.
+
+use std::collections::HashMap;
+
+use super::schemas::Lowering;
+use super::{Builder, Child, Segment};
+use crate::names::{self, Namespace};
+
+/// Methods of the runtime's `GraphClient`, which the root builder's methods join.
+const CLIENT_METHODS: &[&str] = &["builder", "call", "clone", "fmt", "new", "service_root"];
+
+/// The URL tree, built as operations are added.
+pub(super) struct Tree {
+    pub(super) builders: Vec<Builder>,
+    /// Method names taken on each builder.
+    pub(super) scopes: Vec<Namespace>,
+    /// The child of a builder for a segment, by builder index and segment.
+    edges: HashMap<(usize, Segment), usize>,
+}
+
+impl Tree {
+    pub(super) fn new() -> Self {
+        Self {
+            builders: vec![Builder {
+                name: String::new(),
+                template: String::new(),
+                children: Vec::new(),
+                operations: Vec::new(),
+                features: Default::default(),
+            }],
+            scopes: vec![Namespace::with_reserved(CLIENT_METHODS)],
+            edges: HashMap::new(),
+        }
+    }
+
+    pub(super) fn node_for(&mut self, segments: &[Segment], lowering: &mut Lowering) -> usize {
+        let mut node = 0;
+        for (depth, segment) in segments.iter().enumerate() {
+            if let Some(&child) = self.edges.get(&(node, segment.clone())) {
+                node = child;
+                continue;
+            }
+            let path = segments[..=depth].to_vec();
+            let texts: Vec<String> = path.iter().map(segment_text).collect();
+            let template: String = texts.iter().map(|text| format!("/{text}")).collect();
+            let index = self.builders.len();
+            self.builders.push(Builder {
+                name: lowering.claim_type_name(names::builder_name(&texts)),
+                template: template.clone(),
+                children: Vec::new(),
+                operations: Vec::new(),
+                features: Default::default(),
+            });
+            self.scopes.push(Namespace::default());
+            let (method, docs) = match segment {
+                Segment::Fixed(text) => (names::segment_method(text), vec![format!("`{template}`")]),
+                Segment::Parameter { name, .. } => (
+                    names::parameter_method(name),
+                    vec![format!("`{template}`: one item, by its `{name}`.")],
+                ),
+                Segment::Template { text, .. } => (
+                    names::segment_method(text.split('(').next().unwrap_or(text)),
+                    vec![format!("`{template}`")],
+                ),
+            };
+            let method = self.scopes[node].claim(method);
+            self.edges.insert((node, segment.clone()), index);
+            self.builders[node].children.push(Child {
+                method,
+                segment: segment.clone(),
+                builder: index,
+                docs,
+            });
+            node = index;
+        }
+        node
+    }
+}
+
+fn segment_text(segment: &Segment) -> String {
+    match segment {
+        Segment::Fixed(text) | Segment::Template { text, .. } => text.clone(),
+        Segment::Parameter { name, .. } => format!("{{{name}}}"),
+    }
+}
