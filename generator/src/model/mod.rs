@@ -443,7 +443,7 @@ pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Dia
         .collect();
 
     let mut lowering = schemas::Lowering::new(&components, &named, type_names);
-    let (operations, builders) = operations::build(files, filter, &mut lowering, &mut problems)?;
+    let (operations, builders) = operations::build(files, filter, &mut lowering, &mut problems);
     let (types, type_problems) = lowering.finish();
     problems.extend(type_problems);
 

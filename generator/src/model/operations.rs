@@ -33,14 +33,12 @@ pub(crate) fn build(
     filter: &PathFilter,
     lowering: &mut Lowering<'_>,
     problems: &mut Vec<Diagnostic>,
-) -> Result<(Vec<Operation>, Vec<Builder>), Vec<Diagnostic>> {
+) -> (Vec<Operation>, Vec<Builder>) {
     let mut tree = Tree::new();
     let mut permission_consts = Namespace::default();
     let mut operations = Vec::new();
-    // Where each method and path template was first defined.
-    let mut defined: HashMap<(String, HttpMethod), usize> = HashMap::new();
     let items = crate::load::paths_in_order(files);
-    let mut found = collect(files, &items, &mut defined, problems);
+    let mut found = collect(files, &items, problems);
     found.retain(|op| filter.selects(op.template, op.method.as_str()));
     found.sort_by(|a, b| (a.template, a.method).cmp(&(b.template, b.method)));
     for op in &found {
@@ -53,7 +51,7 @@ pub(crate) fn build(
             problems,
         );
     }
-    Ok((operations, tree.builders))
+    (operations, tree.builders)
 }
 
 /// Adds the operation `op` to `operations` and the builder of its path to `tree`.
@@ -129,14 +127,10 @@ fn lower(
     });
 }
 
-/// The operations of a run of path items; `defined` holds where each method
-/// and template was first defined, across runs.
-fn collect<'a>(
-    files: &'a [SourceFile],
-    items: &[PathRef<'a>],
-    defined: &mut HashMap<(String, HttpMethod), usize>,
-    problems: &mut Vec<Diagnostic>,
-) -> Vec<Found<'a>> {
+/// The operations of the path items, each method of a template once.
+fn collect<'a>(files: &'a [SourceFile], items: &[PathRef<'a>], problems: &mut Vec<Diagnostic>) -> Vec<Found<'a>> {
+    // Where each method and path template was first defined.
+    let mut defined: HashMap<(String, HttpMethod), usize> = HashMap::new();
     let mut found: Vec<Found> = Vec::new();
     for &PathRef { template, file, item } in items {
         let path_pointer = pointer("/paths", &[template]);
