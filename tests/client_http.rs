@@ -251,3 +251,21 @@ fn permissions_are_data() {
     assert!(!GET.allows(PermissionType::DelegatedPersonal, ["UserAuthMethod-QR.Read"]));
     assert!(!GET.allows(PermissionType::Application, ["UserAuthMethod-QR.Read"]));
 }
+
+/// `/me` reaches every request of `/users/{user-id}`, sent to `/me/...`.
+#[tokio::test]
+async fn me_sends_the_same_requests_to_me() {
+    let server = server_answering(seed_response()).await;
+    let method = client(&server)
+        .me()
+        .authentication()
+        .qr_code_pin_method()
+        .get()
+        .await
+        .unwrap();
+    assert_eq!(method, serde_json::from_value(seed_example()).unwrap());
+    let requests = requests(&server).await;
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].method.as_str(), "GET");
+    assert_eq!(requests[0].url.path(), "/v1.0/me/authentication/qrCodePinMethod");
+}

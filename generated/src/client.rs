@@ -22,6 +22,15 @@ impl GraphClient {
             path: RequestPath::root().segment("users"),
         }
     }
+    /// `/me`: the signed-in user, as `/users/{user-id}` is any user.
+    ///
+    /// Every request below `/users/{user-id}` is sent to `/me/...` from here.
+    pub fn me(&self) -> UsersUserIdRequestBuilder {
+        UsersUserIdRequestBuilder {
+            client: self.clone(),
+            path: RequestPath::root().segment("me"),
+        }
+    }
 }
 
 /// Requests on `/users`.

@@ -77,6 +77,7 @@ pub struct Config {
     file_name: Option<String>,
     include: Vec<String>,
     exclude: Vec<String>,
+    strict: bool,
 }
 
 impl Config {
@@ -110,8 +111,15 @@ impl Config {
         self
     }
 
+    /// Fails on warnings (mistakes graphgen can generate correct code for,
+    /// schemas merged by adding to them) instead of passing them to Cargo.
+    pub fn strict(&mut self, strict: bool) -> &mut Self {
+        self.strict = strict;
+        self
+    }
+
     /// Generates the module, telling Cargo to run the build script again when
-    /// any description changes.
+    /// any description changes, and passing warnings on to Cargo.
     pub fn compile(&self, specs: &[impl AsRef<Path>]) -> Result<(), Error> {
         let specs: Vec<PathBuf> = specs.iter().map(|spec| spec.as_ref().to_path_buf()).collect();
         for spec in &specs {
@@ -123,7 +131,14 @@ impl Config {
                 Error::Usage("OUT_DIR is not set: call compile from a build script, or set out_dir".to_owned())
             })?,
         };
-        let code = generate_module(&specs, &PathFilter::new(&self.include, &self.exclude))?;
+        let model = model(&specs, &PathFilter::new(&self.include, &self.exclude))?;
+        if self.strict && !model.warnings.is_empty() {
+            return Err(Error::Input(model.warnings));
+        }
+        for warning in &model.warnings {
+            println!("cargo:warning={warning}");
+        }
+        let code = output::single_file(&model.without_features())?;
         let file_name = self.file_name.as_deref().unwrap_or("graphgen.rs");
         output::write_file(&out_dir.join(file_name), &code)
     }

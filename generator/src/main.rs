@@ -41,6 +41,10 @@ struct Target {
     /// Leave out operations whose path matches GLOB. Repeatable.
     #[arg(long, value_name = "GLOB")]
     exclude_path: Vec<String>,
+    /// Treat warnings (mistakes graphgen can generate correct code for, schemas merged by
+    /// adding to them) as errors: for authors of fragments, and for CI.
+    #[arg(long)]
+    strict: bool,
 }
 
 const EXIT_DRIFT: u8 = 1;
@@ -57,8 +61,22 @@ fn main() -> ExitCode {
         .clone()
         .unwrap_or_else(|| graphgen::output::default_crate_name(&target.out));
     let filter = graphgen::PathFilter::new(&target.include_path, &target.exclude_path);
+    let model = match graphgen::model(&target.specs, &filter) {
+        Ok(model) => model,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    for warning in &model.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if target.strict && !model.warnings.is_empty() {
+        eprintln!("error: --strict: {} warning(s), nothing written", model.warnings.len());
+        return ExitCode::from(EXIT_INVALID);
+    }
     if !check {
-        return match graphgen::generate_crate_into(&target.specs, &filter, &crate_name, &target.out) {
+        return match graphgen::output::generate_crate_into(&model, &crate_name, &target.out) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("{error}");
@@ -66,7 +84,7 @@ fn main() -> ExitCode {
             }
         };
     }
-    let files = match graphgen::generate_crate_filtered(&target.specs, &filter, &crate_name) {
+    let files = match graphgen::output::crate_files(&model, &crate_name) {
         Ok(files) => files,
         Err(error) => {
             eprintln!("{error}");

@@ -258,10 +258,72 @@ fn two_fragments_defining_one_schema_differently_are_refused() {
     fs::write(work.path().join("two.yaml"), &example).unwrap();
     let output = graphgen(&["generate", "one.yaml", "two.yaml", "--out", "out"], work.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Documentation may differ too: the first file's is kept, without a word.
     let described = two.replace("{type: integer}", "{type: string, description: A name.}");
     fs::write(work.path().join("two.yaml"), described).unwrap();
     let output = graphgen(&["generate", "one.yaml", "two.yaml", "--out", "out"], work.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    let models = fs::read_to_string(work.path().join("out/src/models.rs")).unwrap();
+    assert!(!models.contains("A name."), "{models}");
+
+    // What a later file adds (a property) is merged, with a warning naming
+    // both places; --strict makes it an error and writes nothing.
+    let added = two.replace(
+        "name: {type: integer}",
+        "name: {type: string}\n        nickname: {type: string}",
+    );
+    fs::write(work.path().join("two.yaml"), added).unwrap();
+    let output = graphgen(&["generate", "one.yaml", "two.yaml", "--out", "out"], work.path());
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{message}");
+    assert!(
+        message.starts_with("warning: two.yaml:")
+            && message.contains("one.yaml")
+            && message.contains("property \"nickname\""),
+        "{message}"
+    );
+    let models = fs::read_to_string(work.path().join("out/src/models.rs")).unwrap();
+    assert!(models.contains("pub nickname: Option<String>"), "{models}");
+    let before = snapshot_dir(&work.path().join("out"));
+    let output = graphgen(
+        &[
+            "generate",
+            "one.yaml",
+            "two.yaml",
+            "--out",
+            "out",
+            "--crate-name",
+            "other",
+            "--strict",
+        ],
+        work.path(),
+    );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--strict"), "{}", stderr(&output));
+    assert_eq!(snapshot_dir(&work.path().join("out")), before);
+}
+
+/// Microsoft's own mistakes that graphgen can generate correct code for warn:
+/// a path parameter declared but not in the path is left out.
+#[test]
+fn a_parameter_missing_from_the_path_warns() {
+    let work = tempfile::tempdir().unwrap();
+    let spec = with_thing("      type: object\n      properties:\n        name: {type: string}\n", "").replace(
+        "        - {name: thing-id, in: path, required: true, schema: {type: string}}\n",
+        "        - {name: thing-id, in: path, required: true, schema: {type: string}}\n        - {name: other-id, in: path, required: true, schema: {type: string}}\n",
+    );
+    fs::write(work.path().join("spec.yaml"), spec).unwrap();
+    let output = graphgen(&["generate", "spec.yaml", "--out", "out"], work.path());
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{message}");
+    assert!(
+        message.starts_with("warning: spec.yaml:") && message.contains("\"other-id\" is declared but not in the path"),
+        "{message}"
+    );
+    let output = graphgen(&["generate", "spec.yaml", "--out", "strict", "--strict"], work.path());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(!work.path().join("strict").exists());
 }
 
 #[test]

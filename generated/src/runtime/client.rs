@@ -506,7 +506,6 @@ impl<T> Call<T> {
     }
 }
 
-
 impl<T: Send + 'static> IntoFuture for Call<T> {
     type Output = Result<T, Error>;
     type IntoFuture = BoxFuture<'static, Result<T, Error>>;

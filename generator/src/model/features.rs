@@ -109,6 +109,34 @@ pub(super) fn assign(model: &mut Model) {
         }
     }
     model.feature_requires = requires;
+
+    // Modules: with several files, a feature per file that turns on the API
+    // features of its operations, as Microsoft's PowerShell modules divide
+    // Graph. A module named as one of its own API features is that feature,
+    // turning on the others too.
+    if model.sources.len() > 1 {
+        let mut modules: std::collections::BTreeMap<String, Features> = std::collections::BTreeMap::new();
+        for operation in &model.operations {
+            let module = feature_name(
+                operation
+                    .module
+                    .rsplit_once('.')
+                    .map_or(&operation.module, |(stem, _)| stem),
+            );
+            if let Some(feature) = &operation.feature {
+                modules.entry(module).or_default().insert(feature.clone());
+            }
+        }
+        for (module, mut features) in modules {
+            features.remove(&module);
+            match model.feature_requires.get_mut(&module) {
+                Some(requires) => requires.extend(features),
+                None => {
+                    model.module_features.insert(module, features);
+                }
+            }
+        }
+    }
 }
 
 /// Marks the properties of entity types that name entity types (or unions of

@@ -8,6 +8,7 @@ mod docs;
 mod extensions;
 pub mod features;
 mod filter;
+mod merge;
 mod operations;
 mod recursion;
 mod schemas;
@@ -45,6 +46,13 @@ pub struct Model {
     /// name, a type's feature the types its properties name (navigation
     /// properties aside) and, for a union, its variants.
     pub feature_requires: std::collections::BTreeMap<String, Features>,
+    /// With several input files that have features, one feature per file
+    /// (`mail` for `Mail.yml`, `identity-signins` for `Identity.SignIns.yml`)
+    /// and the API features of its operations.
+    pub module_features: std::collections::BTreeMap<String, Features>,
+    /// What is wrong in the descriptions but generates correct code all the
+    /// same (Microsoft's own mistakes, schemas merged by adding to them).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Model {
@@ -306,6 +314,8 @@ pub struct Operation {
     /// The operation's first tag (or, without one, its first path segment),
     /// which names the cargo feature it belongs to.
     pub group: String,
+    /// The name of the file it comes from (`Mail.yml`): its module.
+    pub module: String,
     /// The cargo feature that compiles it, when the crate has features.
     pub feature: Option<String>,
     /// The method on its builder, for example `get`.
@@ -430,7 +440,9 @@ pub(crate) struct Component<'a> {
 /// Builds the model from loaded files, reporting every problem found.
 pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Diagnostic>> {
     let mut problems = Vec::new();
-    let components = merge_schemas(files, &mut problems);
+    let mut warnings = Vec::new();
+    let merged = merge::differing(files, &mut problems, &mut warnings);
+    let components = components(files, &merged);
 
     // Names are given to every component schema up front, in sorted order, so
     // a type's name never depends on which operations happen to use it.
@@ -443,7 +455,7 @@ pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Dia
         .collect();
 
     let mut lowering = schemas::Lowering::new(&components, &named, type_names);
-    let (operations, builders) = operations::build(files, filter, &mut lowering, &mut problems);
+    let (operations, builders) = operations::build(files, filter, &mut lowering, &mut problems, &mut warnings);
     let (types, type_problems) = lowering.finish();
     problems.extend(type_problems);
 
@@ -462,6 +474,8 @@ pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Dia
         features: Vec::new(),
         type_features: Default::default(),
         feature_requires: Default::default(),
+        module_features: Default::default(),
+        warnings,
     };
     features::assign(&mut model);
     docs::complete(&mut model);
@@ -471,26 +485,18 @@ pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Dia
 /// All component schemas of all files. A schema defined in several files must
 /// be the same everywhere, in all graphgen reads of it; fragments share types
 /// that way.
-fn merge_schemas<'a>(files: &'a [SourceFile], problems: &mut Vec<Diagnostic>) -> HashMap<&'a str, Component<'a>> {
-    let mut merged: HashMap<&str, Component> = HashMap::new();
+/// Every component schema of every file, by name: the first file's
+/// definition, or the merged one where definitions differ (`merge.rs`).
+fn components<'a>(files: &'a [SourceFile], merged: &'a HashMap<String, SchemaRef>) -> HashMap<&'a str, Component<'a>> {
+    let mut components: HashMap<&str, Component> = HashMap::new();
     for file in files {
         for (name, schema) in &file.schemas {
-            let at = pointer("/components/schemas", &[name]);
-            match merged.get(name.as_str()) {
-                Some(existing) if existing.schema != schema => problems.push(file.diagnostic(
-                    at,
-                    format!(
-                        "schema {name:?} is also defined, differently, in {} at {}; fragments that share a schema must define it the same way",
-                        existing.file.path.display(),
-                        existing.pointer
-                    ),
-                )),
-                Some(_) => {}
-                None => {
-                    merged.insert(name, Component { file, pointer: at, schema });
-                }
-            }
+            components.entry(name).or_insert_with(|| Component {
+                file,
+                pointer: pointer("/components/schemas", &[name]),
+                schema: merged.get(name).unwrap_or(schema),
+            });
         }
     }
-    merged
+    components
 }

@@ -33,6 +33,7 @@ pub(crate) fn build(
     filter: &PathFilter,
     lowering: &mut Lowering<'_>,
     problems: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> (Vec<Operation>, Vec<Builder>) {
     let mut tree = Tree::new();
     let mut permission_consts = Namespace::default();
@@ -49,8 +50,10 @@ pub(crate) fn build(
             &mut permission_consts,
             &mut operations,
             problems,
+            warnings,
         );
     }
+    tree.add_me();
     (operations, tree.builders)
 }
 
@@ -62,10 +65,11 @@ fn lower(
     permission_consts: &mut Namespace,
     operations: &mut Vec<Operation>,
     problems: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
 ) {
     let before = problems.len();
     let (declared, parameters) = parameters(op, problems);
-    let segments = segments(op, &declared, problems);
+    let segments = segments(op, &declared, problems, warnings);
     let response = success_type(op, lowering, problems);
     let body = request_body(op, lowering, problems);
     check_error_responses(op, problems);
@@ -107,6 +111,7 @@ fn lower(
         .unwrap_or_default();
     operations.push(Operation {
         group,
+        module: op.file.file_name(),
         feature: None,
         method_name,
         http_method: op.method,
@@ -189,7 +194,12 @@ fn collect<'a>(files: &'a [SourceFile], items: &[PathRef<'a>], problems: &mut Ve
 }
 
 /// The path's segments, checked against its declared path parameters.
-fn segments(op: &Found, declared: &BTreeSet<String>, problems: &mut Vec<Diagnostic>) -> Option<Vec<Segment>> {
+fn segments(
+    op: &Found,
+    declared: &BTreeSet<String>,
+    problems: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<Vec<Segment>> {
     let file = op.file;
     let path_pointer = pointer("/paths", &[op.template]);
     let fail = |problems: &mut Vec<Diagnostic>, message: String| {
@@ -235,11 +245,12 @@ fn segments(op: &Found, declared: &BTreeSet<String>, problems: &mut Vec<Diagnost
         };
         segments.push(segment);
     }
-    if let Some(unused) = declared.difference(&used).next() {
-        return fail(
-            problems,
-            format!("path parameter {unused:?} is declared but not in the path"),
-        );
+    // A mistake of Microsoft's own descriptions: the parameter is left out.
+    for unused in declared.difference(&used) {
+        warnings.push(op.file.diagnostic(
+            pointer(&op.pointer, &["parameters"]),
+            format!("path parameter {unused:?} is declared but not in the path; it is left out"),
+        ));
     }
     Some(segments)
 }

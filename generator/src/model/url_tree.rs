@@ -84,3 +84,47 @@ fn segment_text(segment: &Segment) -> String {
         Segment::Parameter { name, .. } => format!("{{{name}}}"),
     }
 }
+
+impl Tree {
+    /// `/me` on the client: Graph's alias of `/users/{user-id}` for the
+    /// signed-in user. It steps into the same request builder as
+    /// `users().by_user_id(..)`, with the path `/me`, so every request below
+    /// `/users/{user-id}` is reachable from `/me` without a second tree (as
+    /// Microsoft's SDKs serve `/me`). A description with paths of its own
+    /// under `/me` keeps them.
+    pub(super) fn add_me(&mut self) {
+        let root = &self.builders[0];
+        if root
+            .children
+            .iter()
+            .any(|child| child.segment == Segment::Fixed("me".to_owned()))
+        {
+            return;
+        }
+        let Some(users) = self.edges.get(&(0, Segment::Fixed("users".to_owned()))) else {
+            return;
+        };
+        let Some(user) = self.builders[*users]
+            .children
+            .iter()
+            .find(|child| matches!(child.segment, Segment::Parameter { .. }))
+        else {
+            return;
+        };
+        let (builder, parameter) = match &user.segment {
+            Segment::Parameter { name, .. } => (user.builder, name.clone()),
+            _ => return,
+        };
+        let method = self.scopes[0].claim("me".to_owned());
+        self.builders[0].children.push(Child {
+            method,
+            segment: Segment::Fixed("me".to_owned()),
+            builder,
+            docs: vec![
+                format!("`/me`: the signed-in user, as `/users/{{{parameter}}}` is any user."),
+                String::new(),
+                format!("Every request below `/users/{{{parameter}}}` is sent to `/me/...` from here."),
+            ],
+        });
+    }
+}

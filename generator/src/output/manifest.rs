@@ -44,7 +44,14 @@ fn api_features(model: &Model) -> String {
     {
         table.push_str(&format!("    \"{feature}\",\n"));
     }
-    table.push_str("]\n\n# Each part of the API; turn off the defaults to compile only the parts you call.\n");
+    table.push_str("]\n");
+    if !model.module_features.is_empty() {
+        table.push_str("\n# Each module (the description it comes from), with its parts.\n");
+        for (feature, parts) in &model.module_features {
+            table.push_str(&format!("{feature} = [{}]\n", list(&mut parts.iter())));
+        }
+    }
+    table.push_str("\n# Each part of the API; turn off the defaults to compile only the parts you call.\n");
     for feature in &model.features {
         let requires = model.feature_requires.get(feature).into_iter().flatten();
         table.push_str(&format!("{feature} = [{}]\n", list(&mut requires.into_iter())));
