@@ -1,5 +1,6 @@
 //! Generated crates build on their own, outside this repository, with
-//! crates.io dependencies only, and pass clippy with warnings denied.
+//! crates.io dependencies only, document without a rustdoc warning, and pass
+//! clippy with warnings denied.
 
 use std::path::Path;
 use std::process::Command;
@@ -14,6 +15,7 @@ fn cargo(args: &[&str], dir: &Path) {
         // One target directory for every standalone build, so dependencies compile once.
         .env("CARGO_TARGET_DIR", root().join("target/standalone"))
         .env("RUSTFLAGS", "-D warnings")
+        .env("RUSTDOCFLAGS", "-D warnings")
         .output()
         .unwrap();
     assert!(
@@ -49,6 +51,8 @@ fn build_with_features(
     graphgen::output::write_crate(&dir, &files).unwrap();
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     cargo(&["build", "--quiet"], &dir);
+    // Descriptions are text: the docs render without a rustdoc warning.
+    cargo(&["doc", "--quiet", "--no-deps"], &dir);
     let all_features: &[&str] = &["--all-features"];
     for selection in std::iter::once(all_features).chain(selections.iter().copied()) {
         let mut args = vec!["clippy", "--quiet", "--all-targets"];

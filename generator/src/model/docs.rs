@@ -161,24 +161,86 @@ pub(super) fn docs_of(schema: &Shape) -> Docs {
     schema.docs.as_deref().map(doc_lines).unwrap_or_default()
 }
 
-/// Splits text into doc comment lines. No description may become a Markdown
-/// code block, which rustdoc would compile and run as a doctest: leading
-/// spaces are dropped and fence markers are escaped. Control characters are
-/// dropped.
+/// Splits text into doc comment lines. A description is text, not Markdown:
+/// what rustdoc would read as markup is escaped (brackets that would be
+/// intra-doc links, HTML tags, a leading `#`), bare URLs become links, and no
+/// description may become a code block, which rustdoc would compile and run
+/// as a doctest (leading spaces are dropped, fence markers escaped). Code
+/// spans in backticks are kept as they are. Control characters are dropped.
 pub(super) fn doc_lines(text: &str) -> Docs {
     let mut lines: Docs = text
         .lines()
         .map(|line| {
-            line.trim()
-                .chars()
-                .filter(|c| !c.is_control())
-                .collect::<String>()
-                .replace("```", "\\`\\`\\`")
-                .replace("~~~", "\\~\\~\\~")
+            let line: String = line.trim().chars().filter(|c| !c.is_control()).collect();
+            as_text(&line)
         })
         .collect();
     while lines.last().is_some_and(String::is_empty) {
         lines.pop();
     }
     lines
+}
+
+/// One line of a description, escaped so that rustdoc shows it as written.
+fn as_text(line: &str) -> String {
+    if line.contains("```") || line.contains("~~~") {
+        return line.replace("```", "\\`\\`\\`").replace("~~~", "\\~\\~\\~");
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    if line.starts_with('#') {
+        out.push('\\');
+    }
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if !in_code && (rest.starts_with("https://") || rest.starts_with("http://")) {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '\'', '"']);
+            if !url.contains(['<', '>']) {
+                out.push('<');
+                out.push_str(url);
+                out.push('>');
+                rest = &rest[url.len()..];
+                continue;
+            }
+        }
+        match c {
+            '`' => in_code = !in_code,
+            '[' | ']' | '\\' if !in_code => out.push('\\'),
+            '<' if !in_code => {
+                out.push_str("&lt;");
+                rest = &rest[1..];
+                continue;
+            }
+            '>' if !in_code => {
+                out.push_str("&gt;");
+                rest = &rest[1..];
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_text;
+
+    #[test]
+    fn descriptions_read_as_text_in_rustdoc() {
+        assert_eq!(as_text("See [drive] and [0]."), "See \\[drive\\] and \\[0\\].");
+        assert_eq!(as_text("SMTP: bob@contoso.com"), "SMTP: bob@contoso.com");
+        assert_eq!(as_text("[SMTP: bob@contoso.com]"), "\\[SMTP: bob@contoso.com\\]");
+        assert_eq!(as_text("an <iframe> tag"), "an &lt;iframe&gt; tag");
+        assert_eq!(
+            as_text("Read https://learn.microsoft.com/graph/x?y=1."),
+            "Read <https://learn.microsoft.com/graph/x?y=1>."
+        );
+        assert_eq!(as_text("`a_b[0]` and a_b[1]"), "`a_b[0]` and a_b\\[1\\]");
+        assert_eq!(as_text("#microsoft.graph.user"), "\\#microsoft.graph.user");
+        assert_eq!(as_text("```rust"), "\\`\\`\\`rust");
+    }
 }
