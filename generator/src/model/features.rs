@@ -112,8 +112,8 @@ pub(super) fn assign(model: &mut Model) {
 
     // Modules: with several files, a feature per file that turns on the API
     // features of its operations, as Microsoft's PowerShell modules divide
-    // Graph. A module named as one of its own API features is that feature,
-    // turning on the others too.
+    // Graph. A module named as one of its API features (`users-actions`) is
+    // that feature, turning on the others too.
     if model.sources.len() > 1 {
         let mut modules: std::collections::BTreeMap<String, Features> = std::collections::BTreeMap::new();
         for operation in &model.operations {
@@ -129,12 +129,7 @@ pub(super) fn assign(model: &mut Model) {
         }
         for (module, mut features) in modules {
             features.remove(&module);
-            match model.feature_requires.get_mut(&module) {
-                Some(requires) => requires.extend(features),
-                None => {
-                    model.module_features.insert(module, features);
-                }
-            }
+            model.module_features.insert(module, features);
         }
     }
 }

@@ -48,7 +48,8 @@ pub struct Model {
     pub feature_requires: std::collections::BTreeMap<String, Features>,
     /// With several input files that have features, one feature per file
     /// (`mail` for `Mail.yml`, `identity-signins` for `Identity.SignIns.yml`)
-    /// and the API features of its operations.
+    /// and the other API features of its operations; a module named as one
+    /// of them is that feature too.
     pub module_features: std::collections::BTreeMap<String, Features>,
     /// What is wrong in the descriptions but generates correct code all the
     /// same (Microsoft's own mistakes, schemas merged by adding to them).

@@ -48,11 +48,20 @@ fn api_features(model: &Model) -> String {
     if !model.module_features.is_empty() {
         table.push_str("\n# Each module (the description it comes from), with its parts.\n");
         for (feature, parts) in &model.module_features {
-            table.push_str(&format!("{feature} = [{}]\n", list(&mut parts.iter())));
+            let own = model
+                .feature_requires
+                .get(feature)
+                .filter(|_| !is_type_feature(&feature));
+            let requires: std::collections::BTreeSet<&String> = parts.iter().chain(own.into_iter().flatten()).collect();
+            table.push_str(&format!("{feature} = [{}]\n", list(&mut requires.into_iter())));
         }
     }
     table.push_str("\n# Each part of the API; turn off the defaults to compile only the parts you call.\n");
-    for feature in &model.features {
+    for feature in model
+        .features
+        .iter()
+        .filter(|feature| !model.module_features.contains_key(*feature))
+    {
         let requires = model.feature_requires.get(feature).into_iter().flatten();
         table.push_str(&format!("{feature} = [{}]\n", list(&mut requires.into_iter())));
     }
