@@ -23,7 +23,7 @@ echo "Generation (scripts/measure.py, 5 runs in turns, median):"
 echo
 echo '```'
 python3 "$root/scripts/measure.py" 5 \
-  "parse-floor=for f in $modules/*.yml; do $release/examples/parse_floor \$f; done" \
+  "parse-floor=$release/examples/parse_floor $modules/*.yml" \
   "graphgen=$release/graphgen generate $modules/*.yml --out $crate --crate-name graph"
 echo '```'
 cp "$root/Cargo.lock" "$crate/Cargo.lock"

@@ -37,8 +37,18 @@ pub use model::PathFilter;
 /// Loads description files and builds the checked model of the operations
 /// `filter` selects.
 pub fn model(specs: &[PathBuf], filter: &PathFilter) -> Result<model::Model, Error> {
+    model_with(specs, filter, None)
+}
+
+/// [`model`], with Microsoft's permissions reference (`permissions.json`)
+/// giving operations without permissions of their own theirs.
+pub fn model_with(specs: &[PathBuf], filter: &PathFilter, permissions: Option<&Path>) -> Result<model::Model, Error> {
     let files = load::load(specs).map_err(Error::Input)?;
-    model::build(&files, filter).map_err(Error::Input)
+    let reference = permissions
+        .map(load::permissions::read)
+        .transpose()
+        .map_err(|problem| Error::Input(vec![*problem]))?;
+    model::build_with(&files, filter, reference.as_ref()).map_err(Error::Input)
 }
 
 /// The files of a complete crate generated from `specs`.
@@ -78,6 +88,7 @@ pub struct Config {
     include: Vec<String>,
     exclude: Vec<String>,
     strict: bool,
+    permissions: Option<PathBuf>,
 }
 
 impl Config {
@@ -111,6 +122,13 @@ impl Config {
         self
     }
 
+    /// Gives operations without permissions of their own those of
+    /// Microsoft's permissions reference (`permissions.json`).
+    pub fn permissions(&mut self, file: impl Into<PathBuf>) -> &mut Self {
+        self.permissions = Some(file.into());
+        self
+    }
+
     /// Fails on warnings (mistakes graphgen can generate correct code for,
     /// schemas merged by adding to them) instead of passing them to Cargo.
     pub fn strict(&mut self, strict: bool) -> &mut Self {
@@ -131,7 +149,14 @@ impl Config {
                 Error::Usage("OUT_DIR is not set: call compile from a build script, or set out_dir".to_owned())
             })?,
         };
-        let model = model(&specs, &PathFilter::new(&self.include, &self.exclude))?;
+        if let Some(file) = &self.permissions {
+            println!("cargo:rerun-if-changed={}", file.display());
+        }
+        let model = model_with(
+            &specs,
+            &PathFilter::new(&self.include, &self.exclude),
+            self.permissions.as_deref(),
+        )?;
         if self.strict && !model.warnings.is_empty() {
             return Err(Error::Input(model.warnings));
         }

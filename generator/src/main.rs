@@ -41,6 +41,10 @@ struct Target {
     /// Leave out operations whose path matches GLOB. Repeatable.
     #[arg(long, value_name = "GLOB")]
     exclude_path: Vec<String>,
+    /// Microsoft's permissions reference (`permissions.json`): operations without permissions
+    /// of their own get its permission table, constants and pre-flight.
+    #[arg(long, value_name = "FILE")]
+    permissions: Option<PathBuf>,
     /// Treat warnings (mistakes graphgen can generate correct code for, schemas merged by
     /// adding to them) as errors: for authors of fragments, and for CI.
     #[arg(long)]
@@ -61,7 +65,7 @@ fn main() -> ExitCode {
         .clone()
         .unwrap_or_else(|| graphgen::output::default_crate_name(&target.out));
     let filter = graphgen::PathFilter::new(&target.include_path, &target.exclude_path);
-    let model = match graphgen::model(&target.specs, &filter) {
+    let model = match graphgen::model_with(&target.specs, &filter, target.permissions.as_deref()) {
         Ok(model) => model,
         Err(error) => {
             eprintln!("{error}");

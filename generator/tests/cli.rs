@@ -521,3 +521,70 @@ fn out_replaces_only_what_graphgen_wrote() {
     assert_eq!(snapshot_dir(&krate), crate_before);
     assert_eq!(fs::read_to_string(work.path().join("file.txt")).unwrap(), "a file\n");
 }
+
+/// `--permissions` gives operations without permissions of their own those
+/// of Microsoft's permissions reference (a small one written for the test).
+#[test]
+fn permissions_come_from_the_reference() {
+    let work = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let spec = fixtures.join("official-style.yaml");
+    let reference = fixtures.join("permissions.json");
+    let output = graphgen(
+        &[
+            "generate",
+            spec.to_str().unwrap(),
+            "--permissions",
+            reference.to_str().unwrap(),
+            "--out",
+            "out",
+        ],
+        work.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let client = fs::read_to_string(work.path().join("out/src/client.rs")).unwrap();
+    // GET: the least marked for each type, of the lowest privilege level
+    // (Read.All at 3 beats ReadWrite.All at 4 for application), the others higher.
+    assert!(
+        client.contains("| Delegated (work or school account) | UserAuthenticationMethod.ReadWrite.All | UserAuthenticationMethod.Read.All |"),
+        "{client}"
+    );
+    assert!(
+        client.contains("| Application | UserAuthenticationMethod.Read.All | UserAuthenticationMethod.ReadWrite.All |")
+    );
+    assert!(client.contains("| Delegated (personal Microsoft account) | Not supported. | Not supported. |"));
+    // `/me/...` stands in for `/users/{id}/...` where only it is listed.
+    assert!(client.contains("| Delegated (work or school account) | UserAuthenticationMethod.ReadWrite | None. |"));
+    // `$count` takes what it counts; the four operations not named say so.
+    assert_eq!(
+        client
+            .matches("| Application | UserAuthenticationMethod.Read.All |")
+            .count(),
+        2
+    );
+    assert_eq!(
+        client
+            .matches("Permissions: not listed in Microsoft's permissions reference.")
+            .count(),
+        4
+    );
+    let permissions = fs::read_to_string(work.path().join("out/src/permissions.rs")).unwrap();
+    assert!(permissions.contains("UserAuthenticationMethod.Read.All"));
+
+    // A reference that is not one is refused, naming the file.
+    fs::write(work.path().join("bad.json"), "{\"permissions\": []}").unwrap();
+    let output = graphgen(
+        &[
+            "generate",
+            spec.to_str().unwrap(),
+            "--permissions",
+            "bad.json",
+            "--out",
+            "bad",
+        ],
+        work.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).starts_with("error: bad.json:1:"), "{}", stderr(&output));
+    assert!(!work.path().join("bad").exists());
+}

@@ -37,24 +37,7 @@ pub trait JsonObject: Default {
 /// ```
 #[allow(unused_macros)] // a crate may have no models
 macro_rules! json_object {
-    ($name:ident, $rest:ident {}) => {
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                JsonObject::read(deserializer)
-            }
-        }
-
-        impl JsonObject for $name {
-            fn property<'de, A: ::serde::de::MapAccess<'de>>(&mut self, _key: &str, _map: &mut A) -> Result<bool, A::Error> {
-                Ok(false)
-            }
-
-            fn additional_properties(&mut self) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
-                &mut self.$rest
-            }
-        }
-    };
-    ($name:ident, $rest:ident { $($(#[$cfg:meta])* $json:literal => $field:ident,)+ }) => {
+    ($name:ident, $rest:ident { $($(#[$cfg:meta])* $json:literal => $field:ident,)* }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 JsonObject::read(deserializer)
@@ -63,11 +46,7 @@ macro_rules! json_object {
 
         impl JsonObject for $name {
             fn property<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-                match key {
-                    $($(#[$cfg])* $json => self.$field = map.next_value()?,)+
-                    _ => return Ok(false),
-                }
-                Ok(true)
+                json_object!(@read self, key, map { $($(#[$cfg])* $json => $field,)* })
             }
 
             fn additional_properties(&mut self) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
@@ -75,6 +54,18 @@ macro_rules! json_object {
             }
         }
     };
+    // A struct without properties reads none.
+    (@read $object:ident, $key:ident, $map:ident {}) => {{
+        let _ = ($key, $map);
+        Ok(false)
+    }};
+    (@read $object:ident, $key:ident, $map:ident { $($(#[$cfg:meta])* $json:literal => $field:ident,)+ }) => {{
+        match $key {
+            $($(#[$cfg])* $json => $object.$field = $map.next_value()?,)+
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }};
 }
 #[allow(unused_imports)] // a crate may have no models
 pub(crate) use json_object;

@@ -12,6 +12,8 @@ use crate::diagnostics::{catch_panic, escape_token, Diagnostic};
 use crate::locate::locate;
 use crate::shape::SchemaRef;
 
+pub mod permissions;
+
 /// One input file.
 #[derive(Debug)]
 pub struct SourceFile {

@@ -89,6 +89,12 @@ fn operation_docs(pages: &HashSet<&str>, operation: &Operation) -> Vec<String> {
             permission_docs(permissions, operation.permissions_const.as_deref()),
         );
     }
+    if operation.unlisted {
+        paragraph(
+            &mut docs,
+            vec!["Permissions: not listed in Microsoft's permissions reference.".to_owned()],
+        );
+    }
     if !operation.clouds.is_empty() {
         let clouds: Vec<String> = operation
             .clouds

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::{Cloud, Permissions, Scopes};
 use crate::diagnostics::{pointer, Diagnostic};
+use crate::load::permissions::{Granted, PermissionsFile};
 use crate::load::SourceFile;
 
 const PERMISSION_TYPES: [&str; 3] = ["delegatedWork", "delegatedPersonal", "application"];
@@ -163,4 +164,95 @@ pub(super) fn clouds(op: &Operation, problems: &mut Vec<Diagnostic>) -> Vec<Clou
         }
     }
     clouds
+}
+
+/// The operation's permissions: its own (`x-graphgen-permissions`), else
+/// those the permissions reference gives its method and path; and whether a
+/// reference was given that does not name it. Where its own disagree with
+/// the reference's, its own win, with a warning naming both.
+pub(super) fn with_reference(
+    op: &Operation,
+    own: Option<Permissions>,
+    reference: Option<&PermissionsFile>,
+    method: &str,
+    template: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> (Option<Permissions>, bool) {
+    let Some(reference) = reference else {
+        return (own, false);
+    };
+    let listed = reference.lookup(method, template);
+    match (own, listed) {
+        (Some(own), Some(table)) => {
+            let theirs = from_table(table);
+            let kinds = [
+                (
+                    "delegated (work or school)",
+                    &own.delegated_work,
+                    &theirs.delegated_work,
+                ),
+                (
+                    "delegated (personal)",
+                    &own.delegated_personal,
+                    &theirs.delegated_personal,
+                ),
+                ("application", &own.application, &theirs.application),
+            ];
+            let differing: Vec<String> = kinds
+                .iter()
+                .filter(|(_, ours, theirs)| !same_scopes(ours, theirs))
+                .map(|(kind, ours, theirs)| format!("{kind}: {} here, {} there", describe(ours), describe(theirs)))
+                .collect();
+            if !differing.is_empty() {
+                warnings.push(op.file.diagnostic(
+                    pointer(op.pointer, &["x-graphgen-permissions"]),
+                    format!(
+                        "the permissions differ from those of {} for {method} {template} ({}); the description's are used",
+                        reference.path.display(),
+                        differing.join("; ")
+                    ),
+                ));
+            }
+            (Some(own), false)
+        }
+        (Some(own), None) => (Some(own), false),
+        (None, Some(table)) => (Some(from_table(table)), false),
+        (None, None) => (None, true),
+    }
+}
+
+fn from_table([delegated_work, delegated_personal, application]: [Option<Granted>; 3]) -> Permissions {
+    let scopes = |granted: Option<Granted>| {
+        granted.map(|granted| Scopes {
+            least: granted.least,
+            higher: granted.higher,
+        })
+    };
+    Permissions {
+        delegated_work: scopes(delegated_work),
+        delegated_personal: scopes(delegated_personal),
+        application: scopes(application),
+        roles_for_other_users: Vec::new(),
+    }
+}
+
+/// The same permissions, whatever their order.
+fn same_scopes(a: &Option<Scopes>, b: &Option<Scopes>) -> bool {
+    let sorted = |list: &[String]| {
+        let mut list = list.to_vec();
+        list.sort();
+        list
+    };
+    match (a, b) {
+        (Some(a), Some(b)) => sorted(&a.least) == sorted(&b.least) && sorted(&a.higher) == sorted(&b.higher),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+fn describe(scopes: &Option<Scopes>) -> String {
+    match scopes {
+        Some(scopes) => format!("least {} and {} higher", scopes.least.join(", "), scopes.higher.len()),
+        None => "not supported".to_owned(),
+    }
 }

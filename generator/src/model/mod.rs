@@ -19,6 +19,7 @@ pub use filter::PathFilter;
 use std::collections::HashMap;
 
 use crate::diagnostics::{pointer, Diagnostic};
+use crate::load::permissions::PermissionsFile;
 use crate::load::SourceFile;
 use crate::names;
 use crate::shape::SchemaRef;
@@ -317,6 +318,9 @@ pub struct Operation {
     pub group: String,
     /// The name of the file it comes from (`Mail.yml`): its module.
     pub module: String,
+    /// A permissions reference was given and does not name the operation,
+    /// which has no permissions of its own either.
+    pub unlisted: bool,
     /// The cargo feature that compiles it, when the crate has features.
     pub feature: Option<String>,
     /// The method on its builder, for example `get`.
@@ -440,6 +444,16 @@ pub(crate) struct Component<'a> {
 
 /// Builds the model from loaded files, reporting every problem found.
 pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Diagnostic>> {
+    build_with(files, filter, None)
+}
+
+/// [`build`], giving operations without permissions of their own those of
+/// Microsoft's permissions reference (`--permissions`).
+pub fn build_with(
+    files: &[SourceFile],
+    filter: &PathFilter,
+    reference: Option<&PermissionsFile>,
+) -> Result<Model, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
     let merged = merge::differing(files, &mut problems, &mut warnings);
@@ -456,7 +470,8 @@ pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Dia
         .collect();
 
     let mut lowering = schemas::Lowering::new(&components, &named, type_names);
-    let (operations, builders) = operations::build(files, filter, &mut lowering, &mut problems, &mut warnings);
+    let (operations, builders) =
+        operations::build(files, filter, reference, &mut lowering, &mut problems, &mut warnings);
     let (types, type_problems) = lowering.finish();
     problems.extend(type_problems);
 

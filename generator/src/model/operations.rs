@@ -12,6 +12,7 @@ use super::schemas::{At, Lowering};
 use super::url_tree::Tree;
 use super::{Builder, Docs, HttpMethod, Operation, ParameterLocation, RequestBody, ResponseBody, Segment, Type};
 use crate::diagnostics::{pointer, Diagnostic};
+use crate::load::permissions::PermissionsFile;
 use crate::load::{PathRef, SourceFile};
 use crate::names::{self, Namespace};
 
@@ -31,12 +32,16 @@ struct Found<'a> {
 pub(crate) fn build(
     files: &[SourceFile],
     filter: &PathFilter,
+    reference: Option<&PermissionsFile>,
     lowering: &mut Lowering<'_>,
     problems: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
 ) -> (Vec<Operation>, Vec<Builder>) {
     let mut tree = Tree::new();
-    let mut permission_consts = Namespace::default();
+    let mut permissions = Permissioning {
+        consts: Namespace::default(),
+        reference,
+    };
     let mut operations = Vec::new();
     let items = crate::load::paths_in_order(files);
     let mut found = collect(files, &items, problems);
@@ -47,7 +52,7 @@ pub(crate) fn build(
             op,
             lowering,
             &mut tree,
-            &mut permission_consts,
+            &mut permissions,
             &mut operations,
             problems,
             warnings,
@@ -57,12 +62,19 @@ pub(crate) fn build(
     (operations, tree.builders)
 }
 
+/// Where operations' permissions come from besides their own, and the names
+/// of their constants.
+struct Permissioning<'r> {
+    consts: Namespace,
+    reference: Option<&'r PermissionsFile>,
+}
+
 /// Adds the operation `op` to `operations` and the builder of its path to `tree`.
 fn lower(
     op: &Found,
     lowering: &mut Lowering<'_>,
     tree: &mut Tree,
-    permission_consts: &mut Namespace,
+    permissioning: &mut Permissioning,
     operations: &mut Vec<Operation>,
     problems: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
@@ -78,7 +90,15 @@ fn lower(
         pointer: &op.pointer,
         operation: op.operation,
     };
-    let permissions = extensions::permissions(&at, problems);
+    let own = extensions::permissions(&at, problems);
+    let (permissions, unlisted) = extensions::with_reference(
+        &at,
+        own,
+        permissioning.reference,
+        op.method.as_str(),
+        op.template,
+        warnings,
+    );
     let clouds = extensions::clouds(&at, problems);
     if problems.len() > before {
         return;
@@ -112,6 +132,7 @@ fn lower(
     operations.push(Operation {
         group,
         module: op.file.file_name(),
+        unlisted,
         feature: None,
         method_name,
         http_method: op.method,
@@ -122,7 +143,7 @@ fn lower(
         template: op.template.to_owned(),
         permissions_const: permissions
             .as_ref()
-            .map(|_| permission_consts.claim(names::permissions_const(&operation_id))),
+            .map(|_| permissioning.consts.claim(names::permissions_const(&operation_id))),
         operation_id,
         docs: operation_docs(op.operation),
         doc_url: op.operation.external_docs.as_ref().map(|docs| docs.url.clone()),
