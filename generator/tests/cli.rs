@@ -5,6 +5,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod support;
+use support::snapshot_dir;
+
 fn graphgen(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_graphgen"))
         .args(args)
@@ -19,24 +22,6 @@ fn stderr(output: &Output) -> String {
 
 fn seed_spec() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/qrcodepin.yaml")
-}
-
-/// Every file below `dir`, with its contents.
-fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        for entry in fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((path.strip_prefix(dir).unwrap().to_path_buf(), fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 const HEAD: &str = "openapi: 3.0.1\ninfo: {title: t, version: v1.0}\n";

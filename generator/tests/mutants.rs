@@ -10,6 +10,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod support;
+use support::snapshot_dir;
+
 /// splitmix64: a fixed seed gives the same mutants on every machine.
 struct Rng(u64);
 
@@ -90,24 +93,6 @@ fn mutate(text: &str, rng: &mut Rng) -> (String, String) {
     (lines.join("\n") + "\n", format!("line {} {what}", at + 1))
 }
 
-/// Every file below `dir`, with its contents.
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        for entry in fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((path.strip_prefix(dir).unwrap().to_path_buf(), fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 fn graphgen(files: &[PathBuf], out: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_graphgen"))
         .arg("generate")
@@ -133,7 +118,7 @@ fn run_mutants(name: &str, inputs: &[PathBuf], mutable: usize, count: usize, see
     let out = scratch.path().join("out");
     let baseline = graphgen(&files, &out);
     assert!(baseline.status.success(), "{name}: the unmutated input must generate");
-    let before = tree(&out);
+    let before = snapshot_dir(&out);
 
     let mut rng = Rng(seed);
     let (mut generated, mut refused) = (0, 0);
@@ -162,7 +147,7 @@ fn run_mutants(name: &str, inputs: &[PathBuf], mutable: usize, count: usize, see
                     );
                 }
                 assert!(!stderr.contains("panicked"), "{case}:\n{stderr}");
-                assert!(tree(&out) == before, "{case}: a refused run changed the output");
+                assert!(snapshot_dir(&out) == before, "{case}: a refused run changed the output");
             }
             code => panic!("{case}: exit {code:?}:\n{stderr}\n--- the mutant:\n{mutant}"),
         }
