@@ -556,6 +556,34 @@ fn permissions_come_from_the_reference() {
     let permissions = fs::read_to_string(work.path().join("out/src/permissions.rs")).unwrap();
     assert!(permissions.contains("UserAuthenticationMethod.Read.All"));
 
+    // A fragment's own permissions win; where the reference disagrees, a
+    // warning names both.
+    let seed = seed_spec();
+    let output = graphgen(
+        &[
+            "generate",
+            seed.to_str().unwrap(),
+            "--permissions",
+            reference.to_str().unwrap(),
+            "--out",
+            "seed",
+        ],
+        work.path(),
+    );
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{message}");
+    assert!(message.starts_with("warning: "), "{message}");
+    assert!(
+        message.contains("qrcodepin.yaml") && message.contains("permissions.json"),
+        "{message}"
+    );
+    assert!(
+        message.contains("GET /users/{user-id}/authentication/qrCodePinMethod"),
+        "{message}"
+    );
+    let client = fs::read_to_string(work.path().join("seed/src/client.rs")).unwrap();
+    assert!(client.contains("| Delegated (work or school account) | UserAuthMethod-QR.Read |"));
+
     // A reference that is not one is refused, naming the file.
     fs::write(work.path().join("bad.json"), "{\"permissions\": []}").unwrap();
     let output = graphgen(
