@@ -205,8 +205,55 @@ pub fn builder_name(segments: &[String]) -> String {
 /// The method that steps into a fixed path segment: `qrCodePinMethod`
 /// becomes `qr_code_pin_method`, `microsoft.graph.updatePin` becomes `update_pin`.
 pub fn segment_method(segment: &str) -> String {
-    snake(&segment_words(segment), "segment")
+    let name = snake(&segment_words(segment), "segment");
+    if TRAIT_METHODS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
 }
+
+/// Methods of traits request builders have or that every value has: a
+/// segment method of the same name would shadow it (`builder.clone()` for
+/// the `microsoft.graph.clone` action), so it gets a `_` as a keyword does.
+const TRAIT_METHODS: &[&str] = &[
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "fmt",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+    "to_owned",
+    "to_string",
+    "try_into",
+    "type_id",
+];
 
 /// The method that steps into a parameter segment: `{user-id}` becomes `by_user_id`.
 pub fn parameter_method(parameter: &str) -> String {
@@ -284,6 +331,13 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segment_methods_never_shadow_a_trait_method() {
+        assert_eq!(segment_method("microsoft.graph.clone"), "clone_");
+        assert_eq!(segment_method("microsoft.graph.cloneTeam"), "clone_team");
+        assert_eq!(segment_method("members"), "members");
+    }
 
     #[test]
     fn crate_names_are_lower_case_and_kebab() {
