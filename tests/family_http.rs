@@ -72,8 +72,12 @@ async fn patch_sends_what_is_set_and_the_nulls_asked_for() {
     assert_eq!(request.headers["content-type"], "application/json");
     assert_eq!(
         body_of(&request),
-        serde_json::json!({"expireDateTime": "2027-02-01T00:00:00Z", "startDateTime": null}),
-        "unset fields are left out; startDateTime is cleared"
+        serde_json::json!({
+            "@odata.type": "#microsoft.graph.qrCode",
+            "expireDateTime": "2027-02-01T00:00:00Z",
+            "startDateTime": null
+        }),
+        "unset fields are left out; startDateTime is cleared; the type says what is changed"
     );
 }
 
@@ -115,6 +119,31 @@ async fn put_creates_the_method_and_the_pin_comes_back_once() {
     let sent = body_of(&only_request(&server).await);
     assert_eq!(sent["pin"]["code"], "73914026");
     assert_eq!(sent["standardQRCode"]["expireDateTime"], "2027-01-27T12:00:00Z");
+    // Built with `Default`, a derived type still says what it is, as
+    // Microsoft's SDKs' constructors do: Graph needs it to know what to create.
+    assert_eq!(sent["@odata.type"], "#microsoft.graph.qrCodePinAuthenticationMethod");
+    assert_eq!(sent["standardQRCode"]["@odata.type"], "#microsoft.graph.qrCode");
+}
+
+/// A derived type in a polymorphic collection's union writes its own type,
+/// unless another is set; what was read keeps what came.
+#[test]
+fn derived_types_write_their_own_odata_type() {
+    let email = AnyAuthenticationMethod::EmailAuthenticationMethod(Box::default());
+    assert_eq!(
+        serde_json::to_value(&email).unwrap()["@odata.type"],
+        "#microsoft.graph.emailAuthenticationMethod"
+    );
+    let set = QrCodePinAuthenticationMethod {
+        odata_type: Some("#microsoft.graph.somethingNewer".to_owned()),
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&set).unwrap()["@odata.type"],
+        "#microsoft.graph.somethingNewer"
+    );
+    let read: QrCodePinAuthenticationMethod = serde_json::from_value(serde_json::json!({"id": "m1"})).unwrap();
+    assert_eq!(read.odata_type, None);
 }
 
 #[tokio::test]

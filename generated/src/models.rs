@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use super::runtime::bytes::Base64Bytes;
 use super::runtime::client::Page;
-use super::runtime::object::{json_object, JsonObject};
+use super::runtime::object::{json_object, JsonObject, ODataType, serialize_odata_type};
 use super::runtime::secret::Secret;
 use super::runtime::values::string_enum;
 
@@ -97,7 +97,10 @@ pub struct AuthenticationMethod {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@odata.type",
+        serialize_with = "serialize_odata_type::<AuthenticationMethod, _>"
+    )]
     pub odata_type: Option<String>,
     /// The date and time the authentication method was registered to the user. Read-only. Optional. This optional value is null if the authentication method doesn't populate it.
     #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
@@ -105,6 +108,10 @@ pub struct AuthenticationMethod {
     /// Properties the description does not list, kept as they were received.
     #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
+}
+
+impl ODataType for AuthenticationMethod {
+    const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethod";
 }
 
 json_object!(AuthenticationMethod, additional_properties {
@@ -203,7 +210,10 @@ pub struct EmailAuthenticationMethod {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@odata.type",
+        serialize_with = "serialize_odata_type::<EmailAuthenticationMethod, _>"
+    )]
     pub odata_type: Option<String>,
     /// The date and time the authentication method was registered to the user. Read-only. Optional. This optional value is null if the authentication method doesn't populate it.
     #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
@@ -214,6 +224,10 @@ pub struct EmailAuthenticationMethod {
     /// Properties the description does not list, kept as they were received.
     #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
+}
+
+impl ODataType for EmailAuthenticationMethod {
+    const ODATA_TYPE: &'static str = "#microsoft.graph.emailAuthenticationMethod";
 }
 
 json_object!(EmailAuthenticationMethod, additional_properties {
@@ -255,7 +269,10 @@ pub struct MicrosoftAuthenticatorAuthenticationMethod {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@odata.type",
+        serialize_with = "serialize_odata_type::<MicrosoftAuthenticatorAuthenticationMethod, _>"
+    )]
     pub odata_type: Option<String>,
     /// The date and time that this app was registered. This property is null if the device isn't registered for passwordless Phone Sign-In.
     #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
@@ -274,6 +291,10 @@ pub struct MicrosoftAuthenticatorAuthenticationMethod {
     pub additional_properties: Map<String, Value>,
 }
 
+impl ODataType for MicrosoftAuthenticatorAuthenticationMethod {
+    const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod";
+}
+
 json_object!(MicrosoftAuthenticatorAuthenticationMethod, additional_properties {
     "id" => id,
     "@odata.type" => odata_type,
@@ -290,7 +311,10 @@ pub struct PasswordAuthenticationMethod {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@odata.type",
+        serialize_with = "serialize_odata_type::<PasswordAuthenticationMethod, _>"
+    )]
     pub odata_type: Option<String>,
     /// The date and time when this password was last updated. This property is currently not populated. Read-only. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
     #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
@@ -301,6 +325,10 @@ pub struct PasswordAuthenticationMethod {
     /// Properties the description does not list, kept as they were received.
     #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
+}
+
+impl ODataType for PasswordAuthenticationMethod {
+    const ODATA_TYPE: &'static str = "#microsoft.graph.passwordAuthenticationMethod";
 }
 
 json_object!(PasswordAuthenticationMethod, additional_properties {
@@ -317,7 +345,10 @@ pub struct PhoneAuthenticationMethod {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@odata.type",
+        serialize_with = "serialize_odata_type::<PhoneAuthenticationMethod, _>"
+    )]
     pub odata_type: Option<String>,
     /// The date and time the authentication method was registered to the user. Read-only. Optional. This optional value is null if the authentication method doesn't populate it.
     #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
@@ -332,6 +363,10 @@ pub struct PhoneAuthenticationMethod {
     /// Properties the description does not list, kept as they were received.
     #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
+}
+
+impl ODataType for PhoneAuthenticationMethod {
+    const ODATA_TYPE: &'static str = "#microsoft.graph.phoneAuthenticationMethod";
 }
 
 json_object!(PhoneAuthenticationMethod, additional_properties {
@@ -350,7 +385,10 @@ pub struct QrCode {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@odata.type",
+        serialize_with = "serialize_odata_type::<QrCode, _>"
+    )]
     pub odata_type: Option<String>,
     /// The QR code image. Returned only when the QR code is created; null on GET, because the private key isn't stored on the server.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -370,6 +408,10 @@ pub struct QrCode {
     /// Properties the description does not list, kept as they were received.
     #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
+}
+
+impl ODataType for QrCode {
+    const ODATA_TYPE: &'static str = "#microsoft.graph.qrCode";
 }
 
 json_object!(QrCode, additional_properties {
@@ -416,7 +458,10 @@ pub struct QrCodePinAuthenticationMethod {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@odata.type",
+        serialize_with = "serialize_odata_type::<QrCodePinAuthenticationMethod, _>"
+    )]
     pub odata_type: Option<String>,
     /// The date and time the authentication method was registered to the user. Read-only. Optional. This optional value is null if the authentication method doesn't populate it.
     #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
@@ -435,6 +480,10 @@ pub struct QrCodePinAuthenticationMethod {
     pub additional_properties: Map<String, Value>,
 }
 
+impl ODataType for QrCodePinAuthenticationMethod {
+    const ODATA_TYPE: &'static str = "#microsoft.graph.qrCodePinAuthenticationMethod";
+}
+
 json_object!(QrCodePinAuthenticationMethod, additional_properties {
     "id" => id,
     "@odata.type" => odata_type,
@@ -451,7 +500,7 @@ pub struct QrPin {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", serialize_with = "serialize_odata_type::<QrPin, _>")]
     pub odata_type: Option<String>,
     /// The PIN. Returned only when the PIN is created or reset; null on GET.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -471,6 +520,10 @@ pub struct QrPin {
     /// Properties the description does not list, kept as they were received.
     #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
+}
+
+impl ODataType for QrPin {
+    const ODATA_TYPE: &'static str = "#microsoft.graph.qrPin";
 }
 
 json_object!(QrPin, additional_properties {

@@ -35,6 +35,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Flags",
     "NaiveDate",
     "NaiveTime",
+    "ODataType",
     "Numeric",
     "Page",
     "Patch",

@@ -6,6 +6,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::Serializer;
 use serde_json::{Map, Value};
 
 /// A generated struct read from a JSON object property by property.
@@ -69,6 +70,23 @@ macro_rules! json_object {
 }
 #[allow(unused_imports)] // a crate may have no models
 pub(crate) use json_object;
+
+/// A type derived from another in Graph's type hierarchy: it writes its own
+/// `@odata.type` when its field is not set, as Microsoft's SDKs set it in
+/// every derived type's constructor, so that Graph knows what to create in a
+/// collection of the base type.
+pub trait ODataType {
+    /// For example `#microsoft.graph.emailAuthenticationMethod`.
+    const ODATA_TYPE: &'static str;
+}
+
+/// Writes a derived type's `@odata.type`: the one set, else its own.
+pub fn serialize_odata_type<T: ODataType, S: Serializer>(
+    value: &Option<String>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(value.as_deref().unwrap_or(T::ODATA_TYPE))
+}
 
 struct ObjectVisitor<T>(PhantomData<T>);
 

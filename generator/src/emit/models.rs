@@ -27,6 +27,8 @@ const IMPORTS: &[(&str, &str)] = &[
     ("super::runtime::client", "Page"),
     ("super::runtime::object", "json_object"),
     ("super::runtime::object", "JsonObject"),
+    ("super::runtime::object", "ODataType"),
+    ("super::runtime::object", "serialize_odata_type"),
     ("super::runtime::secret", "Secret"),
     ("super::runtime::values", "Flags"),
     ("super::runtime::values", "string_enum"),
@@ -41,6 +43,9 @@ fn needs(def: &TypeDef) -> BTreeSet<&'static str> {
             out.extend(["Serialize", "Map", "Value", "json_object", "JsonObject"]);
             if def.page.is_some() {
                 out.insert("Page");
+            }
+            if def.odata_type.is_some() {
+                out.extend(["ODataType", "serialize_odata_type"]);
             }
             for field in &def.fields {
                 for (ty, names) in [
@@ -180,7 +185,7 @@ fn nest<'m>(model: &'m Model, tree: &Tree<'m>, depth: usize, pieces: &mut Vec<Pi
 fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(names::simple_name(&def.name));
     let docs = doc_attrs(&def.docs);
-    let fields = def.fields.iter().map(|field| field_tokens(model, field));
+    let fields = def.fields.iter().map(|field| field_tokens(model, def, field));
     let extra = ident(&def.additional_properties);
     let page = def.page.as_ref().map(|page| {
         let item = type_tokens(&page.item);
@@ -201,6 +206,14 @@ fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStre
             }
         }
     });
+    let odata_type = def.odata_type.as_ref().map(|odata_type| {
+        quote! {
+            #cfg
+            impl ODataType for #name {
+                const ODATA_TYPE: &'static str = #odata_type;
+            }
+        }
+    });
     quote! {
         #docs
         #cfg
@@ -213,10 +226,11 @@ fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStre
         }
 
         #page
+        #odata_type
     }
 }
 
-fn field_tokens(model: &Model, field: &Field) -> TokenStream {
+fn field_tokens(model: &Model, def: &StructDef, field: &Field) -> TokenStream {
     let name = ident(&field.name);
     let docs = doc_attrs(&field.docs);
     // A navigation property exists when its type is compiled anyway.
@@ -231,10 +245,18 @@ fn field_tokens(model: &Model, field: &Field) -> TokenStream {
         let json = &field.json_name;
         quote!(rename = #json,)
     });
+    // A derived type's `@odata.type` is always written: its own unless set.
+    let skip = match &def.odata_type {
+        Some(_) if field.json_name == "@odata.type" => {
+            let with = format!("serialize_odata_type::<{}, _>", names::simple_name(&def.name));
+            quote!(serialize_with = #with)
+        }
+        _ => quote!(skip_serializing_if = "Option::is_none"),
+    };
     quote! {
         #docs
         #cfg
-        #[serde(#rename skip_serializing_if = "Option::is_none")]
+        #[serde(#rename #skip)]
         pub #name: Option<#ty>,
     }
 }

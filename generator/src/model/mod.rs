@@ -146,6 +146,9 @@ pub struct StructDef {
     pub page: Option<PageFields>,
     /// An entity type: it derives from `microsoft.graph.entity`.
     pub entity: bool,
+    /// The `@odata.type` a derived type writes when its field is not set
+    /// (`#microsoft.graph.emailAuthenticationMethod`).
+    pub odata_type: Option<String>,
 }
 
 /// The fields that make a struct a page of a collection.

@@ -228,7 +228,17 @@ impl<'a> Lowering<'a> {
             };
             // Registered before its fields are lowered, so recursive types resolve.
             self.plain.insert(name, ty.clone());
-            self.define(here, schema, rust_name);
+            self.define(here, schema, rust_name.clone());
+            // A type derived from another writes its own `@odata.type` in
+            // requests, as Microsoft's SDKs' constructors set it: Graph needs
+            // it to know what to create in a collection of the base type.
+            if parent_of(component.schema).is_some() {
+                if let Some(TypeDef::Struct(def)) = self.types.get_mut(&rust_name) {
+                    if def.fields.iter().any(|field| field.json_name == "@odata.type") {
+                        def.odata_type = Some(format!("#{name}"));
+                    }
+                }
+            }
             ty
         } else {
             self.plain.insert(name, Type::Json);
@@ -361,6 +371,7 @@ impl<'a> Lowering<'a> {
         let entity = properties_from_entity;
         StructDef {
             entity,
+            odata_type: None,
             name,
             docs,
             fields,
