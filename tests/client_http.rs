@@ -185,6 +185,24 @@ async fn a_success_body_that_is_not_the_model_is_a_decode_error() {
         }
         other => panic!("{other:?}"),
     }
+
+    // A value of the wrong type says where it is, with the status and the
+    // start of the body.
+    let body = r#"{"id": "m1", "pin": {"forceChangePinNextSignIn": "yes"}}"#;
+    let server = server_answering(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
+    let error = get(&client(&server), "adele@contoso.com").await.unwrap_err();
+    match &error {
+        Error::Decode { status, path, .. } => {
+            assert_eq!(*status, 200);
+            assert_eq!(path, "pin.forceChangePinNextSignIn");
+        }
+        other => panic!("{other:?}"),
+    }
+    let message = error.to_string();
+    assert!(
+        message.starts_with("HTTP 200: unexpected response body (application/json) at pin.forceChangePinNextSignIn: "),
+        "{message}"
+    );
 }
 
 #[test]

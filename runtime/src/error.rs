@@ -57,6 +57,9 @@ pub enum Error {
     Decode {
         /// The HTTP status of the response.
         status: u16,
+        /// Where in the body: a JSON path such as `value[3].registeredDateTime`
+        /// (`.` for the whole body).
+        path: String,
         /// The response's `Content-Type`, when it had one.
         content_type: Option<String>,
         /// The first characters of the body.
@@ -87,9 +90,16 @@ impl Error {
         }
     }
 
-    pub(super) fn decode(status: u16, headers: &HeaderMap, body: &[u8], source: serde_json::Error) -> Self {
+    pub(super) fn decode(
+        status: u16,
+        headers: &HeaderMap,
+        body: &[u8],
+        path: String,
+        source: serde_json::Error,
+    ) -> Self {
         Error::Decode {
             status,
+            path,
             content_type: header(headers, "content-type"),
             body_start: body_start(body),
             source,
@@ -127,12 +137,13 @@ impl fmt::Display for Error {
             ),
             Error::Decode {
                 status,
+                path,
                 content_type,
                 body_start,
                 source,
             } => write!(
                 f,
-                "HTTP {status}: unexpected response body ({}): {source}; body starts with {body_start:?}",
+                "HTTP {status}: unexpected response body ({}) at {path}: {source}; body starts with {body_start:?}",
                 content_type.as_deref().unwrap_or("no content type"),
             ),
         }

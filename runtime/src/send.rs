@@ -63,8 +63,22 @@ impl RawResponse {
     }
 
     fn decode_error(&self, source: serde_json::Error) -> Error {
-        Error::decode(self.status, &self.headers, &self.body, source)
+        Error::decode(self.status, &self.headers, &self.body, ".".to_owned(), source)
     }
+}
+
+/// Reads `body` as a `T`. Only when that fails is it read again to find
+/// where (a JSON path such as `value[3].registeredDateTime`), so a body that
+/// fits costs nothing more.
+fn from_json<T: DeserializeOwned>(response: &RawResponse, body: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|source| {
+        let deserializer = &mut serde_json::Deserializer::from_slice(body);
+        let path = match serde_path_to_error::deserialize::<_, T>(deserializer) {
+            Err(error) => error.path().to_string(),
+            Ok(_) => ".".to_owned(),
+        };
+        Error::decode(response.status, &response.headers, &response.body, path, source)
+    })
 }
 
 /// The body as JSON. An empty body (204 No Content) reads as `null`, which
@@ -76,7 +90,7 @@ pub fn json<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Error> {
     if let Some(error) = response.content_type_is_not("json") {
         return Err(error);
     }
-    serde_json::from_slice(&response.body).map_err(|source| response.decode_error(source))
+    from_json(response, &response.body)
 }
 
 /// The body as it is.
