@@ -92,7 +92,13 @@ impl Error {
         }
     }
 
-    pub(super) fn decode(status: u16, headers: &HeaderMap, body: &[u8], path: String, source: serde_json::Error) -> Self {
+    pub(super) fn decode(
+        status: u16,
+        headers: &HeaderMap,
+        body: &[u8],
+        path: String,
+        source: serde_json::Error,
+    ) -> Self {
         Error::Decode {
             status,
             path,
