@@ -246,7 +246,14 @@ impl UsersUserIdAuthenticationQrCodePinMethodRequestBuilder {
         &self,
         body: &QrCodePinAuthenticationMethod,
     ) -> Call<QrCodePinAuthenticationMethod> {
-        self.client.call(Method::PUT, self.path.clone()).json_body(body)
+        self.client
+            .call(Method::PUT, self.path.clone())
+            .json_body(
+                &super::runtime::object::Typed::<
+                    QrCodePinAuthenticationMethod,
+                    _,
+                >::new(body),
+            )
     }
     /// Delete qrCodePinAuthenticationMethod
     ///
@@ -348,7 +355,9 @@ impl UsersUserIdAuthenticationQrCodePinMethodPinRequestBuilder {
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrpin-update?view=graph-rest-1.0)
     pub fn patch(&self, body: impl Into<Patch<QrPin>>) -> Call<QrPin> {
-        self.client.call(Method::PATCH, self.path.clone()).json_body(&body.into())
+        self.client
+            .call(Method::PATCH, self.path.clone())
+            .json_body(&super::runtime::object::Typed::<QrPin, _>::new(&body.into()))
     }
 }
 
@@ -436,7 +445,9 @@ impl UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeRequestBuilder {
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrcode-update?view=graph-rest-1.0)
     pub fn patch(&self, body: impl Into<Patch<QrCode>>) -> Call<QrCode> {
-        self.client.call(Method::PATCH, self.path.clone()).json_body(&body.into())
+        self.client
+            .call(Method::PATCH, self.path.clone())
+            .json_body(&super::runtime::object::Typed::<QrCode, _>::new(&body.into()))
     }
     /// Delete standardQRCode
     ///
@@ -529,7 +540,9 @@ impl UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeRequestBuilder {
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrcode-update?view=graph-rest-1.0)
     pub fn patch(&self, body: impl Into<Patch<QrCode>>) -> Call<QrCode> {
-        self.client.call(Method::PATCH, self.path.clone()).json_body(&body.into())
+        self.client
+            .call(Method::PATCH, self.path.clone())
+            .json_body(&super::runtime::object::Typed::<QrCode, _>::new(&body.into()))
     }
     /// Delete temporaryQRCode
     ///

@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use super::runtime::bytes::Base64Bytes;
 use super::runtime::client::Page;
-use super::runtime::object::{json_object, JsonObject, ODataType, serialize_odata_type};
+use super::runtime::object::{json_object, JsonObject, ODataType, Typed};
 use super::runtime::secret::Secret;
 use super::runtime::values::string_enum;
 
@@ -41,13 +41,29 @@ impl Serialize for AnyAuthenticationMethod {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::AuthenticationMethod(value) => value.serialize(serializer),
-            Self::EmailAuthenticationMethod(value) => value.serialize(serializer),
-            Self::MicrosoftAuthenticatorAuthenticationMethod(value) => {
-                value.serialize(serializer)
+            Self::EmailAuthenticationMethod(value) => {
+                Typed::<EmailAuthenticationMethod, _>::new(value.as_ref())
+                    .serialize(serializer)
             }
-            Self::PasswordAuthenticationMethod(value) => value.serialize(serializer),
-            Self::PhoneAuthenticationMethod(value) => value.serialize(serializer),
-            Self::QrCodePinAuthenticationMethod(value) => value.serialize(serializer),
+            Self::MicrosoftAuthenticatorAuthenticationMethod(value) => {
+                Typed::<
+                    MicrosoftAuthenticatorAuthenticationMethod,
+                    _,
+                >::new(value.as_ref())
+                    .serialize(serializer)
+            }
+            Self::PasswordAuthenticationMethod(value) => {
+                Typed::<PasswordAuthenticationMethod, _>::new(value.as_ref())
+                    .serialize(serializer)
+            }
+            Self::PhoneAuthenticationMethod(value) => {
+                Typed::<PhoneAuthenticationMethod, _>::new(value.as_ref())
+                    .serialize(serializer)
+            }
+            Self::QrCodePinAuthenticationMethod(value) => {
+                Typed::<QrCodePinAuthenticationMethod, _>::new(value.as_ref())
+                    .serialize(serializer)
+            }
             Self::Unrecognized(value) => value.serialize(serializer),
         }
     }
@@ -97,10 +113,7 @@ pub struct AuthenticationMethod {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(
-        rename = "@odata.type",
-        serialize_with = "serialize_odata_type::<AuthenticationMethod, _>"
-    )]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The date and time the authentication method was registered to the user. Read-only. Optional. This optional value is null if the authentication method doesn't populate it.
     #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
@@ -210,10 +223,7 @@ pub struct EmailAuthenticationMethod {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(
-        rename = "@odata.type",
-        serialize_with = "serialize_odata_type::<EmailAuthenticationMethod, _>"
-    )]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The date and time the authentication method was registered to the user. Read-only. Optional. This optional value is null if the authentication method doesn't populate it.
     #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
@@ -269,10 +279,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethod {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(
-        rename = "@odata.type",
-        serialize_with = "serialize_odata_type::<MicrosoftAuthenticatorAuthenticationMethod, _>"
-    )]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The date and time that this app was registered. This property is null if the device isn't registered for passwordless Phone Sign-In.
     #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
@@ -311,10 +318,7 @@ pub struct PasswordAuthenticationMethod {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(
-        rename = "@odata.type",
-        serialize_with = "serialize_odata_type::<PasswordAuthenticationMethod, _>"
-    )]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The date and time when this password was last updated. This property is currently not populated. Read-only. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
     #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
@@ -345,10 +349,7 @@ pub struct PhoneAuthenticationMethod {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(
-        rename = "@odata.type",
-        serialize_with = "serialize_odata_type::<PhoneAuthenticationMethod, _>"
-    )]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The date and time the authentication method was registered to the user. Read-only. Optional. This optional value is null if the authentication method doesn't populate it.
     #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
@@ -385,10 +386,7 @@ pub struct QrCode {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(
-        rename = "@odata.type",
-        serialize_with = "serialize_odata_type::<QrCode, _>"
-    )]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The QR code image. Returned only when the QR code is created; null on GET, because the private key isn't stored on the server.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -458,10 +456,7 @@ pub struct QrCodePinAuthenticationMethod {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(
-        rename = "@odata.type",
-        serialize_with = "serialize_odata_type::<QrCodePinAuthenticationMethod, _>"
-    )]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The date and time the authentication method was registered to the user. Read-only. Optional. This optional value is null if the authentication method doesn't populate it.
     #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
@@ -500,7 +495,7 @@ pub struct QrPin {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", serialize_with = "serialize_odata_type::<QrPin, _>")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The PIN. Returned only when the PIN is created or reset; null on GET.
     #[serde(skip_serializing_if = "Option::is_none")]

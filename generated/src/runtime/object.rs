@@ -8,7 +8,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
-use serde::Serializer;
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 /// A generated struct read from a JSON object property by property.
@@ -82,12 +82,28 @@ pub trait ODataType {
     const ODATA_TYPE: &'static str;
 }
 
-/// Writes a derived type's `@odata.type`: the one set, else its own.
-pub fn serialize_odata_type<T: ODataType, S: Serializer>(
-    value: &Option<String>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(value.as_deref().unwrap_or(T::ODATA_TYPE))
+/// `value` as a request sends it, or as a member of a polymorphic collection:
+/// with `T`'s `@odata.type` when it has none, so that Graph knows what to
+/// create or change. Values read from Graph keep what came wherever else they
+/// are written.
+pub struct Typed<'a, T, V: ?Sized>(&'a V, PhantomData<T>);
+
+impl<'a, T: ODataType, V: Serialize + ?Sized> Typed<'a, T, V> {
+    /// `value`, to be written with `T`'s `@odata.type` if it has none.
+    pub fn new(value: &'a V) -> Self {
+        Typed(value, PhantomData)
+    }
+}
+
+impl<T: ODataType, V: Serialize + ?Sized> Serialize for Typed<'_, T, V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut json = serde_json::to_value(self.0).map_err(serde::ser::Error::custom)?;
+        if let Value::Object(map) = &mut json {
+            map.entry("@odata.type")
+                .or_insert_with(|| Value::String(T::ODATA_TYPE.to_owned()));
+        }
+        json.serialize(serializer)
+    }
 }
 
 struct ObjectVisitor<T>(PhantomData<T>);

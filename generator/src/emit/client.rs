@@ -242,16 +242,24 @@ fn operation_methods(model: &Model, operation: &Operation, outer: &Features) -> 
     };
     let (body_argument, body_name, attach_body) = match &operation.body {
         None => (quote!(), quote!(), quote!()),
-        Some(RequestBody::Json { ty, patch: false }) => {
-            let ty = type_tokens(ty);
-            (quote!(body: &#ty,), quote!(body,), quote!(.json_body(body)))
+        Some(RequestBody::Json {
+            ty: body_type,
+            patch: false,
+        }) => {
+            let ty = type_tokens(body_type);
+            let typed = typed_body(model, body_type, quote!(body));
+            (quote!(body: &#ty,), quote!(body,), quote!(.json_body(#typed)))
         }
-        Some(RequestBody::Json { ty, patch: true }) => {
-            let ty = type_tokens(ty);
+        Some(RequestBody::Json {
+            ty: body_type,
+            patch: true,
+        }) => {
+            let ty = type_tokens(body_type);
+            let typed = typed_body(model, body_type, quote!(&body.into()));
             (
                 quote!(body: impl Into<Patch<#ty>>,),
                 quote!(body,),
-                quote!(.json_body(&body.into())),
+                quote!(.json_body(#typed)),
             )
         }
         Some(RequestBody::Bytes { content_type }) => (
@@ -295,6 +303,18 @@ fn operation_methods(model: &Model, operation: &Operation, outer: &Features) -> 
         pub fn #with(&self, #body_argument parameters: #struct_name) -> Call<#output> {
             #call #(#apply)*
         }
+    }
+}
+
+/// A request body: a derived type's says what it is (its `@odata.type`)
+/// unless its value already does, so that Graph knows what to create or change.
+fn typed_body(model: &Model, ty: &Type, body: TokenStream) -> TokenStream {
+    match ty {
+        Type::Named(name) if model.struct_def(name).is_some_and(|def| def.odata_type.is_some()) => {
+            let ty = type_tokens(ty);
+            quote!(&super::runtime::object::Typed::<#ty, _>::new(#body))
+        }
+        _ => body,
     }
 }
 

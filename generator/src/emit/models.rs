@@ -6,7 +6,7 @@ use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{doc_attrs, ident, invocations, mentions, type_path, type_tokens, Module, Piece};
-use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef};
+use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef, UnionVariant};
 use crate::names;
 
 /// Where each name the models import comes from, in the order they are imported.
@@ -28,7 +28,7 @@ const IMPORTS: &[(&str, &str)] = &[
     ("super::runtime::object", "json_object"),
     ("super::runtime::object", "JsonObject"),
     ("super::runtime::object", "ODataType"),
-    ("super::runtime::object", "serialize_odata_type"),
+    ("super::runtime::object", "Typed"),
     ("super::runtime::secret", "Secret"),
     ("super::runtime::values", "Flags"),
     ("super::runtime::values", "string_enum"),
@@ -36,7 +36,7 @@ const IMPORTS: &[(&str, &str)] = &[
 ];
 
 /// The names a type's definition uses from [`IMPORTS`].
-fn needs(def: &TypeDef) -> BTreeSet<&'static str> {
+fn needs(model: &Model, def: &TypeDef) -> BTreeSet<&'static str> {
     let mut out = BTreeSet::new();
     match def {
         TypeDef::Struct(def) => {
@@ -45,7 +45,7 @@ fn needs(def: &TypeDef) -> BTreeSet<&'static str> {
                 out.insert("Page");
             }
             if def.odata_type.is_some() {
-                out.extend(["ODataType", "serialize_odata_type"]);
+                out.insert("ODataType");
             }
             for field in &def.fields {
                 for (ty, names) in [
@@ -67,9 +67,23 @@ fn needs(def: &TypeDef) -> BTreeSet<&'static str> {
             }
         }
         TypeDef::Enum(_) => out.extend(["string_enum"]),
-        TypeDef::Union(_) => out.extend(["Deserialize", "Deserializer", "Serialize", "Serializer", "Value"]),
+        TypeDef::Union(def) => {
+            out.extend(["Deserialize", "Deserializer", "Serialize", "Serializer", "Value"]);
+            if def.variants.iter().any(|variant| typed_variant(model, variant)) {
+                out.insert("Typed");
+            }
+        }
     }
     out
+}
+
+/// Whether a union's variant writes its type's `@odata.type` when the value
+/// has none: a derived type's variant, not the declared type's.
+fn typed_variant(model: &Model, variant: &UnionVariant) -> bool {
+    !variant.untagged
+        && model
+            .struct_def(&variant.ty)
+            .is_some_and(|def| def.odata_type.is_some())
 }
 
 /// `#[cfg(feature = "model-X")]` for a type, when the crate has features.
@@ -101,7 +115,7 @@ pub fn module(model: &Model) -> Module<'_> {
 fn imports(model: &Model) -> TokenStream {
     let mut used: BTreeSet<&str> = BTreeSet::new();
     for def in &model.types {
-        used.extend(needs(def));
+        used.extend(needs(model, def));
     }
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for (source, name) in IMPORTS.iter().filter(|(_, name)| used.contains(name)) {
@@ -185,7 +199,7 @@ fn nest<'m>(model: &'m Model, tree: &Tree<'m>, depth: usize, pieces: &mut Vec<Pi
 fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(names::simple_name(&def.name));
     let docs = doc_attrs(&def.docs);
-    let fields = def.fields.iter().map(|field| field_tokens(model, def, field));
+    let fields = def.fields.iter().map(|field| field_tokens(model, field));
     let extra = ident(&def.additional_properties);
     let page = def.page.as_ref().map(|page| {
         let item = type_tokens(&page.item);
@@ -230,7 +244,7 @@ fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStre
     }
 }
 
-fn field_tokens(model: &Model, def: &StructDef, field: &Field) -> TokenStream {
+fn field_tokens(model: &Model, field: &Field) -> TokenStream {
     let name = ident(&field.name);
     let docs = doc_attrs(&field.docs);
     // A navigation property exists when its type is compiled anyway.
@@ -245,18 +259,10 @@ fn field_tokens(model: &Model, def: &StructDef, field: &Field) -> TokenStream {
         let json = &field.json_name;
         quote!(rename = #json,)
     });
-    // A derived type's `@odata.type` is always written: its own unless set.
-    let skip = match &def.odata_type {
-        Some(_) if field.json_name == "@odata.type" => {
-            let with = format!("serialize_odata_type::<{}, _>", names::simple_name(&def.name));
-            quote!(serialize_with = #with)
-        }
-        _ => quote!(skip_serializing_if = "Option::is_none"),
-    };
     quote! {
         #docs
         #cfg
-        #[serde(#rename #skip)]
+        #[serde(#rename skip_serializing_if = "Option::is_none")]
         pub #name: Option<#ty>,
     }
 }
@@ -311,6 +317,19 @@ fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream
         let untagged = if variant.untagged { ", or no `@odata.type`" } else { "" };
         format!(" `@odata.type` {}{untagged}.", tags.join(", "))
     });
+    // A derived type's variant says what it is, unless its value already does.
+    let serialize_arms: Vec<TokenStream> = def
+        .variants
+        .iter()
+        .map(|variant| {
+            if typed_variant(model, variant) {
+                let ty = type_path(&variant.ty);
+                quote!(Typed::<#ty, _>::new(value.as_ref()).serialize(serializer))
+            } else {
+                quote!(value.serialize(serializer))
+            }
+        })
+        .collect();
     let arms = def
         .variants
         .iter()
@@ -339,7 +358,7 @@ fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream
         impl Serialize for #name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    #(#variant_cfgs Self::#variants(value) => value.serialize(serializer),)*
+                    #(#variant_cfgs Self::#variants(value) => #serialize_arms,)*
                     Self::#unrecognized(value) => value.serialize(serializer),
                 }
             }

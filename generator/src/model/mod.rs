@@ -58,6 +58,15 @@ pub struct Model {
 }
 
 impl Model {
+    /// The struct named `name` (types are sorted by name).
+    pub fn struct_def(&self, name: &str) -> Option<&StructDef> {
+        let index = self.types.binary_search_by(|def| def.name().cmp(name)).ok()?;
+        match &self.types[index] {
+            TypeDef::Struct(def) => Some(def),
+            _ => None,
+        }
+    }
+
     /// The cargo feature a type is compiled with, when the crate has features.
     pub fn type_feature(&self, name: &str) -> Option<&str> {
         match self.type_features.get(name) {
