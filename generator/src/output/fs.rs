@@ -167,31 +167,29 @@ fn replace_dir(out: &Path, write: impl FnOnce(&Path) -> Result<(), Error>) -> Re
         let _ = fs::remove_dir_all(&staging);
         return Err(error);
     }
-    // The user's entries move into the new crate; on a failure, back.
+    // The user's entries move into the new crate; on a failure, back, and
+    // the new crate is dropped.
+    let undo = |moved: &[std::ffi::OsString]| {
+        for entry in moved {
+            let _ = fs::rename(staging.join(entry), out.join(entry));
+        }
+        let _ = fs::remove_dir_all(&staging);
+    };
     for (moved, entry) in kept.iter().enumerate() {
         if let Err(error) = fs::rename(out.join(entry), staging.join(entry)) {
-            for entry in &kept[..moved] {
-                let _ = fs::rename(staging.join(entry), out.join(entry));
-            }
-            let _ = fs::remove_dir_all(&staging);
+            undo(&kept[..moved]);
             return Err(fail(&out.join(entry), error));
         }
     }
     if out.exists() {
         let _ = fs::remove_dir_all(&backup);
         if let Err(error) = fs::rename(out, &backup) {
-            for entry in &kept {
-                let _ = fs::rename(staging.join(entry), out.join(entry));
-            }
-            let _ = fs::remove_dir_all(&staging);
+            undo(&kept);
             return Err(fail(out, error));
         }
         if let Err(error) = fs::rename(&staging, out) {
             let _ = fs::rename(&backup, out);
-            for entry in &kept {
-                let _ = fs::rename(staging.join(entry), out.join(entry));
-            }
-            let _ = fs::remove_dir_all(&staging);
+            undo(&kept);
             return Err(fail(out, error));
         }
         fs::remove_dir_all(&backup).map_err(|error| fail(&backup, error))
