@@ -55,7 +55,13 @@ const EXIT_DRIFT: u8 = 1;
 const EXIT_INVALID: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    run(Cli::parse()).unwrap_or_else(|error| {
+        eprintln!("{error}");
+        ExitCode::from(EXIT_INVALID)
+    })
+}
+
+fn run(cli: Cli) -> Result<ExitCode, graphgen::Error> {
     let (check, target) = match cli.command {
         Command::Generate(target) => (false, target),
         Command::Check(target) => (true, target),
@@ -65,43 +71,25 @@ fn main() -> ExitCode {
         .clone()
         .unwrap_or_else(|| graphgen::output::default_crate_name(&target.out));
     let filter = graphgen::PathFilter::new(&target.include_path, &target.exclude_path);
-    let model = match graphgen::model_with(&target.specs, &filter, target.permissions.as_deref()) {
-        Ok(model) => model,
-        Err(error) => {
-            eprintln!("{error}");
-            return ExitCode::from(EXIT_INVALID);
-        }
-    };
+    let model = graphgen::model_with(&target.specs, &filter, target.permissions.as_deref())?;
     for warning in &model.warnings {
         eprintln!("warning: {warning}");
     }
     if target.strict && !model.warnings.is_empty() {
-        eprintln!("error: --strict: {} warning(s), nothing written", model.warnings.len());
-        return ExitCode::from(EXIT_INVALID);
+        return Err(graphgen::Error::Usage(format!(
+            "--strict: {} warning(s), nothing written",
+            model.warnings.len()
+        )));
     }
     if !check {
-        return match graphgen::output::generate_crate_into(&model, &crate_name, &target.out) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("{error}");
-                ExitCode::from(EXIT_INVALID)
-            }
-        };
+        graphgen::output::generate_crate_into(&model, &crate_name, &target.out)?;
+        return Ok(ExitCode::SUCCESS);
     }
-    let files = match graphgen::output::crate_files(&model, &crate_name) {
-        Ok(files) => files,
-        Err(error) => {
-            eprintln!("{error}");
-            return ExitCode::from(EXIT_INVALID);
-        }
-    };
-    if let Err(error) = graphgen::output::graphgen_dir(&target.out) {
-        eprintln!("{error}");
-        return ExitCode::from(EXIT_INVALID);
-    }
+    let files = graphgen::output::crate_files(&model, &crate_name)?;
+    graphgen::output::graphgen_dir(&target.out)?;
     let stale = graphgen::output::stale_files(&target.out, &files);
     if stale.is_empty() {
-        return ExitCode::SUCCESS;
+        return Ok(ExitCode::SUCCESS);
     }
     eprintln!(
         "{} is stale: {} file(s) differ from what `graphgen generate` writes:",
@@ -111,5 +99,5 @@ fn main() -> ExitCode {
     for file in stale {
         eprintln!("  {file}");
     }
-    ExitCode::from(EXIT_DRIFT)
+    Ok(ExitCode::from(EXIT_DRIFT))
 }
