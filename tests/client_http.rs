@@ -186,11 +186,19 @@ async fn a_success_body_that_is_not_the_model_is_a_decode_error() {
         other => panic!("{other:?}"),
     }
 
-    // A value of the wrong type says where it is, with the status and the
-    // start of the body.
+    // In strict mode, a value of the wrong type says where it is, with the
+    // status and the start of the body.
     let body = r#"{"id": "m1", "pin": {"forceChangePinNextSignIn": "yes"}}"#;
     let server = server_answering(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
-    let error = get(&client(&server), "adele@contoso.com").await.unwrap_err();
+    let error = client(&server)
+        .users()
+        .by_user_id("adele@contoso.com")
+        .authentication()
+        .qr_code_pin_method()
+        .get()
+        .strict(true)
+        .await
+        .unwrap_err();
     match &error {
         Error::Decode { status, path, .. } => {
             assert_eq!(*status, 200);

@@ -12,7 +12,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use super::runtime::bytes::Base64Bytes;
 use super::runtime::client::Page;
-use super::runtime::object::{json_object, JsonObject, ODataType, Typed};
+use super::runtime::object::{
+    json_object, property, read_object, JsonObject, ODataType, Typed,
+};
+
+use super::runtime::read::{
+    odata_type, read_root, read_unrecognized, read_variant, At, Fit, FromJson,
+};
+
 use super::runtime::secret::Secret;
 use super::runtime::values::string_enum;
 
@@ -69,40 +76,66 @@ impl Serialize for AnyAuthenticationMethod {
     }
 }
 
+impl FromJson for AnyAuthenticationMethod {
+    const EXPECTED: &'static str = "an object";
+    fn read<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        at: &At<'_>,
+    ) -> Result<Fit<Self>, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        match odata_type(&value) {
+            None | Some("microsoft.graph.authenticationMethod") => {
+                read_variant(
+                    value,
+                    at,
+                    |value| Self::AuthenticationMethod(Box::new(value)),
+                )
+            }
+            Some("microsoft.graph.emailAuthenticationMethod") => {
+                read_variant(
+                    value,
+                    at,
+                    |value| Self::EmailAuthenticationMethod(Box::new(value)),
+                )
+            }
+            Some("microsoft.graph.microsoftAuthenticatorAuthenticationMethod") => {
+                read_variant(
+                    value,
+                    at,
+                    |value| Self::MicrosoftAuthenticatorAuthenticationMethod(
+                        Box::new(value),
+                    ),
+                )
+            }
+            Some("microsoft.graph.passwordAuthenticationMethod") => {
+                read_variant(
+                    value,
+                    at,
+                    |value| Self::PasswordAuthenticationMethod(Box::new(value)),
+                )
+            }
+            Some("microsoft.graph.phoneAuthenticationMethod") => {
+                read_variant(
+                    value,
+                    at,
+                    |value| Self::PhoneAuthenticationMethod(Box::new(value)),
+                )
+            }
+            Some("microsoft.graph.qrCodePinAuthenticationMethod") => {
+                read_variant(
+                    value,
+                    at,
+                    |value| Self::QrCodePinAuthenticationMethod(Box::new(value)),
+                )
+            }
+            _ => read_unrecognized(value, at, Self::Unrecognized),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for AnyAuthenticationMethod {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        let tag = value.get("@odata.type").and_then(Value::as_str).map(str::to_owned);
-        let result = match tag.as_deref() {
-            None | Some("#microsoft.graph.authenticationMethod") => {
-                serde_json::from_value(value)
-                    .map(|value| Self::AuthenticationMethod(Box::new(value)))
-            }
-            Some("#microsoft.graph.emailAuthenticationMethod") => {
-                serde_json::from_value(value)
-                    .map(|value| Self::EmailAuthenticationMethod(Box::new(value)))
-            }
-            Some("#microsoft.graph.microsoftAuthenticatorAuthenticationMethod") => {
-                serde_json::from_value(value)
-                    .map(|value| Self::MicrosoftAuthenticatorAuthenticationMethod(
-                        Box::new(value),
-                    ))
-            }
-            Some("#microsoft.graph.passwordAuthenticationMethod") => {
-                serde_json::from_value(value)
-                    .map(|value| Self::PasswordAuthenticationMethod(Box::new(value)))
-            }
-            Some("#microsoft.graph.phoneAuthenticationMethod") => {
-                serde_json::from_value(value)
-                    .map(|value| Self::PhoneAuthenticationMethod(Box::new(value)))
-            }
-            Some("#microsoft.graph.qrCodePinAuthenticationMethod") => {
-                serde_json::from_value(value)
-                    .map(|value| Self::QrCodePinAuthenticationMethod(Box::new(value)))
-            }
-            _ => return Ok(Self::Unrecognized(value)),
-        };
-        result.map_err(serde::de::Error::custom)
+        read_root(deserializer)
     }
 }
 

@@ -19,6 +19,7 @@ const KEYWORDS: &[&str] = &[
 
 /// Type names the generated modules use unqualified, and so may not define.
 pub const RESERVED_TYPES: &[&str] = &[
+    "At",
     "Base64Bytes",
     "Box",
     "Call",
@@ -32,14 +33,16 @@ pub const RESERVED_TYPES: &[&str] = &[
     "MapAccess",
     "Method",
     "Option",
+    "Fit",
     "Flags",
+    "FromJson",
+    "Guid",
     "NaiveDate",
     "NaiveTime",
     "ODataType",
     "Numeric",
     "Page",
     "Patch",
-    "Uuid",
     "RequestPath",
     "Result",
     "Secret",
@@ -47,6 +50,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Serialize",
     "Serializer",
     "String",
+    "Typed",
     "Utc",
     "Value",
     "Vec",

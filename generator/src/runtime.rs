@@ -35,6 +35,7 @@ pub const MODULES: &[Module] = &[
     module("patch", include_str!("../../runtime/src/patch.rs")),
     module("path", include_str!("../../runtime/src/path.rs")),
     module("permissions", include_str!("../../runtime/src/permissions.rs")),
+    module("read", include_str!("../../runtime/src/read.rs")),
     module("retry", include_str!("../../runtime/src/retry.rs")),
     module("secret", include_str!("../../runtime/src/secret.rs")),
     module("send", include_str!("../../runtime/src/send.rs")),

@@ -1,4 +1,8 @@
 //! Binary values, which Graph sends as base64 strings (`format: base64url`).
+//!
+//! Graph's descriptions say base64url, yet the service sends the standard
+//! alphabet with padding, and Microsoft's SDKs write that: values are read in
+//! either alphabet, padded or not, and written in the standard one.
 
 use std::fmt;
 
@@ -8,8 +12,6 @@ use base64::Engine;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-// The OData format says base64url, yet Graph also sends the standard alphabet
-// and both padded and unpadded text: accept all of them when reading.
 const LENIENT: GeneralPurposeConfig =
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
 const READ_STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
@@ -29,14 +31,15 @@ impl Base64Bytes {
             .map(Self)
     }
 
-    /// The base64url text (padded) that this value serializes to.
+    /// The base64 text in the standard alphabet (padded) that this value
+    /// serializes to, as Graph writes it.
     pub fn encode(&self) -> String {
-        URL_SAFE.encode(&self.0)
+        STANDARD.encode(&self.0)
     }
 
-    /// The base64 text in the standard alphabet, as most image tools expect.
-    pub fn encode_standard(&self) -> String {
-        STANDARD.encode(&self.0)
+    /// The base64url text (padded).
+    pub fn encode_url_safe(&self) -> String {
+        URL_SAFE.encode(&self.0)
     }
 }
 
@@ -56,5 +59,13 @@ impl<'de> Deserialize<'de> for Base64Bytes {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         Self::decode(&text).ok_or_else(|| D::Error::custom("invalid base64 text"))
+    }
+}
+
+impl super::read::FromJson for Base64Bytes {
+    const EXPECTED: &'static str = "base64 text";
+
+    fn read_str(value: &str) -> Option<Self> {
+        Self::decode(value)
     }
 }

@@ -9,13 +9,13 @@ use std::time::Duration;
 use futures_util::{Stream, TryStreamExt};
 use percent_encoding::utf8_percent_encode;
 use reqwest::{Method, Url};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::auth::{BoxFuture, TokenSource};
 use super::cloud::Cloud;
 use super::error::{Error, GraphError};
 use super::path::{RequestPath, UNRESERVED_ONLY};
+use super::read::FromJson;
 use super::retry::RetryPolicy;
 use super::send::{self, RawResponse, Settings};
 
@@ -67,6 +67,7 @@ impl GraphClient {
                 timeout: DEFAULT_TIMEOUT,
                 max_redirects: DEFAULT_MAX_REDIRECTS,
                 max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+                strict: false,
             },
         }
     }
@@ -156,6 +157,15 @@ impl ClientBuilder {
     /// The largest response body accepted (default 64 MiB).
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.settings.max_response_bytes = bytes;
+        self
+    }
+
+    /// Whether a value in an answer that does not fit its type fails the call
+    /// with [`Error::Decode`] naming where it is (default `false`: the value is
+    /// kept as received in its object's `additional_properties`, and a
+    /// `tracing` warning names where it is). [`Call::strict`] overrides it.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.settings.strict = strict;
         self
     }
 
@@ -255,11 +265,12 @@ pub struct Call<T> {
     body: Option<Body>,
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
+    strict: Option<bool>,
     decode: Decoder<T>,
 }
 
 /// Turns the final response of a call into its value.
-pub type Decoder<T> = fn(&RawResponse) -> Result<T, Error>;
+pub type Decoder<T> = fn(&RawResponse, &Settings) -> Result<T, Error>;
 
 /// Where a call goes: a path below the service root, or a page link Graph gave.
 #[derive(Clone)]
@@ -284,6 +295,7 @@ impl GraphClient {
             body: None,
             retry: None,
             timeout: None,
+            strict: None,
             decode,
         }
     }
@@ -291,7 +303,7 @@ impl GraphClient {
     /// A request of `method` on `path` whose successful response body is a
     /// `T` in JSON (an empty body reads as `null`, which `()` expects).
     /// Generated request builders call this; nothing is sent until it is awaited.
-    pub fn call<T: DeserializeOwned>(&self, method: Method, path: RequestPath) -> Call<T> {
+    pub fn call<T: FromJson>(&self, method: Method, path: RequestPath) -> Call<T> {
         self.call_decoded(method, path, send::json::<T>)
     }
 
@@ -318,6 +330,7 @@ impl<T> fmt::Debug for Call<T> {
             .field("query", &self.query.iter().map(|(name, _)| *name).collect::<Vec<_>>())
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
+            .field("strict", &self.strict)
             .finish_non_exhaustive()
     }
 }
@@ -369,6 +382,13 @@ impl<T> Call<T> {
     /// Gives each attempt of this call `timeout` instead of the client's.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Whether a value in the answer that does not fit its type fails this
+    /// call, instead of the client's choice ([`ClientBuilder::strict`]).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = Some(strict);
         self
     }
 
@@ -438,6 +458,7 @@ impl<T> Call<T> {
             body: None,
             retry: self.retry,
             timeout: self.timeout,
+            strict: self.strict,
             decode: self.decode,
         }
     }
@@ -454,6 +475,7 @@ impl<T> Call<T> {
         let mut settings = inner.settings;
         settings.retry = self.retry.unwrap_or(settings.retry);
         settings.timeout = self.timeout.unwrap_or(settings.timeout);
+        settings.strict = self.strict.unwrap_or(settings.strict);
         let (url, template) = match &self.target {
             Target::Path(path) => {
                 let encoded = path
@@ -492,7 +514,7 @@ impl<T> Call<T> {
                 &raw.body,
             ))));
         }
-        let value = (self.decode)(&raw)?;
+        let value = (self.decode)(&raw, &settings)?;
         Ok(GraphResponse {
             value,
             status: raw.status,

@@ -1,6 +1,8 @@
 //! JSON objects read into generated structs in one pass: each known property
 //! into its field, the others into the struct's `additional_properties`.
-//! (serde's `flatten` would buffer every property first.)
+//! (serde's `flatten` would buffer every property first.) A property whose
+//! value does not fit its field's type goes to `additional_properties` too,
+//! as received (see [`read`](super::read)).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -9,25 +11,56 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use super::client::Page;
+use super::read::{read_root, At, Fit, FromJson, Seed};
+
 /// A generated struct read from a JSON object property by property.
 pub trait JsonObject: Default {
-    /// Reads the value of the property `key` into its field; `false` when no
-    /// field has that name (the value is then still to be read).
-    fn property<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+    /// Reads the value of the property `key` (at `at`, the object) into its
+    /// field; `false` when no field has that name (the value is then still to
+    /// be read).
+    fn property<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A, at: &At<'_>) -> Result<bool, A::Error>;
 
     /// Where properties without a field go.
     fn additional_properties(&mut self) -> &mut Map<String, Value>;
-
-    /// Reads a JSON object.
-    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor(PhantomData))
-    }
 }
 
-/// Implements `Deserialize` and [`JsonObject`] for a generated struct: each
-/// JSON property listed into its field (a field of a type behind a feature
-/// carries the feature's `cfg`), every other one into the map named first.
-/// `JsonObject` must be in scope where it is used, as in a generated crate's
+/// Reads the value of the property `key` into `field`, or into `rest` as
+/// received when it does not fit.
+pub fn property<'de, A: MapAccess<'de>, T: FromJson>(
+    map: &mut A,
+    at: &At<'_>,
+    key: &'static str,
+    field: &mut T,
+    rest: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    let at = at.key(key);
+    match map.next_value_seed(Seed::<T>::new(&at))? {
+        Ok(value) => *field = value,
+        Err(raw) => {
+            rest.insert(key.to_owned(), raw);
+        }
+    }
+    Ok(())
+}
+
+/// Reads a JSON object into `T`, property by property.
+pub fn read_object<'de, A: MapAccess<'de>, T: JsonObject>(mut map: A, at: &At<'_>) -> Result<Fit<T>, A::Error> {
+    let mut object = T::default();
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        if !object.property(key.as_str(), &mut map, at)? {
+            let value = map.next_value()?;
+            object.additional_properties().insert(key.into_string(), value);
+        }
+    }
+    Ok(Ok(object))
+}
+
+/// Implements `Deserialize`, [`FromJson`] and [`JsonObject`] for a generated
+/// struct: each JSON property listed into its field (a field of a type behind
+/// a feature carries the feature's `cfg`), every other one, and any value that
+/// does not fit its field, into the map named first. `JsonObject` and
+/// `FromJson` must be in scope where it is used, as in a generated crate's
 /// `models`.
 ///
 /// ```ignore
@@ -41,13 +74,21 @@ macro_rules! json_object {
     ($name:ident, $rest:ident { $($(#[$cfg:meta])* $json:literal => $field:ident,)* }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                JsonObject::read(deserializer)
+                read_root(deserializer)
+            }
+        }
+
+        impl FromJson for $name {
+            const EXPECTED: &'static str = "an object";
+
+            fn read_map<'de, A: ::serde::de::MapAccess<'de>>(map: A, at: &At<'_>) -> Result<Fit<Self>, A::Error> {
+                read_object(map, at)
             }
         }
 
         impl JsonObject for $name {
-            fn property<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-                json_object!(@read self, key, map { $($(#[$cfg])* $json => $field,)* })
+            fn property<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A, at: &At<'_>) -> Result<bool, A::Error> {
+                json_object!(@read self, $rest, key, map, at { $($(#[$cfg])* $json => $field,)* })
             }
 
             fn additional_properties(&mut self) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
@@ -56,13 +97,13 @@ macro_rules! json_object {
         }
     };
     // A struct without properties reads none.
-    (@read $object:ident, $key:ident, $map:ident {}) => {{
-        let _ = ($key, $map);
+    (@read $object:ident, $rest:ident, $key:ident, $map:ident, $at:ident {}) => {{
+        let _ = ($key, $map, $at);
         Ok(false)
     }};
-    (@read $object:ident, $key:ident, $map:ident { $($(#[$cfg:meta])* $json:literal => $field:ident,)+ }) => {{
+    (@read $object:ident, $rest:ident, $key:ident, $map:ident, $at:ident { $($(#[$cfg:meta])* $json:literal => $field:ident,)+ }) => {{
         match $key {
-            $($(#[$cfg])* $json => $object.$field = $map.next_value()?,)+
+            $($(#[$cfg])* $json => property($map, $at, $json, &mut $object.$field, &mut $object.$rest)?,)+
             _ => return Ok(false),
         }
         Ok(true)
@@ -70,6 +111,57 @@ macro_rules! json_object {
 }
 #[allow(unused_imports)] // a crate may have no models
 pub(crate) use json_object;
+
+/// A reference to an object, as `GET .../$ref` answers:
+/// `{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/..."}`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Reference {
+    /// The URL of the object referred to.
+    #[serde(rename = "@odata.id", skip_serializing_if = "Option::is_none")]
+    pub odata_id: Option<String>,
+    /// Other properties, kept as they were received.
+    #[serde(flatten)]
+    pub additional_properties: Map<String, Value>,
+}
+
+json_object!(Reference, additional_properties {
+    "@odata.id" => odata_id,
+});
+
+/// A page of references, as `GET .../$ref` of a collection answers.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct References {
+    /// The references of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Vec<Reference>>,
+    /// Where the next page is.
+    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
+    pub odata_next_link: Option<String>,
+    /// How many there are in all, when `$count=true` asked.
+    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
+    pub odata_count: Option<i64>,
+    /// Other properties, kept as they were received.
+    #[serde(flatten)]
+    pub additional_properties: Map<String, Value>,
+}
+
+json_object!(References, additional_properties {
+    "value" => value,
+    "@odata.nextLink" => odata_next_link,
+    "@odata.count" => odata_count,
+});
+
+impl Page for References {
+    type Item = Reference;
+
+    fn next_link(&self) -> Option<&str> {
+        self.odata_next_link.as_deref()
+    }
+
+    fn into_items(self) -> Vec<Reference> {
+        self.value.unwrap_or_default()
+    }
+}
 
 /// A type derived from another in Graph's type hierarchy: it writes its own
 /// `@odata.type` when its field is not set, as Microsoft's SDKs set it in
@@ -101,27 +193,6 @@ impl<T: ODataType, V: Serialize + ?Sized> Serialize for Typed<'_, T, V> {
                 .or_insert_with(|| Value::String(T::ODATA_TYPE.to_owned()));
         }
         json.serialize(serializer)
-    }
-}
-
-struct ObjectVisitor<T>(PhantomData<T>);
-
-impl<'de, T: JsonObject> Visitor<'de> for ObjectVisitor<T> {
-    type Value = T;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut object = T::default();
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            if !object.property(key.as_str(), &mut map)? {
-                let value = map.next_value()?;
-                object.additional_properties().insert(key.into_string(), value);
-            }
-        }
-        Ok(object)
     }
 }
 

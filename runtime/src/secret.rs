@@ -52,3 +52,19 @@ impl<'de> Deserialize<'de> for Secret {
         String::deserialize(deserializer).map(Self)
     }
 }
+
+/// A secret takes any value, so that none of it lands in a map whose `Debug`
+/// would print it: a string as it is, anything else as its JSON text.
+impl super::read::FromJson for Secret {
+    const EXPECTED: &'static str = "a string";
+
+    fn read<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        _at: &super::read::At<'_>,
+    ) -> Result<super::read::Fit<Self>, D::Error> {
+        Ok(Ok(match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(text) => Self(text),
+            other => Self(other.to_string()),
+        }))
+    }
+}

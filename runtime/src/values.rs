@@ -1,15 +1,20 @@
 //! Value types Graph's JSON needs beyond serde's: numbers that may be `NaN`
-//! or infinite, sets of flag-enum values, and the impls of generated enums of
-//! strings (`string_enum!`).
+//! or infinite, sets of flag-enum values, GUIDs that keep their case, and the
+//! impls of generated enums of strings (`string_enum!`).
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
 
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use uuid::Uuid;
+
+use super::read::FromJson;
 
 /// Implements, for a generated enum of strings, `as_str` (the value as Graph
 /// writes it), `AsRef<str>`, `From<&str>` (a value not listed becomes the
-/// catch-all variant named first), `Serialize` and `Deserialize`.
+/// catch-all variant named first), `Serialize`, `Deserialize` and `FromJson`.
 ///
 /// ```ignore
 /// string_enum!(ActionState, Unrecognized {
@@ -54,6 +59,14 @@ macro_rules! string_enum {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 <String as ::serde::Deserialize>::deserialize(deserializer).map(|value| Self::from(value.as_str()))
+            }
+        }
+
+        impl FromJson for $name {
+            const EXPECTED: &'static str = "a string";
+
+            fn read_str(value: &str) -> Option<Self> {
+                Some(Self::from(value))
             }
         }
     };
@@ -101,20 +114,42 @@ impl<'de> Deserialize<'de> for Numeric {
             }
 
             fn visit_str<E: de::Error>(self, value: &str) -> Result<Numeric, E> {
-                match value {
-                    "NaN" => Ok(Numeric(f64::NAN)),
-                    "INF" => Ok(Numeric(f64::INFINITY)),
-                    "-INF" => Ok(Numeric(f64::NEG_INFINITY)),
-                    other => other
-                        .trim()
-                        .parse()
-                        .map(Numeric)
-                        .map_err(|_| E::invalid_value(de::Unexpected::Str(other), &self)),
-                }
+                Numeric::read_str(value).ok_or_else(|| E::invalid_value(de::Unexpected::Str(value), &self))
             }
         }
 
         deserializer.deserialize_any(NumericVisitor)
+    }
+}
+
+/// A JSON number, or a string of one, or `"NaN"`, `"INF"`, `"-INF"`.
+impl FromJson for Numeric {
+    const EXPECTED: &'static str = "a number, or \"NaN\", \"INF\" or \"-INF\"";
+
+    fn read_i64(value: i64) -> Option<Self> {
+        Some(Numeric(value as f64))
+    }
+
+    fn read_u64(value: u64) -> Option<Self> {
+        Some(Numeric(value as f64))
+    }
+
+    fn read_f64(value: f64) -> Option<Self> {
+        Some(Numeric(value))
+    }
+
+    fn read_str(value: &str) -> Option<Self> {
+        match value {
+            "NaN" => Some(Numeric(f64::NAN)),
+            "INF" => Some(Numeric(f64::INFINITY)),
+            "-INF" => Some(Numeric(f64::NEG_INFINITY)),
+            other => other
+                .trim()
+                .parse()
+                .ok()
+                .filter(|value: &f64| value.is_finite())
+                .map(Numeric),
+        }
     }
 }
 
@@ -147,5 +182,115 @@ impl<'de, T: for<'a> From<&'a str>> Deserialize<'de> for Flags<T> {
                 .map(T::from)
                 .collect(),
         ))
+    }
+}
+
+impl<T: for<'a> From<&'a str>> FromJson for Flags<T> {
+    const EXPECTED: &'static str = "a string";
+
+    fn read_str(value: &str) -> Option<Self> {
+        Some(Self(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|value| !value.is_empty())
+                .map(T::from)
+                .collect(),
+        ))
+    }
+}
+
+/// A GUID. Graph writes GUIDs in lower case and sometimes in upper case; a
+/// `Guid` compares by value and is written back in the case it was read in
+/// (other spellings, such as braces, are written in the usual lower-case form).
+#[derive(Clone, Copy)]
+pub struct Guid {
+    uuid: Uuid,
+    upper: bool,
+}
+
+impl Guid {
+    /// A GUID written in lower case.
+    pub fn new(uuid: Uuid) -> Self {
+        Guid { uuid, upper: false }
+    }
+
+    /// The value.
+    pub fn as_uuid(&self) -> Uuid {
+        self.uuid
+    }
+}
+
+impl From<Uuid> for Guid {
+    fn from(uuid: Uuid) -> Self {
+        Guid::new(uuid)
+    }
+}
+
+impl From<Guid> for Uuid {
+    fn from(guid: Guid) -> Self {
+        guid.uuid
+    }
+}
+
+impl FromStr for Guid {
+    type Err = uuid::Error;
+
+    fn from_str(text: &str) -> Result<Self, uuid::Error> {
+        let uuid = Uuid::parse_str(text)?;
+        let upper =
+            text.bytes().any(|byte| byte.is_ascii_uppercase()) && !text.bytes().any(|byte| byte.is_ascii_lowercase());
+        Ok(Guid { uuid, upper })
+    }
+}
+
+impl fmt::Display for Guid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.upper {
+            fmt::Display::fmt(&self.uuid.hyphenated().encode_upper(&mut Uuid::encode_buffer()), f)
+        } else {
+            fmt::Display::fmt(&self.uuid.hyphenated(), f)
+        }
+    }
+}
+
+impl fmt::Debug for Guid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Guid({self})")
+    }
+}
+
+impl PartialEq for Guid {
+    fn eq(&self, other: &Self) -> bool {
+        self.uuid == other.uuid
+    }
+}
+
+impl Eq for Guid {}
+
+impl Hash for Guid {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.uuid.hash(state);
+    }
+}
+
+impl Serialize for Guid {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Guid {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(de::Error::custom)
+    }
+}
+
+impl FromJson for Guid {
+    const EXPECTED: &'static str = "a GUID";
+
+    fn read_str(value: &str) -> Option<Self> {
+        value.parse().ok()
     }
 }

@@ -7,11 +7,16 @@
 #[path = "../src/object.rs"]
 mod object;
 #[allow(dead_code)]
+#[path = "../src/read.rs"]
+mod read;
+#[allow(dead_code)]
 #[path = "../src/values.rs"]
 mod values;
 
+use graphgen_runtime::client;
 use graphgen_runtime::client::ParameterValue;
-use object::{json_object, JsonObject};
+use object::{json_object, property, read_object, JsonObject};
+use read::{read_root, At, Fit, FromJson};
 use values::string_enum;
 
 use serde_json::{json, Map, Value};
@@ -51,11 +56,30 @@ fn listed_properties_go_to_fields_and_the_rest_to_the_map() {
         read.rest,
         json!({"never": "kept", "isInline": true}).as_object().unwrap().clone()
     );
-    let wrong = serde_json::from_value::<Attachment>(json!({"size": "three"})).unwrap_err();
-    assert!(wrong.to_string().contains("invalid type"), "{wrong}");
+    // A value that does not fit its field is kept as received, under its name.
+    let odd: Attachment = serde_json::from_value(json!({"size": "three", "contentType": 7})).unwrap();
+    assert_eq!((odd.size, odd.content_type), (None, None));
+    assert_eq!(
+        odd.rest,
+        json!({"size": "three", "contentType": 7}).as_object().unwrap().clone()
+    );
+    // Numbers as strings fit.
+    let read: Attachment = serde_json::from_value(json!({"size": "3"})).unwrap();
+    assert_eq!(read.size, Some(3));
     let empty: Empty = serde_json::from_value(json!({"a": 1})).unwrap();
     assert_eq!(empty.rest.len(), 1);
     assert!(serde_json::from_value::<Empty>(json!([1])).is_err());
+}
+
+#[test]
+fn strict_reading_names_the_place_of_a_misfit() {
+    let json = r#"{"contentType": "a", "size": true}"#;
+    let read = Attachment::read(&mut serde_json::Deserializer::from_str(json), &At::root(true));
+    let error = read.expect_err("strict reading refuses the misfit").to_string();
+    assert!(
+        error.starts_with("size: expected a whole number, found a boolean"),
+        "{error}"
+    );
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -55,8 +55,8 @@ fn base64_is_read_in_both_alphabets_with_or_without_padding() {
     }
     assert!(Base64Bytes::decode("not base64!").is_none());
     let bytes = Base64Bytes(vec![0xfb, 0xff]);
-    assert_eq!(bytes.encode(), "-_8=");
-    assert_eq!(bytes.encode_standard(), "+/8=");
+    assert_eq!(bytes.encode(), "+/8=");
+    assert_eq!(bytes.encode_url_safe(), "-_8=");
     assert_eq!(format!("{bytes:?}"), "Base64Bytes(2 bytes)");
 }
 
@@ -217,4 +217,27 @@ mod retry_after {
         let retried: Vec<u16> = (100..600).filter(|status| is_retryable(*status)).collect();
         assert_eq!(retried, [429, 503, 504]);
     }
+}
+
+#[test]
+fn ref_answers_read_as_references() {
+    use graphgen_runtime::client::Page;
+    use graphgen_runtime::object::References;
+
+    // As `GET /groups/{id}/members/$ref` answers.
+    let page: References = serde_json::from_value(serde_json::json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directoryObjects",
+        "@odata.nextLink": "https://graph.microsoft.com/v1.0/groups/g1/members/$ref?$skiptoken=x",
+        "value": [{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/u1"}]
+    }))
+    .unwrap();
+    assert_eq!(
+        page.next_link(),
+        Some("https://graph.microsoft.com/v1.0/groups/g1/members/$ref?$skiptoken=x")
+    );
+    let items = page.into_items();
+    assert_eq!(
+        items[0].odata_id.as_deref(),
+        Some("https://graph.microsoft.com/v1.0/directoryObjects/u1")
+    );
 }

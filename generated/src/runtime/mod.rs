@@ -14,6 +14,7 @@ pub mod object;
 pub mod patch;
 pub mod path;
 pub mod permissions;
+pub mod read;
 pub mod retry;
 pub mod secret;
 pub mod send;

@@ -8,12 +8,13 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, USER_AGENT};
 use reqwest::{Method, Response, Url};
-use serde::de::DeserializeOwned;
+use serde::de::Error as _;
 use tracing::Instrument;
 
 use super::auth::TokenError;
 use super::client::Inner;
 use super::error::Error;
+use super::read::{kind, take_refused_at, At, FromJson};
 use super::retry::RetryPolicy;
 
 /// The graphgen release this runtime belongs to.
@@ -29,6 +30,8 @@ pub struct Settings {
     pub timeout: Duration,
     pub max_redirects: usize,
     pub max_response_bytes: usize,
+    /// Whether a value that does not fit its type fails the call.
+    pub strict: bool,
 }
 
 /// The final response of a call, its body read.
@@ -69,39 +72,54 @@ impl RawResponse {
     }
 }
 
-/// Reads `body` as a `T`. Only when that fails is it read again to find
-/// where (a JSON path such as `value[3].registeredDateTime`), so a body that
-/// fits costs nothing more.
-fn from_json<T: DeserializeOwned>(response: &RawResponse, body: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|source| {
-        let deserializer = &mut serde_json::Deserializer::from_slice(body);
-        let path = match serde_path_to_error::deserialize::<_, T>(deserializer) {
-            Err(error) => error.path().to_string(),
-            Ok(_) => ".".to_owned(),
-        };
-        Error::decode(response.status, &response.headers, &response.body, path, source)
-    })
+/// Reads `body` as a `T`: values that do not fit are kept as received unless
+/// `strict`. Only when reading fails is the body read again to find where (a
+/// JSON path such as `value[3].registeredDateTime`), so a body that fits costs
+/// nothing more.
+fn from_json<T: FromJson>(response: &RawResponse, body: &[u8], strict: bool) -> Result<T, Error> {
+    let error = |path: String, source| Error::decode(response.status, &response.headers, body, path, source);
+    take_refused_at();
+    let deserializer = &mut serde_json::Deserializer::from_slice(body);
+    let source = match T::read(&mut *deserializer, &At::root(strict)).and_then(|fit| deserializer.end().map(|()| fit)) {
+        Ok(Ok(value)) => return Ok(value),
+        Ok(Err(raw)) => {
+            let message = format!("expected {}, found {} that does not fit", T::EXPECTED, kind(&raw));
+            return Err(error(".".to_owned(), serde_json::Error::custom(message)));
+        }
+        Err(source) => source,
+    };
+    if let Some(path) = take_refused_at() {
+        return Err(error(path, source));
+    }
+    let mut track = serde_path_to_error::Track::new();
+    let deserializer = &mut serde_json::Deserializer::from_slice(body);
+    let tracked = serde_path_to_error::Deserializer::new(&mut *deserializer, &mut track);
+    let path = match T::read(tracked, &At::root(strict)) {
+        Err(_) => track.path().to_string(),
+        Ok(_) => ".".to_owned(),
+    };
+    Err(error(path, source))
 }
 
 /// The body as JSON. An empty body (204 No Content) reads as `null`, which
 /// is what `()` expects.
-pub fn json<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Error> {
+pub fn json<T: FromJson>(response: &RawResponse, settings: &Settings) -> Result<T, Error> {
     if response.body.is_empty() {
-        return serde_json::from_slice(b"null").map_err(|source| response.decode_error(source));
+        return from_json(response, b"null", settings.strict);
     }
     if let Some(error) = response.content_type_is_not("json") {
         return Err(error);
     }
-    from_json(response, &response.body)
+    from_json(response, &response.body, settings.strict)
 }
 
 /// The body as it is.
-pub fn bytes(response: &RawResponse) -> Result<Vec<u8>, Error> {
+pub fn bytes(response: &RawResponse, _settings: &Settings) -> Result<Vec<u8>, Error> {
     Ok(response.body.clone())
 }
 
 /// The body as a count in plain text, as `$count` answers.
-pub fn count(response: &RawResponse) -> Result<i64, Error> {
+pub fn count(response: &RawResponse, _settings: &Settings) -> Result<i64, Error> {
     if let Some(error) = response.content_type_is_not("text/plain") {
         return Err(error);
     }

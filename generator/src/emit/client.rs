@@ -239,6 +239,8 @@ fn operation_methods(model: &Model, operation: &Operation, outer: &Features) -> 
         ResponseBody::Empty => (quote!(()), quote!(call)),
         ResponseBody::Bytes => (quote!(Vec<u8>), quote!(call_bytes)),
         ResponseBody::Count => (quote!(i64), quote!(call_count)),
+        ResponseBody::Reference => (quote!(super::runtime::object::Reference), quote!(call)),
+        ResponseBody::References => (quote!(super::runtime::object::References), quote!(call)),
     };
     let (body_argument, body_name, attach_body) = match &operation.body {
         None => (quote!(), quote!(), quote!()),

@@ -125,7 +125,7 @@ pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
         Type::Numeric => quote!(Numeric),
         Type::Date => quote!(NaiveDate),
         Type::Time => quote!(NaiveTime),
-        Type::Uuid => quote!(Uuid),
+        Type::Uuid => quote!(Guid),
         Type::Flags(name) => {
             let name = type_path(name);
             quote!(Flags<#name>)

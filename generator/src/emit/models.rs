@@ -22,16 +22,25 @@ const IMPORTS: &[(&str, &str)] = &[
     ("serde::de", "MapAccess"),
     ("serde_json", "Map"),
     ("serde_json", "Value"),
-    ("uuid", "Uuid"),
     ("super::runtime::bytes", "Base64Bytes"),
     ("super::runtime::client", "Page"),
     ("super::runtime::object", "json_object"),
+    ("super::runtime::object", "property"),
+    ("super::runtime::object", "read_object"),
     ("super::runtime::object", "JsonObject"),
     ("super::runtime::object", "ODataType"),
     ("super::runtime::object", "Typed"),
+    ("super::runtime::read", "odata_type"),
+    ("super::runtime::read", "read_root"),
+    ("super::runtime::read", "read_unrecognized"),
+    ("super::runtime::read", "read_variant"),
+    ("super::runtime::read", "At"),
+    ("super::runtime::read", "Fit"),
+    ("super::runtime::read", "FromJson"),
     ("super::runtime::secret", "Secret"),
     ("super::runtime::values", "Flags"),
     ("super::runtime::values", "string_enum"),
+    ("super::runtime::values", "Guid"),
     ("super::runtime::values", "Numeric"),
 ];
 
@@ -40,7 +49,19 @@ fn needs(model: &Model, def: &TypeDef) -> BTreeSet<&'static str> {
     let mut out = BTreeSet::new();
     match def {
         TypeDef::Struct(def) => {
-            out.extend(["Serialize", "Map", "Value", "json_object", "JsonObject"]);
+            out.extend([
+                "Serialize",
+                "Map",
+                "Value",
+                "json_object",
+                "property",
+                "read_object",
+                "JsonObject",
+                "read_root",
+                "At",
+                "Fit",
+                "FromJson",
+            ]);
             if def.page.is_some() {
                 out.insert("Page");
             }
@@ -52,7 +73,7 @@ fn needs(model: &Model, def: &TypeDef) -> BTreeSet<&'static str> {
                     (Type::DateTime, &["DateTime", "Utc"][..]),
                     (Type::Date, &["NaiveDate"]),
                     (Type::Time, &["NaiveTime"]),
-                    (Type::Uuid, &["Uuid"]),
+                    (Type::Uuid, &["Guid"]),
                     (Type::Bytes, &["Base64Bytes"]),
                     (Type::Numeric, &["Numeric"]),
                     (Type::Secret, &["Secret"]),
@@ -66,9 +87,22 @@ fn needs(model: &Model, def: &TypeDef) -> BTreeSet<&'static str> {
                 }
             }
         }
-        TypeDef::Enum(_) => out.extend(["string_enum"]),
+        TypeDef::Enum(_) => out.extend(["string_enum", "FromJson"]),
         TypeDef::Union(def) => {
-            out.extend(["Deserialize", "Deserializer", "Serialize", "Serializer", "Value"]);
+            out.extend([
+                "Deserialize",
+                "Deserializer",
+                "Serialize",
+                "Serializer",
+                "Value",
+                "odata_type",
+                "read_root",
+                "read_unrecognized",
+                "read_variant",
+                "At",
+                "Fit",
+                "FromJson",
+            ]);
             if def.variants.iter().any(|variant| typed_variant(model, variant)) {
                 out.insert("Typed");
             }
@@ -336,11 +370,12 @@ fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream
         .zip(&variants)
         .zip(&variant_cfgs)
         .map(|((variant, name), cfg)| {
-            let tags = &variant.tags;
+            // Graph sometimes leaves out the `#`: both spellings are one type.
+            let tags = variant.tags.iter().map(|tag| tag.strip_prefix('#').unwrap_or(tag));
             let none = variant.untagged.then(|| quote!(None |));
             quote! {
                 #cfg
-                #none #(Some(#tags))|* => serde_json::from_value(value).map(|value| Self::#name(Box::new(value))),
+                #none #(Some(#tags))|* => read_variant(value, at, |value| Self::#name(Box::new(value))),
             }
         });
     quote! {
@@ -365,15 +400,22 @@ fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream
         }
 
         #cfg
+        impl FromJson for #name {
+            const EXPECTED: &'static str = "an object";
+
+            fn read<'de, D: Deserializer<'de>>(deserializer: D, at: &At<'_>) -> Result<Fit<Self>, D::Error> {
+                let value = Value::deserialize(deserializer)?;
+                match odata_type(&value) {
+                    #(#arms)*
+                    _ => read_unrecognized(value, at, Self::#unrecognized),
+                }
+            }
+        }
+
+        #cfg
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = Value::deserialize(deserializer)?;
-                let tag = value.get("@odata.type").and_then(Value::as_str).map(str::to_owned);
-                let result = match tag.as_deref() {
-                    #(#arms)*
-                    _ => return Ok(Self::#unrecognized(value)),
-                };
-                result.map_err(serde::de::Error::custom)
+                read_root(deserializer)
             }
         }
     }

@@ -65,7 +65,12 @@ fn operation_docs(pages: &HashSet<&str>, operation: &Operation) -> Vec<String> {
         &mut docs,
         vec![format!("`{} {}`", operation.http_method.as_str(), operation.template)],
     );
-    if matches!(&operation.response, ResponseBody::Json(Type::Named(name)) if pages.contains(name.as_str())) {
+    let paged = match &operation.response {
+        ResponseBody::Json(Type::Named(name)) => pages.contains(name.as_str()),
+        ResponseBody::References => true,
+        _ => false,
+    };
+    if paged {
         paragraph(
             &mut docs,
             vec![

@@ -372,6 +372,12 @@ pub enum ResponseBody {
     Bytes,
     /// A count in plain text (`$count`).
     Count,
+    /// One reference, `{"@odata.id": ...}`, as `GET .../$ref` answers
+    /// (the descriptions say a string).
+    Reference,
+    /// A page of references, as `GET .../$ref` of a collection answers
+    /// (the descriptions say a page of strings).
+    References,
 }
 
 /// What an operation sends.

@@ -466,7 +466,16 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>, problems: &mut 
     let Some(ty) = media_type_of(op, lowering, problems, (file, &media_pointer), media, "Response") else {
         return ResponseBody::Empty;
     };
-    ResponseBody::Json(ty)
+    // Graph answers `GET .../$ref` with references, where the descriptions say strings.
+    match ty {
+        Type::String if is_reference_read(op) => ResponseBody::Reference,
+        Type::Named(_) if is_reference_read(op) => ResponseBody::References,
+        ty => ResponseBody::Json(ty),
+    }
+}
+
+fn is_reference_read(op: &Found<'_>) -> bool {
+    op.method == HttpMethod::Get && op.template.ends_with("/$ref")
 }
 
 /// The request body: JSON of a type, or bytes.
