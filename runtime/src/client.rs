@@ -1,5 +1,6 @@
 //! The client every generated request builder sends through, and its settings.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::future::IntoFuture;
 use std::net::IpAddr;
@@ -266,6 +267,7 @@ pub struct Call<T> {
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
     strict: Option<bool>,
+    max_pages: Option<usize>,
     decode: Decoder<T>,
 }
 
@@ -296,6 +298,7 @@ impl GraphClient {
             retry: None,
             timeout: None,
             strict: None,
+            max_pages: None,
             decode,
         }
     }
@@ -459,6 +462,7 @@ impl<T> Call<T> {
             retry: self.retry,
             timeout: self.timeout,
             strict: self.strict,
+            max_pages: self.max_pages,
             decode: self.decode,
         }
     }
@@ -544,20 +548,66 @@ pub trait Page: Send + 'static {
     /// `@odata.nextLink`: where the next page is, if there is one.
     fn next_link(&self) -> Option<&str>;
 
+    /// `@odata.deltaLink`: on the last page of a delta query, where the next
+    /// round of changes starts.
+    fn delta_link(&self) -> Option<&str> {
+        None
+    }
+
     /// The items of this page.
     fn into_items(self) -> Vec<Self::Item>;
 }
 
+/// Every item of a collection, and the `@odata.deltaLink` its last page gave.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Collected<T> {
+    /// The items of every page, in order.
+    pub items: Vec<T>,
+    /// Where the next round of a delta query starts: save it, and start the
+    /// next sync from it with [`Call::starting_at`].
+    pub delta_link: Option<String>,
+}
+
 impl<P: Page> Call<P> {
+    /// The same call sent to a link Graph gave earlier instead: a saved
+    /// `@odata.deltaLink` (the changes since) or `@odata.nextLink` (the rest
+    /// of a collection). The token still goes only to the service root's origin.
+    pub fn starting_at(self, link: &str) -> Self {
+        self.follow(link)
+    }
+
+    /// Reads at most `pages` pages; the stream ends after them.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.max_pages = Some(pages);
+        self
+    }
+
     /// Every page, following `@odata.nextLink`, as a stream. Each page is a
-    /// call of its own, with the same headers, retries and timeout.
+    /// call of its own, with the same headers, retries and timeout. A link
+    /// already followed ends the stream with [`Error::PagingLoop`]; the last
+    /// page of a delta query has its [`delta_link`](Page::delta_link).
     pub fn pages(self) -> impl Stream<Item = Result<P, Error>> + Send + 'static {
-        futures_util::stream::try_unfold(Some(self), |call| async move {
-            let Some(call) = call else { return Ok(None) };
+        let limit = self.max_pages.unwrap_or(usize::MAX);
+        let state = Paging {
+            next: Some(self),
+            seen: HashSet::new(),
+            read: 0,
+        };
+        futures_util::stream::try_unfold(state, move |mut state| async move {
+            let Some(call) = state.next.take() else { return Ok(None) };
+            if state.read >= limit {
+                return Ok(None);
+            }
             let template = call.follow("");
             let page = call.send().await?;
-            let next = page.next_link().map(|link| template.follow(link));
-            Ok(Some((page, next)))
+            state.read += 1;
+            if let Some(link) = page.next_link() {
+                if !state.seen.insert(link.to_owned()) {
+                    return Err(Error::PagingLoop { pages: state.read });
+                }
+                state.next = Some(template.follow(link));
+            }
+            Ok(Some((page, state)))
         })
     }
 
@@ -572,4 +622,26 @@ impl<P: Page> Call<P> {
     pub async fn collect_all(self) -> Result<Vec<P::Item>, Error> {
         self.items().try_collect().await
     }
+
+    /// Every item of every page, and the `@odata.deltaLink` of the last one:
+    /// one round of a delta sync.
+    pub async fn collect_delta(self) -> Result<Collected<P::Item>, Error> {
+        let mut collected = Collected {
+            items: Vec::new(),
+            delta_link: None,
+        };
+        let mut pages = std::pin::pin!(self.pages());
+        while let Some(page) = pages.try_next().await? {
+            collected.delta_link = page.delta_link().map(str::to_owned);
+            collected.items.extend(page.into_items());
+        }
+        Ok(collected)
+    }
+}
+
+struct Paging<P> {
+    next: Option<Call<P>>,
+    /// The links followed so far.
+    seen: HashSet<String>,
+    read: usize,
 }

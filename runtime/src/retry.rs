@@ -15,6 +15,8 @@ pub struct RetryPolicy {
     max_retries: u32,
     base_delay: Duration,
     max_total_delay: Duration,
+    throttled: bool,
+    unavailable: bool,
 }
 
 impl Default for RetryPolicy {
@@ -24,6 +26,8 @@ impl Default for RetryPolicy {
             max_retries: 3,
             base_delay: Duration::from_secs(3),
             max_total_delay: Duration::from_secs(180),
+            throttled: true,
+            unavailable: true,
         }
     }
 }
@@ -56,6 +60,18 @@ impl RetryPolicy {
         self
     }
 
+    /// Whether throttled answers (429) are retried (default `true`).
+    pub fn retry_throttled(mut self, retry: bool) -> Self {
+        self.throttled = retry;
+        self
+    }
+
+    /// Whether unavailable answers (503, 504) are retried (default `true`).
+    pub fn retry_unavailable(mut self, retry: bool) -> Self {
+        self.unavailable = retry;
+        self
+    }
+
     /// The configured number of retries.
     pub fn retries(&self) -> u32 {
         self.max_retries
@@ -64,7 +80,11 @@ impl RetryPolicy {
     /// The wait before retry number `retry` (1-based) after a response with
     /// `status` and `headers`, or `None` when the response is not to be retried.
     pub(super) fn delay(&self, retry: u32, waited: Duration, status: u16, headers: &HeaderMap) -> Option<Duration> {
-        if !is_retryable(status) || retry > self.max_retries {
+        let wanted = match status {
+            429 => self.throttled,
+            _ => self.unavailable,
+        };
+        if !is_retryable(status) || !wanted || retry > self.max_retries {
             return None;
         }
         let delay = retry_after(headers, SystemTime::now()).unwrap_or_else(|| self.backoff(retry));

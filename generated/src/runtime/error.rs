@@ -46,6 +46,12 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// A collection's `@odata.nextLink` repeated a link already followed:
+    /// paging stopped instead of going round forever.
+    PagingLoop {
+        /// How many pages had been read.
+        pages: usize,
+    },
     /// A successful response whose body is not JSON.
     UnexpectedContentType {
         /// The HTTP status of the response.
@@ -129,6 +135,10 @@ impl fmt::Display for Error {
                 write!(f, "HTTP {status}: the response body is larger than {limit} bytes")
             }
             Error::TooManyRedirects { limit } => write!(f, "more than {limit} redirects"),
+            Error::PagingLoop { pages } => write!(
+                f,
+                "after {pages} pages, the next page's link repeated one already followed; paging stopped"
+            ),
             Error::UnexpectedContentType {
                 status,
                 content_type,

@@ -239,6 +239,14 @@ fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStre
         let item = type_tokens(&page.item);
         let items = ident(&page.items);
         let next_link = ident(&page.next_link);
+        let delta_link = page.delta_link.as_ref().map(|field| {
+            let field = ident(field);
+            quote! {
+                fn delta_link(&self) -> Option<&str> {
+                    self.#field.as_deref()
+                }
+            }
+        });
         quote! {
             #cfg
             impl Page for #name {
@@ -247,6 +255,8 @@ fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStre
                 fn next_link(&self) -> Option<&str> {
                     self.#next_link.as_deref()
                 }
+
+                #delta_link
 
                 fn into_items(self) -> Vec<#item> {
                     self.#items.unwrap_or_default()

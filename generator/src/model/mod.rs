@@ -169,6 +169,8 @@ pub struct PageFields {
     pub item: Type,
     /// The field holding `@odata.nextLink`.
     pub next_link: String,
+    /// The field holding `@odata.deltaLink`, on the pages of a delta query.
+    pub delta_link: Option<String>,
 }
 
 /// One property of an object.

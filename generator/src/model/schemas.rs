@@ -495,17 +495,22 @@ impl Property<'_> {
     }
 }
 
-/// A collection page: a `value` list and an `@odata.nextLink` string.
+/// A collection page: a `value` list and an `@odata.nextLink` string, and
+/// the `@odata.deltaLink` string of a delta query's pages.
 fn page_fields(fields: &[Field]) -> Option<PageFields> {
+    let link = |name: &str| {
+        fields
+            .iter()
+            .find(|field| field.json_name == name && field.ty == Type::String)
+            .map(|field| field.name.clone())
+    };
     let items = fields.iter().find(|field| field.json_name == "value")?;
-    let next_link = fields
-        .iter()
-        .find(|field| field.json_name == "@odata.nextLink" && field.ty == Type::String)?;
     let Type::List(item) = &items.ty else { return None };
     Some(PageFields {
         items: items.name.clone(),
         item: (**item).clone(),
-        next_link: next_link.name.clone(),
+        next_link: link("@odata.nextLink")?,
+        delta_link: link("@odata.deltaLink"),
     })
 }
 
