@@ -27,6 +27,7 @@ pub const MODULES: &[Module] = &[
         source: include_str!("../../runtime/src/azure.rs"),
         feature: Some("azure"),
     },
+    module("batch", include_str!("../../runtime/src/batch.rs")),
     module("bytes", include_str!("../../runtime/src/bytes.rs")),
     module("client", include_str!("../../runtime/src/client.rs")),
     module("cloud", include_str!("../../runtime/src/cloud.rs")),
@@ -39,6 +40,7 @@ pub const MODULES: &[Module] = &[
     module("retry", include_str!("../../runtime/src/retry.rs")),
     module("secret", include_str!("../../runtime/src/secret.rs")),
     module("send", include_str!("../../runtime/src/send.rs")),
+    module("upload", include_str!("../../runtime/src/upload.rs")),
     module("values", include_str!("../../runtime/src/values.rs")),
 ];
 

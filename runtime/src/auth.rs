@@ -50,6 +50,17 @@ impl std::error::Error for TokenError {}
 pub trait TokenSource: Send + Sync {
     /// A token valid for the request about to be sent.
     fn token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>>;
+
+    /// A new token that satisfies a continuous access evaluation challenge:
+    /// `claims` is the JSON Graph asked for (decoded from the `claims=` of a
+    /// `401` with `error="insufficient_claims"`), to pass to the identity
+    /// platform as MSAL's `claims` parameter. The client asks once per call
+    /// and sends the request again with the token; `None` (the default) means
+    /// this source cannot take claims, and the `401` is the call's answer.
+    fn token_with_claims(&self, claims: &str) -> Option<BoxFuture<'_, Result<AccessToken, TokenError>>> {
+        let _ = claims;
+        None
+    }
 }
 
 /// A token obtained elsewhere, used as it is for every request.

@@ -9,6 +9,7 @@
 pub mod auth;
 #[cfg(feature = "azure")]
 pub mod azure;
+pub mod batch;
 pub mod bytes;
 pub mod client;
 pub mod cloud;
@@ -21,4 +22,5 @@ pub mod read;
 pub mod retry;
 pub mod secret;
 pub mod send;
+pub mod upload;
 pub mod values;

@@ -93,7 +93,7 @@ impl RetryPolicy {
 
     /// `base * 2^(retry-1)`, plus up to `base` of jitter so that clients
     /// throttled together do not come back together.
-    fn backoff(&self, retry: u32) -> Duration {
+    pub(super) fn backoff(&self, retry: u32) -> Duration {
         let exponential = self.base_delay.saturating_mul(1 << retry.saturating_sub(1).min(16));
         let jitter = self.base_delay.mul_f64(fastrand::f64());
         exponential.saturating_add(jitter)

@@ -1,6 +1,8 @@
 //! Helpers shared by the end-to-end tests: where things are, and the seed
 //! endpoint's example response.
 
+pub mod hostile;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

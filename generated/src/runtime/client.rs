@@ -20,7 +20,7 @@ use super::error::{Error, GraphError};
 use super::path::{RequestPath, UNRESERVED_ONLY};
 use super::read::FromJson;
 use super::retry::RetryPolicy;
-use super::send::{self, RawResponse, Settings};
+use super::send::{self, Exchange, Inspector, RawResponse, Settings};
 
 /// The API version a client addresses unless told otherwise.
 pub const DEFAULT_API_VERSION: &str = "v1.0";
@@ -38,7 +38,7 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 /// connection pool and the request policy. Cloning is cheap and shares them.
 #[derive(Clone)]
 pub struct GraphClient {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
 pub(super) struct Inner {
@@ -47,6 +47,7 @@ pub(super) struct Inner {
     pub(super) service_origin: url::Origin,
     pub(super) tokens: Box<dyn TokenSource>,
     pub(super) settings: Settings,
+    pub(super) inspect: Option<Inspector>,
 }
 
 impl GraphClient {
@@ -65,6 +66,7 @@ impl GraphClient {
             base_url: None,
             http: None,
             allow_insecure_http: false,
+            inspect: None,
             settings: Settings {
                 retry: RetryPolicy::default(),
                 timeout: DEFAULT_TIMEOUT,
@@ -98,6 +100,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
+    inspect: Option<Inspector>,
     settings: Settings,
 }
 
@@ -172,6 +175,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `inspect` with every answer the client receives (each retry and
+    /// redirect hop too): the request's method, URL and headers as sent (never
+    /// `Authorization`), and the answer's status and headers. For logging,
+    /// metrics or a test's assertions; it runs on the request's task, so it
+    /// should return quickly.
+    pub fn inspect(mut self, inspect: impl Fn(&Exchange<'_>) + Send + Sync + 'static) -> Self {
+        self.inspect = Some(Arc::new(inspect));
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<GraphClient, Error> {
         let service_root = match self.base_url {
@@ -195,6 +208,7 @@ impl ClientBuilder {
                 service_origin,
                 tokens: self.tokens,
                 settings: self.settings,
+                inspect: self.inspect,
             }),
         })
     }
@@ -478,24 +492,12 @@ impl<T> Call<T> {
     /// request-id, client-request-id, date and the number of attempts.
     pub async fn send_with_response(self) -> Result<GraphResponse<T>, Error> {
         let inner = &self.client.inner;
-        let mut settings = inner.settings;
-        settings.retry = self.retry.unwrap_or(settings.retry);
-        settings.timeout = self.timeout.unwrap_or(settings.timeout);
-        settings.strict = self.strict.unwrap_or(settings.strict);
+        let settings = self.settings();
         let (url, template) = match &self.target {
-            Target::Path(path) => {
-                let encoded = path
-                    .encoded()
-                    .map_err(|invalid| Error::InvalidPathParameter(invalid.clone()))?;
-                let mut url = format!("{}{}", inner.service_root, encoded);
-                for (index, (name, value)) in self.query.iter().enumerate() {
-                    url.push(if index == 0 { '?' } else { '&' });
-                    url.push_str(name);
-                    url.push('=');
-                    url.extend(utf8_percent_encode(value, UNRESERVED_ONLY));
-                }
-                (url, path.template())
-            }
+            Target::Path(path) => (
+                format!("{}{}", inner.service_root, self.path_and_query(path)?),
+                path.template(),
+            ),
             Target::NextLink { url, template } => (url.clone(), template.as_str()),
         };
         let url = Url::parse(&url).map_err(|error| Error::InvalidBaseUrl(error.to_string()))?;
@@ -511,25 +513,92 @@ impl<T> Call<T> {
             body: body
                 .as_ref()
                 .map(|(content_type, bytes)| (*content_type, bytes.as_slice())),
+            authenticate: true,
         };
         let raw = send::execute(inner, request, &settings).await?;
-        if !(200..300).contains(&raw.status) {
-            return Err(Error::Graph(Box::new(GraphError::from_response(
-                raw.status,
-                &raw.headers,
-                &raw.body,
-            ))));
-        }
-        let value = (self.decode)(&raw, &settings)?;
-        Ok(GraphResponse {
-            value,
-            status: raw.status,
-            request_id: raw.header("request-id"),
-            date: raw.header("date"),
-            attempts: raw.attempts,
-            client_request_id: raw.client_request_id,
-        })
+        answer(raw, self.decode, &settings)
     }
+
+    /// The client's policy with this call's own choices over it.
+    fn settings(&self) -> Settings {
+        let mut settings = self.client.inner.settings;
+        settings.retry = self.retry.unwrap_or(settings.retry);
+        settings.timeout = self.timeout.unwrap_or(settings.timeout);
+        settings.strict = self.strict.unwrap_or(settings.strict);
+        settings
+    }
+
+    /// The encoded path below the service root with the query options.
+    fn path_and_query(&self, path: &RequestPath) -> Result<String, Error> {
+        let mut url = path
+            .encoded()
+            .map_err(|invalid| Error::InvalidPathParameter(invalid.clone()))?
+            .to_owned();
+        for (index, (name, value)) in self.query.iter().enumerate() {
+            url.push(if index == 0 { '?' } else { '&' });
+            url.push_str(name);
+            url.push('=');
+            url.extend(utf8_percent_encode(value, UNRESERVED_ONLY));
+        }
+        Ok(url)
+    }
+
+    /// This call as one request of a JSON batch, and how its answer is read.
+    pub(super) fn into_batch_step(self) -> (Result<BatchStep, Error>, Decoder<T>, Settings) {
+        let settings = self.settings();
+        let url = match &self.target {
+            Target::Path(path) => self.path_and_query(path),
+            Target::NextLink { url, .. } => url
+                .strip_prefix(self.client.service_root())
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    Error::InvalidBaseUrl(format!(
+                        "a batch cannot carry a call to {url:?}, which is not below the service root"
+                    ))
+                }),
+        };
+        let step = url.and_then(|url| {
+            Ok(BatchStep {
+                method: self.method,
+                url,
+                headers: self.headers,
+                body: match self.body {
+                    Some(Body { content_type, bytes }) => Some((content_type, bytes.map_err(Error::Encode)?)),
+                    None => None,
+                },
+            })
+        });
+        (step, self.decode, settings)
+    }
+}
+
+/// A call as one request of a JSON batch: the URL is relative to the service root.
+pub(super) struct BatchStep {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<(&'static str, Vec<u8>)>,
+}
+
+/// The final answer to a call, as its caller gets it: an error status is a
+/// [`GraphError`], any other is decoded.
+pub(super) fn answer<T>(raw: RawResponse, decode: Decoder<T>, settings: &Settings) -> Result<GraphResponse<T>, Error> {
+    if !(200..300).contains(&raw.status) {
+        return Err(Error::Graph(Box::new(GraphError::from_response(
+            raw.status,
+            &raw.headers,
+            &raw.body,
+        ))));
+    }
+    let value = decode(&raw, settings)?;
+    Ok(GraphResponse {
+        value,
+        status: raw.status,
+        request_id: raw.header("request-id"),
+        date: raw.header("date"),
+        attempts: raw.attempts,
+        client_request_id: raw.client_request_id,
+    })
 }
 
 impl<T: Send + 'static> IntoFuture for Call<T> {

@@ -52,6 +52,23 @@ pub enum Error {
         /// How many pages had been read.
         pages: usize,
     },
+    /// The `$batch` request that carried this call failed as a whole (after
+    /// its own retries): the call may or may not have run.
+    BatchRequest(std::sync::Arc<Error>),
+    /// A call of a batch has no answer of its own, and why: it could not be
+    /// sent, or the batch's answer left it out.
+    BatchItem {
+        /// What happened to it.
+        reason: String,
+    },
+    /// A large upload stopped (its session cancelled): the source or the
+    /// session's answers made going on impossible.
+    Upload {
+        /// What went wrong.
+        reason: String,
+        /// How many bytes the session had confirmed.
+        uploaded: u64,
+    },
     /// A successful response whose body is not JSON.
     UnexpectedContentType {
         /// The HTTP status of the response.
@@ -94,6 +111,7 @@ impl Error {
             | Error::BodyTooLarge { status, .. }
             | Error::UnexpectedContentType { status, .. } => Some(*status),
             Error::Transport(error) => error.status().map(|status| status.as_u16()),
+            Error::BatchRequest(error) => error.status(),
             _ => None,
         }
     }
@@ -139,6 +157,14 @@ impl fmt::Display for Error {
                 f,
                 "after {pages} pages, the next page's link repeated one already followed; paging stopped"
             ),
+            Error::BatchRequest(error) => write!(f, "the batch request carrying this call failed: {error}"),
+            Error::BatchItem { reason } => write!(f, "no answer for this call of the batch: {reason}"),
+            Error::Upload { reason, uploaded } => {
+                write!(
+                    f,
+                    "the upload stopped after {uploaded} bytes and its session was cancelled: {reason}"
+                )
+            }
             Error::UnexpectedContentType {
                 status,
                 content_type,
@@ -168,6 +194,7 @@ impl std::error::Error for Error {
             Error::Token(error) => Some(error),
             Error::Transport(error) => Some(error),
             Error::Decode { source, .. } | Error::Encode(source) => Some(source),
+            Error::BatchRequest(error) => Some(&**error),
             _ => None,
         }
     }

@@ -6,6 +6,7 @@
 pub mod auth;
 #[cfg(feature = "azure")]
 pub mod azure;
+pub mod batch;
 pub mod bytes;
 pub mod client;
 pub mod cloud;
@@ -18,4 +19,5 @@ pub mod read;
 pub mod retry;
 pub mod secret;
 pub mod send;
+pub mod upload;
 pub mod values;

@@ -6,12 +6,15 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, USER_AGENT, WWW_AUTHENTICATE,
+};
 use reqwest::{Method, Response, Url};
 use serde::de::Error as _;
 use tracing::Instrument;
 
-use super::auth::TokenError;
+use super::auth::{AccessToken, TokenError};
+use super::bytes::Base64Bytes;
 use super::client::Inner;
 use super::error::Error;
 use super::read::{kind, take_refused_at, At, FromJson};
@@ -137,7 +140,30 @@ pub(super) struct Request<'a> {
     pub headers: &'a [(&'static str, String)],
     /// The content type and the bytes.
     pub body: Option<(&'static str, &'a [u8])>,
+    /// Whether the request carries a token (to the service root's origin
+    /// only). A pre-authenticated upload URL gets none.
+    pub authenticate: bool,
 }
+
+/// One request as it was sent and the status and headers of its answer, as
+/// the inspection hook sees them ([`ClientBuilder::inspect`](super::client::ClientBuilder::inspect)).
+/// The `Authorization` header is never among the request headers shown.
+#[derive(Debug)]
+pub struct Exchange<'a> {
+    /// The request's method.
+    pub method: &'a Method,
+    /// Where the request went (with ids: personal data).
+    pub url: &'a Url,
+    /// The headers sent, less `Authorization`.
+    pub request_headers: &'a HeaderMap,
+    /// The answer's HTTP status.
+    pub status: u16,
+    /// The answer's headers.
+    pub response_headers: &'a HeaderMap,
+}
+
+/// A user's inspection hook, called for every answer of every attempt and redirect hop.
+pub(super) type Inspector = std::sync::Arc<dyn Fn(&Exchange<'_>) + Send + Sync>;
 
 /// Sends one call: retries throttled attempts, follows redirects, reads the body.
 pub(super) async fn execute(inner: &Inner, request: Request<'_>, settings: &Settings) -> Result<RawResponse, Error> {
@@ -165,12 +191,16 @@ async fn attempts(inner: &Inner, request: &Request<'_>, settings: &Settings) -> 
     let client_request_id = uuid::Uuid::new_v4().to_string();
     let mut waited = Duration::ZERO;
     let mut retries = 0;
+    let mut sent = 0;
+    // The token that answered a claims challenge, used for the rest of the call.
+    let mut claims_token: Option<AccessToken> = None;
     loop {
-        // Asked before every attempt, so a source that refreshes tokens is used fresh.
-        let token = inner.tokens.token().await.map_err(Error::Token)?;
-        let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.expose()))
-            .map_err(|_| Error::Token(TokenError::new("the token contains characters a header cannot carry")))?;
-        authorization.set_sensitive(true);
+        let authorization = match (request.authenticate, &claims_token) {
+            (false, _) => None,
+            (true, Some(token)) => Some(bearer(token)?),
+            // Asked before every attempt, so a source that refreshes tokens is used fresh.
+            (true, None) => Some(bearer(&inner.tokens.token().await.map_err(Error::Token)?)?),
+        };
         let attempt = Attempt {
             inner,
             settings,
@@ -180,7 +210,18 @@ async fn attempts(inner: &Inner, request: &Request<'_>, settings: &Settings) -> 
             retries,
         };
         let response = attempt.follow_redirects().await?;
+        sent += 1;
         let status = response.status().as_u16();
+        if status == 401 && request.authenticate && claims_token.is_none() {
+            if let Some(asked) =
+                claims_challenge(response.headers()).and_then(|claims| inner.tokens.token_with_claims(&claims))
+            {
+                tracing::debug!("answering a claims challenge with a new token");
+                drop(response);
+                claims_token = Some(asked.await.map_err(Error::Token)?);
+                continue;
+            }
+        }
         if let Some(delay) = settings.retry.delay(retries + 1, waited, status, response.headers()) {
             tracing::debug!(
                 status,
@@ -200,10 +241,31 @@ async fn attempts(inner: &Inner, request: &Request<'_>, settings: &Settings) -> 
             status,
             headers,
             body,
-            attempts: retries + 1,
+            attempts: sent,
             client_request_id,
         });
     }
+}
+
+fn bearer(token: &AccessToken) -> Result<HeaderValue, Error> {
+    let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.expose()))
+        .map_err(|_| Error::Token(TokenError::new("the token contains characters a header cannot carry")))?;
+    authorization.set_sensitive(true);
+    Ok(authorization)
+}
+
+/// The claims a continuous access evaluation challenge asks for, decoded:
+/// `WWW-Authenticate: Bearer ..., error="insufficient_claims", claims="<base64 JSON>"`.
+pub(super) fn claims_challenge(headers: &HeaderMap) -> Option<String> {
+    headers.get_all(WWW_AUTHENTICATE).iter().find_map(|value| {
+        let value = value.to_str().ok()?;
+        if !value.contains("insufficient_claims") {
+            return None;
+        }
+        let start = value.find("claims=\"")? + "claims=\"".len();
+        let encoded = &value[start..start + value[start..].find('"')?];
+        String::from_utf8(Base64Bytes::decode(encoded)?.0).ok()
+    })
 }
 
 /// One attempt of a call, with what every hop of it sends.
@@ -211,7 +273,7 @@ struct Attempt<'a> {
     inner: &'a Inner,
     settings: &'a Settings,
     request: &'a Request<'a>,
-    authorization: HeaderValue,
+    authorization: Option<HeaderValue>,
     client_request_id: &'a str,
     retries: u32,
 }
@@ -266,8 +328,10 @@ impl Attempt<'_> {
         // The token only ever goes to the service root's scheme, host and port;
         // a redirect elsewhere is followed without it (and without cookies,
         // which this client never sets).
-        if url.origin() == self.inner.service_origin {
-            request = request.header(AUTHORIZATION, self.authorization.clone());
+        if let Some(authorization) = &self.authorization {
+            if url.origin() == self.inner.service_origin {
+                request = request.header(AUTHORIZATION, authorization.clone());
+            }
         }
         for (name, value) in self.request.headers {
             request = request.header(*name, value.as_str());
@@ -275,10 +339,22 @@ impl Attempt<'_> {
         if let Some((content_type, bytes)) = body {
             request = request.header(CONTENT_TYPE, content_type).body(bytes.to_vec());
         }
-        request
-            .send()
-            .await
-            .map_err(|error| transport_error(error, self.settings.timeout))
+        let transport = |error| transport_error(error, self.settings.timeout);
+        let request = request.build().map_err(transport)?;
+        let Some(inspect) = &self.inner.inspect else {
+            return self.inner.http.execute(request).await.map_err(transport);
+        };
+        let mut shown = request.headers().clone();
+        shown.remove(AUTHORIZATION);
+        let response = self.inner.http.execute(request).await.map_err(transport)?;
+        inspect(&Exchange {
+            method,
+            url,
+            request_headers: &shown,
+            status: response.status().as_u16(),
+            response_headers: response.headers(),
+        });
+        Ok(response)
     }
 }
 

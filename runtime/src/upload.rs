@@ -1,0 +1,332 @@
+//! Large uploads through an upload session (`createUploadSession` of drive
+//! items, message and event attachments, print documents): the file goes in
+//! slices to the session's pre-authenticated `uploadUrl`, streamed from an
+//! [`AsyncRead`], so a file of any size takes one slice of memory.
+//!
+//! ```ignore
+//! let session = client.drives().by_drive_id(drive).items().by_drive_item_id(item)
+//!     .create_upload_session().post(&request).await?;
+//! let file = tokio::fs::File::open("video.mp4").await?;
+//! let size = file.metadata().await?.len();
+//! let uploaded = client
+//!     .upload(session.upload_url.unwrap_or_default(), file, size)
+//!     .on_progress(|sent, total| println!("{sent} of {total} bytes"))
+//!     .send::<DriveItem>()
+//!     .await?;
+//! ```
+
+use std::fmt;
+
+use reqwest::{Method, Url};
+use serde::Deserialize;
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+use super::client::GraphClient;
+use super::error::{Error, GraphError};
+use super::read::FromJson;
+use super::send::{self, RawResponse};
+
+/// Slices are a multiple of this (320 KiB), as OneDrive requires.
+pub const SLICE_UNIT: usize = 320 * 1024;
+
+/// The largest slice Graph takes: 60 MiB.
+pub const MAX_SLICE: usize = 60 * 1024 * 1024;
+
+/// The slice size unless one is chosen: 5 MiB (16 units).
+pub const DEFAULT_SLICE: usize = 16 * SLICE_UNIT;
+
+/// How many times in a row a slice may fail to make progress (a dropped
+/// connection, a server error) before the upload gives up, by default.
+pub const DEFAULT_MAX_RESUMES: u32 = 5;
+
+/// A file on its way to an upload session. Build it with [`GraphClient::upload`].
+#[must_use = "an upload does nothing until it is sent"]
+pub struct Upload<R> {
+    client: GraphClient,
+    upload_url: String,
+    source: R,
+    size: u64,
+    slice: usize,
+    max_resumes: u32,
+    progress: Option<Box<dyn FnMut(u64, u64) + Send>>,
+}
+
+/// What the session answered when the last slice arrived.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Uploaded<T> {
+    /// The item created (a `driveItem`, for example); `None` when the answer
+    /// had no body, as attachment sessions answer.
+    pub item: Option<T>,
+    /// The final status: 200 or 201.
+    pub status: u16,
+    /// The answer's `Location`, where the service gives the created item's URL.
+    pub location: Option<String>,
+}
+
+impl GraphClient {
+    /// An upload of `size` bytes read from `source` to an upload session's
+    /// `uploadUrl`. The URL is pre-authenticated: no token is sent to it.
+    pub fn upload<R: AsyncRead + Unpin + Send>(
+        &self,
+        upload_url: impl Into<String>,
+        source: R,
+        size: u64,
+    ) -> Upload<R> {
+        Upload {
+            client: self.clone(),
+            upload_url: upload_url.into(),
+            source,
+            size,
+            slice: DEFAULT_SLICE,
+            max_resumes: DEFAULT_MAX_RESUMES,
+            progress: None,
+        }
+    }
+}
+
+impl<R: AsyncRead + Unpin + Send> Upload<R> {
+    /// The slice size in bytes, rounded down to a multiple of 320 KiB, at
+    /// least 320 KiB and at most 60 MiB (default 5 MiB). Memory use is about
+    /// two slices, whatever the size of the file.
+    pub fn slice_size(mut self, bytes: usize) -> Self {
+        self.slice = (bytes / SLICE_UNIT * SLICE_UNIT).clamp(SLICE_UNIT, MAX_SLICE);
+        self
+    }
+
+    /// How many times in a row a slice may fail without progress before the
+    /// upload gives up (default 5).
+    pub fn max_resumes(mut self, resumes: u32) -> Self {
+        self.max_resumes = resumes;
+        self
+    }
+
+    /// Calls `progress(bytes the session has, total)` after every slice it took.
+    pub fn on_progress(mut self, progress: impl FnMut(u64, u64) + Send + 'static) -> Self {
+        self.progress = Some(Box::new(progress));
+        self
+    }
+
+    /// Sends the file slice by slice. A slice throttled or answered 503/504 is
+    /// sent again as the client's retry policy says; a dropped connection or a
+    /// server error asks the session which bytes it still expects
+    /// (`nextExpectedRanges`) and goes on from there. On an error that will
+    /// not heal (the session expired or is gone, ranges that contradict what
+    /// was sent, a source shorter than `size`, too many failures in a row) the
+    /// session is cancelled and the error returned.
+    pub async fn send<T: FromJson>(mut self) -> Result<Uploaded<T>, Error> {
+        let url = Url::parse(&self.upload_url)
+            .map_err(|error| Error::InvalidBaseUrl(format!("the upload URL is not a URL: {error}")))?;
+        match self.slices(&url).await {
+            Ok(raw) => self.finish(raw),
+            Err(error) => {
+                // Best effort: the session expires on its own if this fails.
+                let _ = self.request(Method::DELETE, &url, &[], None).await;
+                Err(error)
+            }
+        }
+    }
+
+    async fn slices(&mut self, url: &Url) -> Result<RawResponse, Error> {
+        let settings = self.client.inner.settings;
+        let mut buffer: Vec<u8> = Vec::with_capacity(self.slice);
+        // The file offset of `buffer[0]`, and of the next byte the session expects.
+        let (mut buffered_from, mut offset) = (0u64, 0u64);
+        let mut failures = 0;
+        if self.size == 0 {
+            return Err(Error::Upload {
+                reason: "an upload session takes at least one byte; an empty file is a simple PUT of its content"
+                    .to_owned(),
+                uploaded: 0,
+            });
+        }
+        loop {
+            self.fill(&mut buffer, &mut buffered_from, offset).await?;
+            let end = offset + buffer.len() as u64;
+            let range = format!("bytes {offset}-{}/{}", end.saturating_sub(1), self.size);
+            let outcome = self.request(Method::PUT, url, &buffer, Some(range)).await;
+            let expected = match outcome {
+                Ok(raw) if matches!(raw.status, 200 | 201) => return Ok(raw),
+                Ok(raw) if raw.status == 202 => next_expected(&raw, offset),
+                // Overlapping ranges, or a server error: ask the session where it is.
+                Ok(raw) if raw.status == 416 || raw.status >= 500 => Err(graph_error(&raw)),
+                Ok(raw) => return Err(graph_error(&raw)),
+                Err(error @ (Error::Transport(_) | Error::Timeout { .. })) => Err(error),
+                Err(error) => return Err(error),
+            };
+            // A slice the session did not take: wait, then ask it where it is.
+            let expected = match expected {
+                Ok(expected) if expected > offset => Ok(expected),
+                Ok(_) => Err(Error::Upload {
+                    reason: format!("the session took nothing of the slice at byte {offset}"),
+                    uploaded: offset,
+                }),
+                Err(error) => Err(error),
+            };
+            let expected = match expected {
+                Ok(expected) => {
+                    failures = 0;
+                    expected
+                }
+                Err(error) => {
+                    failures += 1;
+                    if failures > self.max_resumes {
+                        return Err(error);
+                    }
+                    tokio::time::sleep(settings.retry.backoff(failures)).await;
+                    match self.status(url).await {
+                        Some(expected) if expected <= offset => expected,
+                        // Progress the slice made before it broke off counts too.
+                        Some(expected) => {
+                            failures = 0;
+                            expected
+                        }
+                        None => continue,
+                    }
+                }
+            };
+            if expected > end || expected > self.size {
+                return Err(Error::Upload {
+                    reason: format!("the session expects byte {expected} next, but only bytes before {end} were sent"),
+                    uploaded: offset,
+                });
+            }
+            if expected > offset {
+                if let Some(progress) = &mut self.progress {
+                    progress(expected, self.size);
+                }
+            }
+            offset = expected;
+        }
+    }
+
+    /// Makes `buffer` the slice that starts at `offset`, reading what it lacks.
+    async fn fill(&mut self, buffer: &mut Vec<u8>, buffered_from: &mut u64, offset: u64) -> Result<(), Error> {
+        if offset < *buffered_from {
+            return Err(Error::Upload {
+                reason: format!(
+                    "the session asks again for byte {offset}, which was read from the source and let go (slices are not kept once the session has them)"
+                ),
+                uploaded: offset,
+            });
+        }
+        let consumed = ((offset - *buffered_from) as usize).min(buffer.len());
+        buffer.drain(..consumed);
+        *buffered_from = offset;
+        let want = (self.size - offset).min(self.slice as u64) as usize;
+        while buffer.len() < want {
+            let start = buffer.len();
+            buffer.resize(want, 0);
+            let read = self.source.read(&mut buffer[start..]).await;
+            let read = match read {
+                Ok(read) => read,
+                Err(error) => {
+                    return Err(Error::Upload {
+                        reason: format!("reading the source failed: {error}"),
+                        uploaded: offset,
+                    })
+                }
+            };
+            buffer.truncate(start + read);
+            if read == 0 {
+                return Err(Error::Upload {
+                    reason: format!(
+                        "the source ended at byte {}, before the {} bytes announced",
+                        offset + start as u64,
+                        self.size
+                    ),
+                    uploaded: offset,
+                });
+            }
+        }
+        buffer.truncate(want);
+        Ok(())
+    }
+
+    /// Asks the session which byte it expects next; `None` when it cannot say.
+    async fn status(&self, url: &Url) -> Option<u64> {
+        match self.request(Method::GET, url, &[], None).await {
+            Ok(raw) if raw.status == 200 => next_expected(&raw, 0).ok(),
+            _ => None,
+        }
+    }
+
+    /// One request to the upload URL, with no token, through the client's pipeline.
+    async fn request(
+        &self,
+        method: Method,
+        url: &Url,
+        body: &[u8],
+        range: Option<String>,
+    ) -> Result<RawResponse, Error> {
+        let inner = &self.client.inner;
+        let headers: Vec<(&'static str, String)> = range.into_iter().map(|range| ("Content-Range", range)).collect();
+        let request = send::Request {
+            method,
+            url: url.clone(),
+            template: "{uploadUrl}",
+            headers: &headers,
+            body: (!headers.is_empty()).then_some(("application/octet-stream", body)),
+            authenticate: false,
+        };
+        send::execute(inner, request, &inner.settings).await
+    }
+
+    fn finish<T: FromJson>(&mut self, raw: RawResponse) -> Result<Uploaded<T>, Error> {
+        if let Some(progress) = &mut self.progress {
+            progress(self.size, self.size);
+        }
+        let item = match raw.body.is_empty() {
+            true => None,
+            false => Some(send::json::<T>(&raw, &self.client.inner.settings)?),
+        };
+        Ok(Uploaded {
+            item,
+            status: raw.status,
+            location: raw.header("location"),
+        })
+    }
+}
+
+impl<R> fmt::Debug for Upload<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The upload URL is a credential: it is never shown.
+        f.debug_struct("Upload")
+            .field("size", &self.size)
+            .field("slice", &self.slice)
+            .field("max_resumes", &self.max_resumes)
+            .finish_non_exhaustive()
+    }
+}
+
+fn graph_error(raw: &RawResponse) -> Error {
+    Error::Graph(Box::new(GraphError::from_response(raw.status, &raw.headers, &raw.body)))
+}
+
+/// The first byte of the session's `nextExpectedRanges` (`["26214400-"]`,
+/// `["0-1023", "2048-"]`): where the next slice starts.
+fn next_expected(raw: &RawResponse, offset: u64) -> Result<u64, Error> {
+    #[derive(Deserialize)]
+    struct Session {
+        #[serde(rename = "nextExpectedRanges", default)]
+        next_expected_ranges: Vec<String>,
+    }
+    let wrong = |reason: String| Error::Upload {
+        reason,
+        uploaded: offset,
+    };
+    let session: Session = serde_json::from_slice(&raw.body)
+        .map_err(|error| wrong(format!("the session's answer is not an upload session: {error}")))?;
+    let first = session
+        .next_expected_ranges
+        .first()
+        .ok_or_else(|| wrong("the session expects no more bytes, yet did not answer with the item".to_owned()))?;
+    first
+        .split('-')
+        .next()
+        .and_then(|start| start.trim().parse().ok())
+        .ok_or_else(|| {
+            wrong(format!(
+                "the session's next expected range {first:?} is not a byte range"
+            ))
+        })
+}
