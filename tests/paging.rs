@@ -123,6 +123,15 @@ async fn a_delta_sync_reads_every_page_hands_over_the_delta_link_and_goes_on_fro
     assert_eq!(pages.len(), 3);
     assert_eq!(pages[2].delta_link(), Some(first_delta.as_str()));
 
+    // And so does the items stream, once it has ended.
+    let mut items = delta(&client).items();
+    assert_eq!(items.delta_link(), None);
+    let mut read = 0;
+    while items.try_next().await.unwrap().is_some() {
+        read += 1;
+    }
+    assert_eq!((read, items.delta_link()), (3, Some(first_delta.as_str())));
+
     // The next round starts from the saved link, and gives only the changes.
     let next = delta(&client).starting_at(&first_delta).collect_delta().await.unwrap();
     assert_eq!(next.items, [json!({"id": "2", "displayName": "changed"})]);

@@ -42,6 +42,9 @@ impl fmt::Debug for AzureCredential {
     }
 }
 
+// Claims challenges: `azure_core` 1.1's `TokenRequestOptions` has no field
+// for claims, so this source keeps `token_with_claims`' default (it cannot
+// take them) and a challenged call ends with Graph's 401.
 impl TokenSource for AzureCredential {
     fn token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
         Box::pin(async move {

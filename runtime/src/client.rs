@@ -680,11 +680,14 @@ impl<P: Page> Call<P> {
         })
     }
 
-    /// Every item of every page, as a stream.
-    pub fn items(self) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'static {
-        self.pages()
-            .map_ok(|page| futures_util::stream::iter(page.into_items().into_iter().map(Ok)))
-            .try_flatten()
+    /// Every item of every page, as a stream. Once it has ended,
+    /// [`Items::delta_link`] is the last page's `@odata.deltaLink`.
+    pub fn items(self) -> Items<P> {
+        Items {
+            pages: Box::pin(self.pages()),
+            current: Vec::new().into_iter(),
+            delta_link: None,
+        }
     }
 
     /// Every item of every page, collected.
@@ -695,16 +698,70 @@ impl<P: Page> Call<P> {
     /// Every item of every page, and the `@odata.deltaLink` of the last one:
     /// one round of a delta sync.
     pub async fn collect_delta(self) -> Result<Collected<P::Item>, Error> {
-        let mut collected = Collected {
-            items: Vec::new(),
-            delta_link: None,
-        };
-        let mut pages = std::pin::pin!(self.pages());
-        while let Some(page) = pages.try_next().await? {
-            collected.delta_link = page.delta_link().map(str::to_owned);
-            collected.items.extend(page.into_items());
+        let mut items = self.items();
+        let mut collected = Vec::new();
+        while let Some(item) = items.try_next().await? {
+            collected.push(item);
         }
-        Ok(collected)
+        Ok(Collected {
+            items: collected,
+            delta_link: items.delta_link,
+        })
+    }
+}
+
+/// The items of a collection, page after page: a `Stream` of
+/// `Result<item, Error>` from [`Call::items`].
+#[must_use = "streams do nothing unless polled"]
+pub struct Items<P: Page> {
+    pages: std::pin::Pin<Box<dyn Stream<Item = Result<P, Error>> + Send>>,
+    current: std::vec::IntoIter<P::Item>,
+    delta_link: Option<String>,
+}
+
+impl<P: Page> Items<P> {
+    /// The `@odata.deltaLink` of the last page read, once the stream has
+    /// reached it: where the next round of a delta sync starts.
+    pub fn delta_link(&self) -> Option<&str> {
+        self.delta_link.as_deref()
+    }
+}
+
+// Nothing inside is ever pinned: the page stream is boxed, items are moved out.
+impl<P: Page> Unpin for Items<P> {}
+
+impl<P: Page> Stream for Items<P> {
+    type Item = Result<P::Item, Error>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.current.next() {
+                return std::task::Poll::Ready(Some(Ok(item)));
+            }
+            match futures_util::ready!(this.pages.as_mut().poll_next(cx)) {
+                Some(Ok(page)) => {
+                    if let Some(link) = page.delta_link() {
+                        this.delta_link = Some(link.to_owned());
+                    }
+                    this.current = page.into_items().into_iter();
+                }
+                Some(Err(error)) => return std::task::Poll::Ready(Some(Err(error))),
+                None => return std::task::Poll::Ready(None),
+            }
+        }
+    }
+}
+
+impl<P: Page> fmt::Debug for Items<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("buffered", &self.current.len())
+            .field("delta_link", &self.delta_link.is_some())
+            .finish_non_exhaustive()
     }
 }
 
