@@ -147,6 +147,8 @@ fn official_style_fixture_builds_alone_with_each_feature() {
         // `$ref` reads answer references (`@odata.id`), where the description says strings.
         "pub fn get(&self) -> Call<super::runtime::object::Reference>",
         "pub fn get(&self) -> Call<super::runtime::object::References>",
+        // An action that creates an upload session says how to send the file.
+        "[`GraphClient::upload`](super::runtime::client::GraphClient::upload)",
     ] {
         assert!(client.contains(expected), "{expected} missing from client.rs");
     }

@@ -99,6 +99,7 @@ impl HostileServer {
         let kept = received.clone();
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
+                let _ = socket.set_nodelay(true);
                 let (handler, kept) = (handler.clone(), keep.then(|| kept.clone()));
                 tokio::spawn(async move {
                     let _ = connection(socket, &*handler, kept).await;
@@ -136,8 +137,11 @@ async fn connection(
                     head.push_str(&format!("{name}: {value}\r\n"));
                 }
                 head.push_str("\r\n");
-                socket.write_all(head.as_bytes()).await?;
-                socket.write_all(&body).await?;
+                // One write: a head and a body written apart wait for the
+                // client's delayed acknowledgement (Nagle), 40 ms a request.
+                let mut answer = head.into_bytes();
+                answer.extend_from_slice(&body);
+                socket.write_all(&answer).await?;
             }
         }
     }

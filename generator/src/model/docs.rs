@@ -23,8 +23,27 @@ pub(super) fn complete(model: &mut Model) {
         })
         .collect();
     let pages: HashSet<&str> = pages.iter().map(String::as_str).collect();
+    // Upload sessions (`microsoft.graph.uploadSession` and its look-alikes).
+    let sessions: HashSet<String> = model
+        .types
+        .iter()
+        .filter_map(|def| match def {
+            TypeDef::Struct(def)
+                if ["uploadUrl", "nextExpectedRanges"]
+                    .iter()
+                    .all(|property| def.fields.iter().any(|field| field.json_name == *property)) =>
+            {
+                Some(def.name.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let kinds = ResponseKinds {
+        pages: &pages,
+        sessions: &sessions,
+    };
     for operation in &mut model.operations {
-        operation.docs = operation_docs(&pages, operation);
+        operation.docs = operation_docs(&kinds, operation);
         for parameter in &mut operation.parameters {
             parameter.docs = parameter_docs(parameter);
         }
@@ -51,9 +70,17 @@ fn parameter_docs(parameter: &Parameter) -> Vec<String> {
     }
 }
 
+/// The generated types whose answers get a word on how to go on with them.
+struct ResponseKinds<'a> {
+    /// Pages of a collection.
+    pages: &'a HashSet<&'a str>,
+    /// Upload sessions.
+    sessions: &'a HashSet<String>,
+}
+
 /// The doc comment of an operation: the spec's text, the request line, the
 /// permissions and roles, the clouds, the documentation page.
-fn operation_docs(pages: &HashSet<&str>, operation: &Operation) -> Vec<String> {
+fn operation_docs(kinds: &ResponseKinds<'_>, operation: &Operation) -> Vec<String> {
     let mut docs = operation.docs.clone();
     let paragraph = |docs: &mut Vec<String>, lines: Vec<String>| {
         if !docs.is_empty() {
@@ -66,7 +93,7 @@ fn operation_docs(pages: &HashSet<&str>, operation: &Operation) -> Vec<String> {
         vec![format!("`{} {}`", operation.http_method.as_str(), operation.template)],
     );
     let paged = match &operation.response {
-        ResponseBody::Json(Type::Named(name)) => pages.contains(name.as_str()),
+        ResponseBody::Json(Type::Named(name)) => kinds.pages.contains(name.as_str()),
         ResponseBody::References => true,
         _ => false,
     };
@@ -76,6 +103,17 @@ fn operation_docs(pages: &HashSet<&str>, operation: &Operation) -> Vec<String> {
             vec![
                 "Awaited, this gives the first page. `.collect_all().await` gives every item of every".to_owned(),
                 "page, and `.items()` / `.pages()` stream them, following `@odata.nextLink`.".to_owned(),
+            ],
+        );
+    }
+    if matches!(&operation.response, ResponseBody::Json(Type::Named(name)) if kinds.sessions.contains(name)) {
+        paragraph(
+            &mut docs,
+            vec![
+                "The answer is an upload session: send the file to its `upload_url` with".to_owned(),
+                "[`GraphClient::upload`](super::runtime::client::GraphClient::upload), which streams it in slices"
+                    .to_owned(),
+                "and resumes after a dropped connection.".to_owned(),
             ],
         );
     }
