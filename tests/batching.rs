@@ -53,7 +53,7 @@ async fn answers_out_of_order_come_back_typed_to_their_own_calls() {
             .iter()
             .map(|call| match (call["method"].as_str(), call["url"].as_str()) {
                 (Some("GET"), Some(url)) if url.contains("adele") => ok(&call["id"], seed_example()),
-                (Some("DELETE"), _) => json!({ "id": call["id"], "status": 204, "headers": {} }),
+                (Some("DELETE"), _) => json!({ "id": call["id"], "status": 204, "headers": { "X-Item": "removed" } }),
                 (Some("PUT"), _) => json!({ "id": call["id"], "status": 201, "headers": { "Content-Type": "application/json" }, "body": call["body"] }),
                 _ => json!({
                     "id": call["id"], "status": 404,
@@ -91,7 +91,12 @@ async fn answers_out_of_order_come_back_typed_to_their_own_calls() {
         (404, Some("Request_ResourceNotFound"))
     );
     assert_eq!(graph.request_id.as_deref(), Some("item-request"));
-    assert_eq!(answers.take(removed).unwrap().status, 204);
+    let removed = answers.take(removed).unwrap();
+    assert_eq!(
+        (removed.status, removed.headers["x-item"].to_str().unwrap()),
+        (204, "removed"),
+        "the call's own headers"
+    );
     let put = answers.take(put).unwrap();
     assert_eq!((put.status, put.value.id.clone()), (201, created.id.clone()));
 

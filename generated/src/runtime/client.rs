@@ -268,6 +268,8 @@ pub struct GraphResponse<T> {
     pub date: Option<String>,
     /// How many times the request was sent (1 when it was not retried).
     pub attempts: u32,
+    /// Every header of the answer (`ETag`, `Location`, ...); in a batch, the call's own.
+    pub headers: reqwest::header::HeaderMap,
 }
 
 /// One request, sent when awaited: `client.users().by_user_id(id).get().await`.
@@ -598,6 +600,7 @@ pub(super) fn answer<T>(raw: RawResponse, decode: Decoder<T>, settings: &Setting
         date: raw.header("date"),
         attempts: raw.attempts,
         client_request_id: raw.client_request_id,
+        headers: raw.headers,
     })
 }
 
