@@ -19,6 +19,7 @@ use generated::runtime::retry::RetryPolicy;
 use generated::runtime::secret::Secret;
 use generated::{Error, GraphClient, StaticToken};
 use graphgen_suite::hostile::{HostileServer, Received, Reply};
+use graphgen_suite::memory_kib;
 use graphgen_suite::seed_example;
 
 const CONCURRENCY: usize = 64;
@@ -67,15 +68,6 @@ impl Tally {
     fn total(&self) -> usize {
         self.answered + self.dropped + self.throttled + self.other
     }
-}
-
-fn resident_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// Every fifth call is a POST (updatePin), the rest GETs of the seed endpoint.
@@ -163,7 +155,7 @@ async fn soak(calls: usize, hostile: bool) {
     let started = Instant::now();
     for quarter in 0..4 {
         graphgen_calls(&client, quarter * calls / 4, calls / 4, &mut tally).await;
-        resident.push(resident_kib() / 1024);
+        resident.push(memory_kib("VmRSS") / 1024);
     }
     let graphgen = started.elapsed();
     assert_eq!(tally.total(), calls / 4 * 4, "every call ended exactly once: {tally:?}");

@@ -13,17 +13,9 @@ use std::time::Instant;
 use generated::runtime::upload::DEFAULT_SLICE;
 use generated::{GraphClient, StaticToken};
 use graphgen_suite::hostile::{HostileServer, Received, Reply};
+use graphgen_suite::memory_kib;
 use serde_json::{json, Value};
 use tokio::io::AsyncReadExt;
-
-fn peak_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
 
 /// An upload session that counts the bytes it took and answers as OneDrive does.
 fn session(received: &Mutex<u64>, request: &Received) -> Reply {
@@ -60,7 +52,7 @@ fn main() {
         println!(
             "slice {} MiB; peak resident memory before: {} MiB",
             DEFAULT_SLICE >> 20,
-            peak_kib() / 1024
+            memory_kib("VmHWM") / 1024
         );
         for size in [64u64 << 20, 512 << 20, 2 << 30] {
             let source = tokio::io::repeat(0x5a).take(size);
@@ -77,7 +69,7 @@ fn main() {
                 size >> 20,
                 elapsed.as_secs_f64(),
                 (size >> 20) as f64 / elapsed.as_secs_f64(),
-                peak_kib() / 1024
+                memory_kib("VmHWM") / 1024
             );
         }
     });

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use generated::client::UsersUserIdAuthenticationQrCodePinMethodRequestBuilder;
 use generated::models::QrCodePinAuthenticationMethod;
 use generated::runtime::batch::MAX_BATCH_REQUESTS;
 use generated::runtime::retry::RetryPolicy;
@@ -22,6 +23,11 @@ fn client(server: &HostileServer) -> GraphClient {
         .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(10)))
         .build()
         .unwrap()
+}
+
+/// The seed endpoint's requests for user `id`.
+fn seed_method(client: &GraphClient, id: impl AsRef<str>) -> UsersUserIdAuthenticationQrCodePinMethodRequestBuilder {
+    client.users().by_user_id(id).authentication().qr_code_pin_method()
 }
 
 /// The calls of a `$batch` request body.
@@ -67,14 +73,13 @@ async fn answers_out_of_order_come_back_typed_to_their_own_calls() {
     })
     .await;
     let client = client(&server);
-    let user = |id: &str| client.users().by_user_id(id).authentication().qr_code_pin_method();
     let created: QrCodePinAuthenticationMethod = serde_json::from_value(seed_example()).unwrap();
 
     let mut batch = client.batch();
-    let adele = batch.add(user("adele@contoso.com").get());
-    let nobody = batch.add(user("nobody").get().query("$select", "id"));
-    let removed = batch.add(user("megan").delete());
-    let put = batch.add(user("megan").put(&created));
+    let adele = batch.add(seed_method(&client, "adele@contoso.com").get());
+    let nobody = batch.add(seed_method(&client, "nobody").get().query("$select", "id"));
+    let removed = batch.add(seed_method(&client, "megan").delete());
+    let put = batch.add(seed_method(&client, "megan").put(&created));
     let mut answers = batch.send().await;
 
     let adele = answers.take(adele).unwrap();
@@ -146,16 +151,7 @@ async fn a_throttled_call_is_sent_again_alone_after_its_own_retry_after() {
     let mut batch = client.batch();
     let items: Vec<_> = ["adele", "megan", "alex"]
         .iter()
-        .map(|id| {
-            batch.add(
-                client
-                    .users()
-                    .by_user_id(id)
-                    .authentication()
-                    .qr_code_pin_method()
-                    .get(),
-            )
-        })
+        .map(|id| batch.add(seed_method(&client, id).get()))
         .collect();
     let started = Instant::now();
     let mut answers = batch.send().await;
@@ -189,11 +185,7 @@ async fn a_throttled_call_that_stays_throttled_ends_with_its_own_429() {
     let client = client(&server);
     let mut batch = client.batch();
     let item = batch.add(
-        client
-            .users()
-            .by_user_id("adele")
-            .authentication()
-            .qr_code_pin_method()
+        seed_method(&client, "adele")
             .get()
             .retry(RetryPolicy::default().max_retries(2)),
     );
@@ -224,14 +216,7 @@ async fn a_batch_answered_503_is_retried_whole_and_then_fails_every_call_by_name
     .await;
     let client = client(&server);
     let mut batch = client.batch();
-    let item = batch.add(
-        client
-            .users()
-            .by_user_id("adele")
-            .authentication()
-            .qr_code_pin_method()
-            .get(),
-    );
+    let item = batch.add(seed_method(&client, "adele").get());
     assert_eq!(batch.send().await.take(item).unwrap().status, 200);
     assert_eq!(batches(&server).len(), 2);
 
@@ -246,18 +231,7 @@ async fn a_batch_answered_503_is_retried_whole_and_then_fails_every_call_by_name
         .build()
         .unwrap();
     let mut batch = client.batch();
-    let items: Vec<_> = (0..3)
-        .map(|_| {
-            batch.add(
-                client
-                    .users()
-                    .by_user_id("adele")
-                    .authentication()
-                    .qr_code_pin_method()
-                    .get(),
-            )
-        })
-        .collect();
+    let items: Vec<_> = (0..3).map(|_| batch.add(seed_method(&client, "adele").get())).collect();
     let mut answers = batch.send().await;
     for item in items {
         let error = answers.take(item).unwrap_err();
@@ -285,16 +259,7 @@ async fn more_calls_than_one_request_holds_are_split_and_all_answered() {
     let client = client(&server);
     let mut batch = client.batch().concurrency(2);
     let items: Vec<_> = (0..45)
-        .map(|n| {
-            batch.add(
-                client
-                    .users()
-                    .by_user_id(format!("user{n}"))
-                    .authentication()
-                    .qr_code_pin_method()
-                    .get(),
-            )
-        })
+        .map(|n| batch.add(seed_method(&client, format!("user{n}")).get()))
         .collect();
     let mut answers = batch.send().await;
     for (n, item) in items.into_iter().enumerate() {
@@ -327,10 +292,9 @@ async fn dependent_calls_travel_together_and_go_again_with_their_throttled_depen
     })
     .await;
     let client = client(&server);
-    let method = |id: &str| client.users().by_user_id(id).authentication().qr_code_pin_method();
     let mut batch = client.batch();
-    let first = batch.add(method("adele").get());
-    let second = batch.add_after(method("megan").get(), &[first.id()]);
+    let first = batch.add(seed_method(&client, "adele").get());
+    let second = batch.add_after(seed_method(&client, "megan").get(), &[first.id()]);
     let mut answers = batch.send().await;
     assert_eq!(answers.take(first).unwrap().attempts, 2);
     assert_eq!(answers.take(second).unwrap().attempts, 2);
@@ -356,18 +320,17 @@ async fn no_call_is_dropped_in_silence() {
     })
     .await;
     let client = client(&server);
-    let method = |id: &str| client.users().by_user_id(id).authentication().qr_code_pin_method();
     let mut batch = client.batch();
-    let answered = batch.add(method("adele").get());
-    let left_out = batch.add(method("megan").get());
+    let answered = batch.add(seed_method(&client, "adele").get());
+    let left_out = batch.add(seed_method(&client, "megan").get());
     // A call that cannot be sent fails before anything is, and so does what depends on it.
-    let invalid = batch.add(method("..").get());
-    let after_invalid = batch.add_after(method("alex").get(), &[invalid.id()]);
+    let invalid = batch.add(seed_method(&client, "..").get());
+    let after_invalid = batch.add_after(seed_method(&client, "alex").get(), &[invalid.id()]);
     // Linked calls beyond what one request holds.
-    let mut chain = vec![batch.add(method("chain").get())];
+    let mut chain = vec![batch.add(seed_method(&client, "chain").get())];
     for _ in 0..MAX_BATCH_REQUESTS {
         let last = chain.last().unwrap().id();
-        chain.push(batch.add_after(method("chain").get(), &[last]));
+        chain.push(batch.add_after(seed_method(&client, "chain").get(), &[last]));
     }
     let mut answers = batch.send().await;
     assert!(answers.take(answered).is_ok());

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use generated::runtime::read::{At, Fit, FromJson};
 use generated::runtime::retry::RetryPolicy;
-use generated::runtime::upload::SLICE_UNIT;
+use generated::runtime::upload::{Uploaded, SLICE_UNIT};
 use generated::{Error, GraphClient, StaticToken};
 use graphgen_suite::hostile::{HostileServer, Received, Reply};
 use serde::Deserialize;
@@ -112,6 +112,28 @@ fn client(server: &HostileServer) -> GraphClient {
         .unwrap()
 }
 
+/// Uploads a file of `sent` bytes announced as `size` bytes, in slices of
+/// `units` times 320 KiB, to a session that misbehaves as `faults` say.
+async fn upload(
+    size: usize,
+    sent: usize,
+    units: usize,
+    faults: Faults,
+) -> (HostileServer, Arc<Mutex<Session>>, Result<Uploaded<DriveItem>, Error>) {
+    let (server, session) = session_server(size, faults).await;
+    let outcome = client(&server)
+        .upload(upload_url(&server), file(sent).as_slice(), size as u64)
+        .slice_size(units * SLICE_UNIT)
+        .send::<DriveItem>()
+        .await;
+    (server, session, outcome)
+}
+
+/// The methods of the requests the server received, in order.
+fn methods(server: &HostileServer) -> Vec<String> {
+    server.received().into_iter().map(|request| request.method).collect()
+}
+
 /// A file whose bytes are not all alike, so a misplaced slice shows.
 fn file(size: usize) -> Vec<u8> {
     (0..size).map(|at| (at % 251) as u8).collect()
@@ -181,22 +203,14 @@ async fn a_connection_dropped_midway_resumes_from_the_next_expected_range() {
         drop_on: Some(2),
         ..Faults::default()
     };
-    let (server, session) = session_server(size, faults).await;
-    let source = file(size);
-    let uploaded = client(&server)
-        .upload(upload_url(&server), source.as_slice(), size as u64)
-        .slice_size(2 * SLICE_UNIT)
-        .send::<DriveItem>()
-        .await
-        .unwrap();
-    assert_eq!(uploaded.item.unwrap().size, size as u64);
+    let (server, session, uploaded) = upload(size, size, 2, faults).await;
+    assert_eq!(uploaded.unwrap().item.unwrap().size, size as u64);
     assert!(
-        session.lock().unwrap().file == source,
+        session.lock().unwrap().file == file(size),
         "the file arrived intact after the resume"
     );
-    let methods: Vec<String> = server.received().iter().map(|request| request.method.clone()).collect();
     assert_eq!(
-        methods,
+        methods(&server),
         ["PUT", "PUT", "GET", "PUT"],
         "asked the session where it was, then went on"
     );
@@ -214,17 +228,10 @@ async fn a_slice_answered_503_is_sent_again() {
         unavailable_on: Some(2),
         ..Faults::default()
     };
-    let (server, session) = session_server(size, faults).await;
-    let source = file(size);
-    let uploaded = client(&server)
-        .upload(upload_url(&server), source.as_slice(), size as u64)
-        .slice_size(SLICE_UNIT)
-        .send::<DriveItem>()
-        .await
-        .unwrap();
-    assert_eq!(uploaded.status, 201);
-    assert!(session.lock().unwrap().file == source);
-    assert_eq!(server.received().len(), 3);
+    let (server, session, uploaded) = upload(size, size, 1, faults).await;
+    assert_eq!(uploaded.unwrap().status, 201);
+    assert!(session.lock().unwrap().file == file(size));
+    assert_eq!(methods(&server), ["PUT", "PUT", "PUT"]);
 }
 
 #[tokio::test]
@@ -234,13 +241,8 @@ async fn ranges_that_contradict_what_was_sent_stop_the_upload_and_cancel_the_ses
         wrong_range_on: Some(1),
         ..Faults::default()
     };
-    let (server, _) = session_server(size, faults).await;
-    let error = client(&server)
-        .upload(upload_url(&server), file(size).as_slice(), size as u64)
-        .slice_size(SLICE_UNIT)
-        .send::<DriveItem>()
-        .await
-        .unwrap_err();
+    let (server, _, uploaded) = upload(size, size, 1, faults).await;
+    let error = uploaded.unwrap_err();
     let Error::Upload { reason, uploaded } = &error else {
         panic!("{error:?}")
     };
@@ -250,8 +252,8 @@ async fn ranges_that_contradict_what_was_sent_stop_the_upload_and_cancel_the_ses
         !error.to_string().contains("secret"),
         "the upload URL is a credential: {error}"
     );
-    let last = server.received().pop().unwrap();
-    assert_eq!((last.method.as_str(), last.header("authorization")), ("DELETE", None));
+    assert_eq!(methods(&server), ["PUT", "DELETE"]);
+    assert_eq!(server.received()[1].header("authorization"), None);
 }
 
 #[tokio::test]
@@ -261,34 +263,21 @@ async fn an_expired_session_is_the_graph_error_and_is_cancelled() {
         expire_on: Some(2),
         ..Faults::default()
     };
-    let (server, _) = session_server(size, faults).await;
-    let error = client(&server)
-        .upload(upload_url(&server), file(size).as_slice(), size as u64)
-        .slice_size(SLICE_UNIT)
-        .send::<DriveItem>()
-        .await
-        .unwrap_err();
+    let (server, _, uploaded) = upload(size, size, 1, faults).await;
+    let error = uploaded.unwrap_err();
     let graph = error.as_graph().expect("Graph's own error");
     assert_eq!((graph.status, graph.code.as_deref()), (404, Some("itemNotFound")));
-    let methods: Vec<String> = server.received().iter().map(|request| request.method.clone()).collect();
-    assert_eq!(methods, ["PUT", "PUT", "DELETE"]);
+    assert_eq!(methods(&server), ["PUT", "PUT", "DELETE"]);
 }
 
 #[tokio::test]
 async fn a_source_shorter_than_announced_stops_and_cancels() {
     let size = 2 * SLICE_UNIT;
-    let (server, _) = session_server(size, Faults::default()).await;
-    let short = file(size - 100);
-    let error = client(&server)
-        .upload(upload_url(&server), short.as_slice(), size as u64)
-        .slice_size(SLICE_UNIT)
-        .send::<DriveItem>()
-        .await
-        .unwrap_err();
+    let (server, _, uploaded) = upload(size, size - 100, 1, Faults::default()).await;
+    let error = uploaded.unwrap_err();
     assert!(error.to_string().contains("the source ended"), "{error}");
-    let methods: Vec<String> = server.received().iter().map(|request| request.method.clone()).collect();
     assert_eq!(
-        methods,
+        methods(&server),
         ["PUT", "DELETE"],
         "the first slice went; the second could not be read"
     );

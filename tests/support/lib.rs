@@ -60,3 +60,14 @@ pub fn seed_page_example() -> Option<serde_json::Value> {
     let start = page.rfind(marker).expect("the seed page shows a JSON response") + marker.len();
     Some(serde_json::from_str(page[start..].trim()).expect("the seed page's example response is JSON"))
 }
+
+/// A memory figure of this process from `/proc/self/status` in KiB
+/// (`VmRSS`: resident now; `VmHWM`: the peak), or 0 where there is none.
+pub fn memory_kib(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
