@@ -80,7 +80,8 @@ async fn answers_out_of_order_come_back_typed_to_their_own_calls() {
     let nobody = batch.add(seed_method(&client, "nobody").get().query("$select", "id"));
     let removed = batch.add(seed_method(&client, "megan").delete());
     let put = batch.add(seed_method(&client, "megan").put(&created));
-    let mut answers = batch.send().await;
+    // Spawned: a batch is a `Send + 'static` future.
+    let mut answers = tokio::spawn(batch.send()).await.unwrap();
 
     let adele = answers.take(adele).unwrap();
     assert_eq!(adele.status, 200);

@@ -151,13 +151,13 @@ async fn a_file_goes_up_in_slices_with_progress_and_without_a_token() {
     let source = file(size);
     let progress = Arc::new(Mutex::new(Vec::new()));
     let seen = progress.clone();
-    let uploaded = client(&server)
-        .upload(upload_url(&server), source.as_slice(), size as u64)
+    // Spawned: an upload is a `Send + 'static` future when its source is.
+    let upload = client(&server)
+        .upload(upload_url(&server), std::io::Cursor::new(source.clone()), size as u64)
         .slice_size(SLICE_UNIT + 1000)
         .on_progress(move |sent, total| seen.lock().unwrap().push((sent, total)))
-        .send::<DriveItem>()
-        .await
-        .unwrap();
+        .send::<DriveItem>();
+    let uploaded = tokio::spawn(upload).await.unwrap().unwrap();
 
     assert_eq!(uploaded.status, 201);
     assert_eq!(

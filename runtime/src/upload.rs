@@ -120,7 +120,7 @@ impl<R: AsyncRead + Unpin + Send> Upload<R> {
             Ok(raw) => self.finish(raw),
             Err(error) => {
                 // Best effort: the session expires on its own if this fails.
-                let _ = self.request(Method::DELETE, &url, &[], None).await;
+                let _ = request(&self.client, Method::DELETE, &url, &[], None).await;
                 Err(error)
             }
         }
@@ -143,7 +143,7 @@ impl<R: AsyncRead + Unpin + Send> Upload<R> {
             self.fill(&mut buffer, &mut buffered_from, offset).await?;
             let end = offset + buffer.len() as u64;
             let range = format!("bytes {offset}-{}/{}", end.saturating_sub(1), self.size);
-            let outcome = self.request(Method::PUT, url, &buffer, Some(range)).await;
+            let outcome = request(&self.client, Method::PUT, url, &buffer, Some(range)).await;
             let expected = match outcome {
                 Ok(raw) if matches!(raw.status, 200 | 201) => return Ok(raw),
                 Ok(raw) if raw.status == 202 => next_expected(&raw, offset),
@@ -173,7 +173,7 @@ impl<R: AsyncRead + Unpin + Send> Upload<R> {
                         return Err(error);
                     }
                     tokio::time::sleep(settings.retry.backoff(failures)).await;
-                    match self.status(url).await {
+                    match status(&self.client, url).await {
                         Some(expected) if expected <= offset => expected,
                         // Progress the slice made before it broke off counts too.
                         Some(expected) => {
@@ -242,35 +242,6 @@ impl<R: AsyncRead + Unpin + Send> Upload<R> {
         Ok(())
     }
 
-    /// Asks the session which byte it expects next; `None` when it cannot say.
-    async fn status(&self, url: &Url) -> Option<u64> {
-        match self.request(Method::GET, url, &[], None).await {
-            Ok(raw) if raw.status == 200 => next_expected(&raw, 0).ok(),
-            _ => None,
-        }
-    }
-
-    /// One request to the upload URL, with no token, through the client's pipeline.
-    async fn request(
-        &self,
-        method: Method,
-        url: &Url,
-        body: &[u8],
-        range: Option<String>,
-    ) -> Result<RawResponse, Error> {
-        let inner = &self.client.inner;
-        let headers: Vec<(&'static str, String)> = range.into_iter().map(|range| ("Content-Range", range)).collect();
-        let request = send::Request {
-            method,
-            url: url.clone(),
-            template: "{uploadUrl}",
-            headers: &headers,
-            body: (!headers.is_empty()).then_some(("application/octet-stream", body)),
-            authenticate: false,
-        };
-        send::execute(inner, request, &inner.settings).await
-    }
-
     fn finish<T: FromJson>(&mut self, raw: RawResponse) -> Result<Uploaded<T>, Error> {
         if let Some(progress) = &mut self.progress {
             progress(self.size, self.size);
@@ -296,6 +267,35 @@ impl<R> fmt::Debug for Upload<R> {
             .field("max_resumes", &self.max_resumes)
             .finish_non_exhaustive()
     }
+}
+
+/// Asks the session which byte it expects next; `None` when it cannot say.
+async fn status(client: &GraphClient, url: &Url) -> Option<u64> {
+    match request(client, Method::GET, url, &[], None).await {
+        Ok(raw) if raw.status == 200 => next_expected(&raw, 0).ok(),
+        _ => None,
+    }
+}
+
+/// One request to the upload URL, with no token, through the client's pipeline.
+async fn request(
+    client: &GraphClient,
+    method: Method,
+    url: &Url,
+    body: &[u8],
+    range: Option<String>,
+) -> Result<RawResponse, Error> {
+    let inner = &client.inner;
+    let headers: Vec<(&'static str, String)> = range.into_iter().map(|range| ("Content-Range", range)).collect();
+    let request = send::Request {
+        method,
+        url: url.clone(),
+        template: "{uploadUrl}",
+        headers: &headers,
+        body: (!headers.is_empty()).then_some(("application/octet-stream", body)),
+        authenticate: false,
+    };
+    send::execute(inner, request, &inner.settings).await
 }
 
 fn graph_error(raw: &RawResponse) -> Error {
