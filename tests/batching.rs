@@ -327,6 +327,12 @@ async fn no_call_is_dropped_in_silence() {
     // A call that cannot be sent fails before anything is, and so does what depends on it.
     let invalid = batch.add(seed_method(&client, "..").get());
     let after_invalid = batch.add_after(seed_method(&client, "alex").get(), &[invalid.id()]);
+    // A saved link elsewhere than the service root cannot go in a batch.
+    let methods = || client.users().by_user_id("adele").authentication().methods().get();
+    let elsewhere =
+        batch.add(methods().starting_at("https://elsewhere.example/v1.0/users/adele/authentication/methods"));
+    let saved = format!("{}/v1.0/users/adele/authentication/methods?$skiptoken=x", server.base);
+    let next_page = batch.add(methods().starting_at(&saved));
     // Linked calls beyond what one request holds.
     let mut chain = vec![batch.add(seed_method(&client, "chain").get())];
     for _ in 0..MAX_BATCH_REQUESTS {
@@ -337,6 +343,12 @@ async fn no_call_is_dropped_in_silence() {
     assert!(answers.take(answered).is_ok());
     assert!(matches!(answers.take(left_out), Err(Error::BatchItem { .. })));
     assert!(matches!(answers.take(invalid), Err(Error::InvalidPathParameter(_))));
+    assert_eq!(answers.take(next_page).unwrap().status, 200);
+    let error = answers.take(elsewhere).unwrap_err();
+    assert!(
+        matches!(error, Error::InvalidBaseUrl(_)) && !error.to_string().contains("adele"),
+        "{error}"
+    );
     let error = answers.take(after_invalid).unwrap_err();
     assert!(error.to_string().contains("could not be sent"), "{error}");
     for link in chain {
@@ -344,5 +356,9 @@ async fn no_call_is_dropped_in_silence() {
         assert!(error.to_string().contains("depend on each other"), "{error}");
     }
     let sent: Vec<Value> = batches(&server).iter().flat_map(calls).collect();
-    assert_eq!(sent.len(), 2, "only the two sendable, unlinked calls went: {sent:?}");
+    assert_eq!(sent.len(), 3, "only the three sendable, unlinked calls went: {sent:?}");
+    assert_eq!(
+        sent[2]["url"], "/users/adele/authentication/methods?$skiptoken=x",
+        "relative to the service root"
+    );
 }

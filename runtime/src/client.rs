@@ -552,9 +552,8 @@ impl<T> Call<T> {
                 .strip_prefix(self.client.service_root())
                 .map(str::to_owned)
                 .ok_or_else(|| {
-                    Error::InvalidBaseUrl(format!(
-                        "a batch cannot carry a call to {url:?}, which is not below the service root"
-                    ))
+                    // The link is not shown: it holds ids, which are personal data.
+                    Error::InvalidBaseUrl("a batch carries only calls below the client's service root".to_owned())
                 }),
         };
         let step = url.and_then(|url| {
