@@ -174,6 +174,64 @@ async fn a_throttled_call_is_sent_again_alone_after_its_own_retry_after() {
 }
 
 #[tokio::test]
+async fn each_throttled_call_waits_for_its_own_retry_after_only() {
+    let answered = Arc::new(AtomicUsize::new(0));
+    let counter = answered.clone();
+    let server = HostileServer::start(move |request| {
+        let first = counter.fetch_add(1, Ordering::SeqCst) == 0;
+        let answers = calls(request)
+            .iter()
+            .map(|call| {
+                let wait = if call["url"].as_str().unwrap().contains("adele") {
+                    "0"
+                } else {
+                    "2"
+                };
+                match first {
+                    true => json!({ "id": call["id"], "status": 429, "headers": { "Retry-After": wait } }),
+                    false => ok(&call["id"], seed_example()),
+                }
+            })
+            .collect();
+        batch_answer(answers)
+    })
+    .await;
+    let client = client(&server);
+    let mut batch = client.batch();
+    let soon = batch.add(seed_method(&client, "adele").get());
+    let later = batch.add(seed_method(&client, "megan").get());
+    let started = Instant::now();
+    let mut answers = batch.send().await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(1900),
+        "the second call waited its 2 s"
+    );
+    assert_eq!(
+        (
+            answers.take(soon).unwrap().attempts,
+            answers.take(later).unwrap().attempts
+        ),
+        (2, 2)
+    );
+    let sent: Vec<Vec<String>> = batches(&server)
+        .iter()
+        .map(|request| {
+            calls(request)
+                .iter()
+                .map(|call| call["url"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .collect();
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    assert_eq!(
+        sent[1].len(),
+        1,
+        "the call told to wait 0 s went again at once, alone: {sent:?}"
+    );
+    assert!(sent[1][0].contains("adele") && sent[2][0].contains("megan"), "{sent:?}");
+}
+
+#[tokio::test]
 async fn a_throttled_call_that_stays_throttled_ends_with_its_own_429() {
     let server = HostileServer::start(|request| {
         let answers = calls(request)

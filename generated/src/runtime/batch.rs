@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -165,14 +165,19 @@ impl Batch {
             sent: vec![0; steps.len()],
             retries: vec![0; steps.len()],
             waited: vec![Duration::ZERO; steps.len()],
+            ready_at: vec![Instant::now(); steps.len()],
             steps,
         };
         loop {
-            let pending: Vec<usize> = (0..state.steps.len()).filter(|&i| state.answers[i].is_none()).collect();
-            if pending.is_empty() {
+            let unanswered = (0..state.steps.len()).filter(|&i| state.answers[i].is_none());
+            let Some(next) = unanswered.clone().map(|i| state.ready_at[i]).min() else {
                 break;
-            }
-            let requests = state.pack(&pending);
+            };
+            // Each call waits for its own `Retry-After`, not for the others'.
+            tokio::time::sleep_until(next.into()).await;
+            let now = Instant::now();
+            let ready: Vec<usize> = unanswered.filter(|&i| state.ready_at[i] <= now).collect();
+            let requests = state.pack(&ready);
             let sent: Vec<(Vec<usize>, Result<RawResponse, Error>)> =
                 futures_util::stream::iter(requests.into_iter().map(|calls| {
                     let body = state.body(&calls);
@@ -182,10 +187,7 @@ impl Batch {
                 .buffer_unordered(concurrency)
                 .collect()
                 .await;
-            let wait = state.read(sent);
-            if wait > Duration::ZERO {
-                tokio::time::sleep(wait).await;
-            }
+            state.read(sent);
         }
         BatchAnswers {
             answers: state.answers,
@@ -213,6 +215,8 @@ struct Rounds {
     /// How many times each call was retried for its own answer, and how long it waited.
     retries: Vec<u32>,
     waited: Vec<Duration>,
+    /// When each call may be sent (again).
+    ready_at: Vec<Instant>,
 }
 
 impl Rounds {
@@ -322,9 +326,9 @@ impl Rounds {
         serde_json::to_vec(&serde_json::json!({ "requests": requests })).expect("JSON values always encode")
     }
 
-    /// Takes the answers of one round; returns how long to wait before the
-    /// next round (the longest `Retry-After` of the calls sent again).
-    fn read(&mut self, sent: Vec<(Vec<usize>, Result<RawResponse, Error>)>) -> Duration {
+    /// Takes the answers of one round: each call's final answer, or when it
+    /// is to be sent again.
+    fn read(&mut self, sent: Vec<(Vec<usize>, Result<RawResponse, Error>)>) {
         let mut round: Vec<Option<RawResponse>> = self.steps.iter().map(|_| None).collect();
         for (calls, outcome) in sent {
             for &index in &calls {
@@ -352,26 +356,30 @@ impl Rounds {
             }
         }
         // Calls only depend on earlier ones, so one pass in order sees each
-        // call's dependencies decided before the call.
-        let mut again = vec![false; self.steps.len()];
-        let mut wait = Duration::ZERO;
+        // call's dependencies decided before the call. A call that failed only
+        // because one it depends on is sent again goes with that one.
+        let now = Instant::now();
+        let mut again: Vec<Option<Instant>> = vec![None; self.steps.len()];
         for index in 0..self.steps.len() {
             let Some(mut raw) = round[index].take() else { continue };
             let retry = self.steps[index].settings.retry;
             let delay = retry.delay(self.retries[index] + 1, self.waited[index], raw.status, &raw.headers);
+            let with = self.steps[index].after.iter().filter_map(|&before| again[before]).max();
             if let Some(delay) = delay {
                 self.retries[index] += 1;
                 self.waited[index] += delay;
-                wait = wait.max(delay);
-                again[index] = true;
-            } else if raw.status == 424 && self.steps[index].after.iter().any(|&before| again[before]) {
-                again[index] = true;
+                // Never before a call it depends on that is sent again too.
+                again[index] = Some(with.map_or(now + delay, |with| with.max(now + delay)));
+            } else if let (424, Some(with)) = (raw.status, with) {
+                again[index] = Some(with);
             } else {
                 raw.attempts = self.sent[index];
                 self.answers[index] = Some(Ok(raw));
             }
+            if let Some(at) = again[index] {
+                self.ready_at[index] = at;
+            }
         }
-        wait
     }
 }
 
