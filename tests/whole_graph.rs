@@ -55,6 +55,24 @@ fn all_modules_make_one_crate_whose_module_features_build() {
             "{module} missing from the manifest"
         );
     }
+    // Every operation that creates an upload session says how to send the file.
+    let sessions: usize = modules
+        .iter()
+        .map(|module| {
+            let text = std::fs::read_to_string(module).unwrap();
+            text.lines()
+                .filter(|line| line.starts_with("  '/") && line.contains("/microsoft.graph.createUploadSession'"))
+                .count()
+        })
+        .sum();
+    let pointed: usize = files
+        .values()
+        .map(|text| {
+            text.matches("[`GraphClient::upload`](super::runtime::client::GraphClient::upload)")
+                .count()
+        })
+        .sum();
+    assert_eq!((sessions, pointed), (40, 40));
     let scratch = tempfile::tempdir().unwrap();
     let dir = scratch.path().join("graph");
     graphgen::output::write_crate(&dir, &files).unwrap();
