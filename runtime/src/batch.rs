@@ -121,9 +121,14 @@ impl Batch {
             ),
             (Ok(step), None) => (Some(step), None),
         };
+        // Only a call that will be sent keeps its links (all to earlier calls).
+        let after = match request {
+            Some(_) => after.iter().map(|BatchId(before)| *before).collect(),
+            None => Vec::new(),
+        };
         self.steps.push(Step {
             request,
-            after: after.iter().map(|BatchId(before)| *before).collect(),
+            after,
             settings,
         });
         self.answers.push(answer);
