@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 use super::bytes::Base64Bytes;
 use super::client::{answer, BatchStep, Call, Decoder, GraphClient, GraphResponse};
-use super::error::{Error, GraphError};
+use super::error::Error;
 use super::send::{self, RawResponse, Settings};
 
 /// The most requests Graph takes in one batch.
@@ -403,11 +403,7 @@ async fn post_batch(client: &GraphClient, body: Vec<u8>) -> Result<RawResponse, 
     };
     let raw = send::execute(inner, request, &inner.settings).await?;
     if !(200..300).contains(&raw.status) {
-        return Err(Error::Graph(Box::new(GraphError::from_response(
-            raw.status,
-            &raw.headers,
-            &raw.body,
-        ))));
+        return Err(raw.graph_error());
     }
     Ok(raw)
 }
@@ -482,7 +478,7 @@ pub struct BatchAnswers {
 
 impl BatchAnswers {
     /// The call's answer, read as if it had been sent alone: its value with its
-    /// status and ids, or its own error (a [`GraphError`] with the call's status,
+    /// status and ids, or its own error (a [`GraphError`](super::error::GraphError) with the call's status,
     /// headers and body; [`Error::BatchRequest`] when the request carrying it
     /// failed as a whole). `attempts` counts the batch requests it went in.
     pub fn take<T>(&mut self, item: BatchItem<T>) -> Result<GraphResponse<T>, Error> {

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::auth::{BoxFuture, TokenSource};
 use super::cloud::Cloud;
-use super::error::{Error, GraphError};
+use super::error::Error;
 use super::path::{RequestPath, UNRESERVED_ONLY};
 use super::read::FromJson;
 use super::retry::RetryPolicy;
@@ -582,14 +582,10 @@ pub(super) struct BatchStep {
 }
 
 /// The final answer to a call, as its caller gets it: an error status is a
-/// [`GraphError`], any other is decoded.
+/// [`GraphError`](super::error::GraphError), any other is decoded.
 pub(super) fn answer<T>(raw: RawResponse, decode: Decoder<T>, settings: &Settings) -> Result<GraphResponse<T>, Error> {
     if !(200..300).contains(&raw.status) {
-        return Err(Error::Graph(Box::new(GraphError::from_response(
-            raw.status,
-            &raw.headers,
-            &raw.body,
-        ))));
+        return Err(raw.graph_error());
     }
     let value = decode(&raw, settings)?;
     Ok(GraphResponse {

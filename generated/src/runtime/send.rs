@@ -16,7 +16,7 @@ use tracing::Instrument;
 use super::auth::{AccessToken, TokenError};
 use super::bytes::Base64Bytes;
 use super::client::Inner;
-use super::error::Error;
+use super::error::{Error, GraphError};
 use super::read::{kind, take_refused_at, At, FromJson};
 use super::retry::RetryPolicy;
 
@@ -59,6 +59,15 @@ impl RawResponse {
             .get(name)
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned)
+    }
+
+    /// The answer as Graph's error, for a status that is not a success.
+    pub(super) fn graph_error(&self) -> Error {
+        Error::Graph(Box::new(GraphError::from_response(
+            self.status,
+            &self.headers,
+            &self.body,
+        )))
     }
 
     fn content_type_is_not(&self, expected: &str) -> Option<Error> {
@@ -256,7 +265,7 @@ fn bearer(token: &AccessToken) -> Result<HeaderValue, Error> {
 
 /// The claims a continuous access evaluation challenge asks for, decoded:
 /// `WWW-Authenticate: Bearer ..., error="insufficient_claims", claims="<base64 JSON>"`.
-pub(super) fn claims_challenge(headers: &HeaderMap) -> Option<String> {
+fn claims_challenge(headers: &HeaderMap) -> Option<String> {
     headers.get_all(WWW_AUTHENTICATE).iter().find_map(|value| {
         let value = value.to_str().ok()?;
         if !value.contains("insufficient_claims") {

@@ -24,7 +24,7 @@ use serde::Deserialize;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 use super::client::GraphClient;
-use super::error::{Error, GraphError};
+use super::error::Error;
 use super::read::FromJson;
 use super::send::{self, RawResponse};
 
@@ -150,8 +150,8 @@ impl<R: AsyncRead + Unpin + Send> Upload<R> {
                 Ok(raw) if matches!(raw.status, 200 | 201) => return Ok(raw),
                 Ok(raw) if raw.status == 202 => next_expected(&raw, offset),
                 // Overlapping ranges, or a server error: ask the session where it is.
-                Ok(raw) if raw.status == 416 || raw.status >= 500 => Err(graph_error(&raw)),
-                Ok(raw) => return Err(graph_error(&raw)),
+                Ok(raw) if raw.status == 416 || raw.status >= 500 => Err(raw.graph_error()),
+                Ok(raw) => return Err(raw.graph_error()),
                 Err(error @ (Error::Transport(_) | Error::Timeout { .. })) => Err(error),
                 Err(error) => return Err(error),
             };
@@ -298,10 +298,6 @@ async fn request(
         authenticate: false,
     };
     send::execute(inner, request, &inner.settings).await
-}
-
-fn graph_error(raw: &RawResponse) -> Error {
-    Error::Graph(Box::new(GraphError::from_response(raw.status, &raw.headers, &raw.body)))
 }
 
 /// The first byte of the session's `nextExpectedRanges` (`["26214400-"]`,
