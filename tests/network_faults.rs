@@ -361,7 +361,7 @@ async fn a_success_that_is_not_json_is_a_typed_error() {
         }) => {
             assert_eq!(
                 (status, content_type.as_str(), body_start.as_str()),
-                (200, "text/html", "<html>login</html>")
+                (200, "text/html", generated::runtime::error::WITHHELD)
             );
         }
         other => panic!("{other:?}"),

@@ -78,6 +78,7 @@ impl Serialize for AnyAuthenticationMethod {
 
 impl FromJson for AnyAuthenticationMethod {
     const EXPECTED: &'static str = "an object";
+    const HOLDS_SECRETS: bool = true;
     fn read<'de, D: Deserializer<'de>>(
         deserializer: D,
         at: &At<'_>,
@@ -190,7 +191,7 @@ impl Page for AuthenticationMethodCollectionResponse {
     }
 }
 
-json_object!(AuthenticationMethodCollectionResponse, additional_properties {
+json_object!(AuthenticationMethodCollectionResponse, additional_properties, secret {
     "value" => value,
     "@odata.nextLink" => odata_next_link,
     "@odata.count" => odata_count,
@@ -358,7 +359,7 @@ pub struct PasswordAuthenticationMethod {
     pub created_date_time: Option<DateTime<Utc>>,
     /// For security, the password is always returned as null from a LIST or GET operation.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// Properties the description does not list, kept as they were received.
     #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
@@ -368,7 +369,7 @@ impl ODataType for PasswordAuthenticationMethod {
     const ODATA_TYPE: &'static str = "#microsoft.graph.passwordAuthenticationMethod";
 }
 
-json_object!(PasswordAuthenticationMethod, additional_properties {
+json_object!(PasswordAuthenticationMethod, additional_properties, secret {
     "id" => id,
     "@odata.type" => odata_type,
     "createdDateTime" => created_date_time,
@@ -512,7 +513,7 @@ impl ODataType for QrCodePinAuthenticationMethod {
     const ODATA_TYPE: &'static str = "#microsoft.graph.qrCodePinAuthenticationMethod";
 }
 
-json_object!(QrCodePinAuthenticationMethod, additional_properties {
+json_object!(QrCodePinAuthenticationMethod, additional_properties, secret {
     "id" => id,
     "@odata.type" => odata_type,
     "createdDateTime" => created_date_time,
@@ -554,7 +555,7 @@ impl ODataType for QrPin {
     const ODATA_TYPE: &'static str = "#microsoft.graph.qrPin";
 }
 
-json_object!(QrPin, additional_properties {
+json_object!(QrPin, additional_properties, secret {
     "id" => id,
     "@odata.type" => odata_type,
     "code" => code,
@@ -576,7 +577,7 @@ pub struct UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody {
     pub additional_properties: Map<String, Value>,
 }
 
-json_object!(UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody, additional_properties {
+json_object!(UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody, additional_properties, secret {
     "currentPin" => current_pin,
     "newPin" => new_pin,
 });

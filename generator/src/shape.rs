@@ -29,6 +29,11 @@ pub struct Shape {
     /// The discriminator's mapping (`@odata.type` value, `$ref`), in the
     /// description's order, when the schema has a discriminator.
     pub discriminator: Option<Box<[(String, String)]>>,
+    /// Extensions graphgen reads whose value it cannot read, and `x-graphgen-*`
+    /// extensions it does not know: each name, and what it must be instead.
+    /// Lowering reports each as an error, so that a mark written wrong never
+    /// fails open (a secret printed as plain text).
+    pub misread: Box<[(String, &'static str)]>,
 }
 
 /// What a schema describes.
@@ -98,14 +103,39 @@ impl From<Schema> for Shape {
     fn from(schema: Schema) -> Self {
         use openapiv3::Type as T;
         let data = schema.schema_data;
-        let extension = |name: &str| data.extensions.get(name);
-        let is_true = |name: &str| extension(name) == Some(&serde_json::Value::Bool(true));
-        let secret = is_true("x-graphgen-secret");
-        let navigation = is_true("x-ms-navigationProperty");
-        let flags = extension("x-ms-enum-flags")
-            .and_then(|flags| flags.get("isFlags"))
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false);
+        let mut misread = Vec::new();
+        let mut flag = |name: &str| match data.extensions.get(name) {
+            None => false,
+            Some(serde_json::Value::Bool(value)) => *value,
+            Some(_) => {
+                misread.push((name.to_owned(), "true or false"));
+                false
+            }
+        };
+        let secret = flag("x-graphgen-secret");
+        let navigation = flag("x-ms-navigationProperty");
+        let flags = match data.extensions.get("x-ms-enum-flags") {
+            None => false,
+            Some(value) => match value.get("isFlags") {
+                Some(serde_json::Value::Bool(value)) => *value,
+                None if value.is_object() => false,
+                _ => {
+                    misread.push((
+                        "x-ms-enum-flags".to_owned(),
+                        "a mapping with `isFlags: true` or `false`",
+                    ));
+                    false
+                }
+            },
+        };
+        for name in data.extensions.keys() {
+            if name.starts_with("x-graphgen-") && name != "x-graphgen-secret" {
+                misread.push((
+                    name.clone(),
+                    "an extension graphgen reads; on a schema, only `x-graphgen-secret`",
+                ));
+            }
+        }
         let list = |members: Vec<ReferenceOr<Schema>>| -> Box<[SchemaRef]> {
             members.into_iter().map(SchemaRef::from).collect()
         };
@@ -157,6 +187,7 @@ impl From<Schema> for Shape {
                         navigation: false,
                         flags: false,
                         discriminator: None,
+                        misread: Box::default(),
                     })));
                 }
                 Kind::AllOf(members.into())
@@ -183,6 +214,7 @@ impl From<Schema> for Shape {
             discriminator: data
                 .discriminator
                 .map(|discriminator| discriminator.mapping.into_iter().collect()),
+            misread: misread.into(),
         }
     }
 }

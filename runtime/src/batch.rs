@@ -366,11 +366,14 @@ impl Rounds {
         for index in 0..self.steps.len() {
             let Some(mut raw) = round[index].take() else { continue };
             let retry = self.steps[index].settings.retry;
-            let delay = retry.delay(self.retries[index] + 1, self.waited[index], raw.status, &raw.headers);
+            // A wait past what `Instant` can hold is not waited for: the answer stands.
+            let delay = retry
+                .delay(self.retries[index] + 1, self.waited[index], raw.status, &raw.headers)
+                .filter(|delay| now.checked_add(*delay).is_some());
             let with = self.steps[index].after.iter().filter_map(|&before| again[before]).max();
             if let Some(delay) = delay {
                 self.retries[index] += 1;
-                self.waited[index] += delay;
+                self.waited[index] = self.waited[index].saturating_add(delay);
                 // Never before a call it depends on that is sent again too.
                 again[index] = Some(with.map_or(now + delay, |with| with.max(now + delay)));
             } else if let (424, Some(with)) = (raw.status, with) {
@@ -423,7 +426,17 @@ fn split(raw: RawResponse, calls: &[usize]) -> Result<Vec<Option<RawResponse>>, 
     struct Answers {
         responses: Vec<ItemAnswer>,
     }
-    let decode_error = |source| Error::decode(raw.status, &raw.headers, &raw.body, "responses".to_owned(), source);
+    // The batch's body holds every call's answer, secrets included: it is never shown.
+    let decode_error = |source| {
+        Error::decode(
+            raw.status,
+            &raw.headers,
+            &raw.body,
+            true,
+            "responses".to_owned(),
+            source,
+        )
+    };
     let answers: Answers = serde_json::from_slice(&raw.body).map_err(decode_error)?;
     let mut by_id: HashMap<String, ItemAnswer> = answers
         .responses

@@ -153,6 +153,10 @@ pub trait FromJson: Sized {
     /// What the type takes, for messages: `"a date-time"`.
     const EXPECTED: &'static str;
 
+    /// Whether a value can hold a [`Secret`](super::secret::Secret): an error
+    /// about an answer of such a type never shows the answer's body.
+    const HOLDS_SECRETS: bool = false;
+
     /// Reads a value at `at`.
     fn read<'de, D: Deserializer<'de>>(deserializer: D, at: &At<'_>) -> Result<Fit<Self>, D::Error> {
         deserializer.deserialize_any(KindVisitor::<Self>(at, PhantomData))
@@ -283,6 +287,7 @@ impl<'de, T: FromJson> Visitor<'de> for KindVisitor<'_, T> {
 
 impl<T: FromJson> FromJson for Option<T> {
     const EXPECTED: &'static str = T::EXPECTED;
+    const HOLDS_SECRETS: bool = T::HOLDS_SECRETS;
 
     fn read<'de, D: Deserializer<'de>>(deserializer: D, at: &At<'_>) -> Result<Fit<Self>, D::Error> {
         struct OptionVisitor<'a, T>(&'a At<'a>, PhantomData<T>);
@@ -313,6 +318,7 @@ impl<T: FromJson> FromJson for Option<T> {
 
 impl<T: FromJson> FromJson for Box<T> {
     const EXPECTED: &'static str = T::EXPECTED;
+    const HOLDS_SECRETS: bool = T::HOLDS_SECRETS;
 
     fn read<'de, D: Deserializer<'de>>(deserializer: D, at: &At<'_>) -> Result<Fit<Self>, D::Error> {
         Ok(T::read(deserializer, at)?.map(Box::new))
@@ -324,6 +330,7 @@ impl<T: FromJson> FromJson for Box<T> {
 /// written back from their values.
 impl<T: FromJson + Serialize> FromJson for Vec<T> {
     const EXPECTED: &'static str = "a list";
+    const HOLDS_SECRETS: bool = T::HOLDS_SECRETS;
 
     fn read_seq<'de, A: SeqAccess<'de>>(mut seq: A, at: &At<'_>) -> Result<Fit<Self>, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));

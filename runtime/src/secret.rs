@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// `Debug` and `Display` never show the value; call [`Secret::expose`] to read
 /// it. It serializes as the plain string so a model round-trips unchanged.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {
@@ -57,6 +57,7 @@ impl<'de> Deserialize<'de> for Secret {
 /// would print it: a string as it is, anything else as its JSON text.
 impl super::read::FromJson for Secret {
     const EXPECTED: &'static str = "a string";
+    const HOLDS_SECRETS: bool = true;
 
     fn read<'de, D: Deserializer<'de>>(
         deserializer: D,

@@ -65,6 +65,15 @@ impl Reply {
         }
     }
 
+    /// An answer of any content type, or of bytes that only claim to be JSON.
+    pub fn raw(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        Reply::Answer {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+        }
+    }
+
     /// Adds a header to an answer.
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         if let Reply::Answer { headers, .. } = &mut self {

@@ -75,7 +75,7 @@ pub enum Error {
         status: u16,
         /// The response's `Content-Type`.
         content_type: String,
-        /// The first characters of the body.
+        /// The first characters of the body, or [`WITHHELD`].
         body_start: String,
     },
     /// A successful response whose body is not the JSON the operation describes.
@@ -87,7 +87,7 @@ pub enum Error {
         path: String,
         /// The response's `Content-Type`, when it had one.
         content_type: Option<String>,
-        /// The first characters of the body.
+        /// The first characters of the body, or [`WITHHELD`].
         body_start: String,
         /// What the JSON parser said.
         source: serde_json::Error,
@@ -120,6 +120,7 @@ impl Error {
         status: u16,
         headers: &HeaderMap,
         body: &[u8],
+        holds_secrets: bool,
         path: String,
         source: serde_json::Error,
     ) -> Self {
@@ -127,7 +128,7 @@ impl Error {
             status,
             path,
             content_type: header(headers, "content-type"),
-            body_start: body_start(body),
+            body_start: body_start(body, holds_secrets),
             source,
         }
     }
@@ -248,7 +249,11 @@ impl fmt::Display for GraphError {
         }
         match &self.message {
             Some(message) => write!(f, ": {message}")?,
-            None => write!(f, ": body starts with {:?}", body_start(self.raw_body.as_bytes()))?,
+            None => write!(
+                f,
+                ": body starts with {:?}",
+                body_start(self.raw_body.as_bytes(), false)
+            )?,
         }
         if let Some(request_id) = &self.request_id {
             write!(f, " (request-id {request_id})")?;
@@ -317,6 +322,15 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-pub(super) fn body_start(body: &[u8]) -> String {
+/// The start of a body for an error's message, or [`WITHHELD`] when the
+/// answer's type holds secrets.
+pub(super) fn body_start(body: &[u8], holds_secrets: bool) -> String {
+    if holds_secrets {
+        return WITHHELD.to_owned();
+    }
     String::from_utf8_lossy(body).chars().take(BODY_START_CHARS).collect()
 }
+
+/// What an error shows instead of the body of an answer whose type holds a
+/// [`Secret`](super::secret::Secret) (a PIN, a password): nothing of it.
+pub const WITHHELD: &str = "<withheld: the answer's type holds secrets>";

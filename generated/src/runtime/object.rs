@@ -71,9 +71,19 @@ pub fn read_object<'de, A: MapAccess<'de>, T: JsonObject>(mut map: A, at: &At<'_
 ///     "name" => name,
 /// });
 /// ```
+///
+/// A struct that can hold a [`Secret`](super::secret::Secret), itself or in a
+/// field's type, says so after the map (`additional_properties, secret`), so
+/// that errors about its answers never show their body.
 #[allow(unused_macros)] // a crate may have no models
 macro_rules! json_object {
     ($name:ident, $rest:ident { $($(#[$cfg:meta])* $json:literal => $field:ident,)* }) => {
+        json_object!(@impl $name, $rest, false { $($(#[$cfg])* $json => $field,)* });
+    };
+    ($name:ident, $rest:ident, secret { $($(#[$cfg:meta])* $json:literal => $field:ident,)* }) => {
+        json_object!(@impl $name, $rest, true { $($(#[$cfg])* $json => $field,)* });
+    };
+    (@impl $name:ident, $rest:ident, $secrets:literal { $($(#[$cfg:meta])* $json:literal => $field:ident,)* }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 read_root(deserializer)
@@ -82,6 +92,7 @@ macro_rules! json_object {
 
         impl FromJson for $name {
             const EXPECTED: &'static str = "an object";
+            const HOLDS_SECRETS: bool = $secrets;
 
             fn read_map<'de, A: ::serde::de::MapAccess<'de>>(map: A, at: &At<'_>) -> Result<Fit<Self>, A::Error> {
                 read_object(map, at)

@@ -90,7 +90,7 @@ impl RetryPolicy {
             return None;
         }
         let delay = retry_after(headers, SystemTime::now()).unwrap_or_else(|| self.backoff(retry));
-        (waited + delay <= self.max_total_delay).then_some(delay)
+        (waited.saturating_add(delay) <= self.max_total_delay).then_some(delay)
     }
 
     /// `base * 2^(retry-1)`, plus up to `base` of jitter so that clients

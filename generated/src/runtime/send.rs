@@ -70,17 +70,17 @@ impl RawResponse {
         )))
     }
 
-    fn content_type_is_not(&self, expected: &str) -> Option<Error> {
+    fn content_type_is_not(&self, expected: &str, holds_secrets: bool) -> Option<Error> {
         let content_type = self.header("content-type")?;
         (!content_type.contains(expected)).then(|| Error::UnexpectedContentType {
             status: self.status,
             content_type,
-            body_start: super::error::body_start(&self.body),
+            body_start: super::error::body_start(&self.body, holds_secrets),
         })
     }
 
     fn decode_error(&self, source: serde_json::Error) -> Error {
-        Error::decode(self.status, &self.headers, &self.body, ".".to_owned(), source)
+        Error::decode(self.status, &self.headers, &self.body, false, ".".to_owned(), source)
     }
 }
 
@@ -89,7 +89,8 @@ impl RawResponse {
 /// JSON path such as `value[3].registeredDateTime`), so a body that fits costs
 /// nothing more.
 fn from_json<T: FromJson>(response: &RawResponse, body: &[u8], strict: bool) -> Result<T, Error> {
-    let error = |path: String, source| Error::decode(response.status, &response.headers, body, path, source);
+    let error =
+        |path: String, source| Error::decode(response.status, &response.headers, body, T::HOLDS_SECRETS, path, source);
     take_refused_at();
     let deserializer = &mut serde_json::Deserializer::from_slice(body);
     let source = match T::read(&mut *deserializer, &At::root(strict)).and_then(|fit| deserializer.end().map(|()| fit)) {
@@ -119,7 +120,7 @@ pub fn json<T: FromJson>(response: &RawResponse, settings: &Settings) -> Result<
     if response.body.is_empty() {
         return from_json(response, b"null", settings.strict);
     }
-    if let Some(error) = response.content_type_is_not("json") {
+    if let Some(error) = response.content_type_is_not("json", T::HOLDS_SECRETS) {
         return Err(error);
     }
     from_json(response, &response.body, settings.strict)
@@ -132,7 +133,7 @@ pub fn bytes(response: &RawResponse, _settings: &Settings) -> Result<Vec<u8>, Er
 
 /// The body as a count in plain text, as `$count` answers.
 pub fn count(response: &RawResponse, _settings: &Settings) -> Result<i64, Error> {
-    if let Some(error) = response.content_type_is_not("text/plain") {
+    if let Some(error) = response.content_type_is_not("text/plain", false) {
         return Err(error);
     }
     let text = String::from_utf8_lossy(&response.body);
@@ -240,7 +241,7 @@ async fn attempts(inner: &Inner, request: &Request<'_>, settings: &Settings) -> 
             );
             drop(response);
             tokio::time::sleep(delay).await;
-            waited += delay;
+            waited = waited.saturating_add(delay);
             retries += 1;
             continue;
         }

@@ -26,6 +26,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use super::client::GraphClient;
 use super::error::Error;
 use super::read::FromJson;
+use super::secret::Secret;
 use super::send::{self, RawResponse};
 
 /// Slices are a multiple of this (320 KiB), as OneDrive requires.
@@ -45,7 +46,7 @@ pub const DEFAULT_MAX_RESUMES: u32 = 5;
 #[must_use = "an upload does nothing until it is sent"]
 pub struct Upload<R> {
     client: GraphClient,
-    upload_url: String,
+    upload_url: Secret,
     source: R,
     size: u64,
     slice: usize,
@@ -70,7 +71,7 @@ impl GraphClient {
     /// `uploadUrl`. The URL is pre-authenticated: no token is sent to it.
     pub fn upload<R: AsyncRead + Unpin + Send>(
         &self,
-        upload_url: impl Into<String>,
+        upload_url: impl Into<Secret>,
         source: R,
         size: u64,
     ) -> Upload<R> {
@@ -116,7 +117,7 @@ impl<R: AsyncRead + Unpin + Send> Upload<R> {
     /// was sent, a source shorter than `size`, too many failures in a row) the
     /// session is cancelled and the error returned.
     pub async fn send<T: FromJson>(mut self) -> Result<Uploaded<T>, Error> {
-        let url = Url::parse(&self.upload_url)
+        let url = Url::parse(self.upload_url.expose())
             .map_err(|error| Error::InvalidBaseUrl(format!("the upload URL is not a URL: {error}")))?;
         match self.slices(&url).await {
             Ok(raw) => self.finish(raw),

@@ -11,9 +11,10 @@ use crate::names;
 /// with the `cfg` of a navigation property's type.
 pub(super) fn json_object(model: &Model, def: &StructDef, cfg: Option<&str>, depth: usize) -> String {
     let head = format!(
-        "json_object!({}, {}",
+        "json_object!({}, {}{}",
         names::simple_name(&def.name),
-        def.additional_properties
+        def.additional_properties,
+        if def.holds_secrets { ", secret" } else { "" }
     );
     let entries = def.fields.iter().map(|field| {
         (

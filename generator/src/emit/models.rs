@@ -355,6 +355,11 @@ fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream
         })
         .collect();
     let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.name)).collect();
+    let holds_secrets = def.holds_secrets.then(|| {
+        quote!(
+            const HOLDS_SECRETS: bool = true;
+        )
+    });
     let payloads = def.variants.iter().map(|variant| type_path(&variant.ty));
     let variant_docs = def.variants.iter().map(|variant| {
         let tags: Vec<String> = variant.tags.iter().map(|tag| format!("`{tag}`")).collect();
@@ -412,6 +417,7 @@ fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream
         #cfg
         impl FromJson for #name {
             const EXPECTED: &'static str = "an object";
+            #holds_secrets
 
             fn read<'de, D: Deserializer<'de>>(deserializer: D, at: &At<'_>) -> Result<Fit<Self>, D::Error> {
                 let value = Value::deserialize(deserializer)?;

@@ -13,6 +13,13 @@ use crate::load::SourceFile;
 
 const PERMISSION_TYPES: [&str; 3] = ["delegatedWork", "delegatedPersonal", "application"];
 
+/// The `x-graphgen-*` extensions an operation may carry.
+const OPERATION_EXTENSIONS: [&str; 3] = [
+    "x-graphgen-permissions",
+    "x-graphgen-roles-for-other-users",
+    "x-graphgen-clouds",
+];
+
 /// Where an operation is: its file, its JSON pointer, and what it says.
 pub(super) struct Operation<'a> {
     pub file: &'a SourceFile,
@@ -24,7 +31,27 @@ pub(super) struct Operation<'a> {
 /// checks them against the operation's `security` requirements.
 pub(super) fn permissions(op: &Operation, problems: &mut Vec<Diagnostic>) -> Option<Permissions> {
     let extensions = &op.operation.extensions;
-    let value = extensions.get("x-graphgen-permissions")?;
+    // A misspelt extension is an error, not a mark silently not there.
+    for name in extensions.keys() {
+        if name.starts_with("x-graphgen-") && !OPERATION_EXTENSIONS.contains(&name.as_str()) {
+            problems.push(op.file.diagnostic(
+                pointer(op.pointer, &[name]),
+                format!(
+                    "unknown extension {name}; an operation may carry {}",
+                    OPERATION_EXTENSIONS.join(", ")
+                ),
+            ));
+        }
+    }
+    let Some(value) = extensions.get("x-graphgen-permissions") else {
+        if extensions.contains_key("x-graphgen-roles-for-other-users") {
+            problems.push(op.file.diagnostic(
+                pointer(op.pointer, &["x-graphgen-roles-for-other-users"]),
+                "x-graphgen-roles-for-other-users needs x-graphgen-permissions beside it",
+            ));
+        }
+        return None;
+    };
     let at = pointer(op.pointer, &["x-graphgen-permissions"]);
     let mut fail = |pointer: String, message: String| problems.push(op.file.diagnostic(pointer, message));
     let Some(table) = value.as_object() else {

@@ -78,7 +78,8 @@ fn union(a: &SchemaRef, b: &SchemaRef, at: &str, added: &mut Vec<String>) -> Res
 }
 
 fn shape_union(a: &Shape, b: &Shape, at: &str, added: &mut Vec<String>) -> Result<Shape, String> {
-    let same_marks = a.secret == b.secret && a.flags == b.flags && a.discriminator == b.discriminator;
+    let same_marks =
+        a.secret == b.secret && a.flags == b.flags && a.discriminator == b.discriminator && a.misread == b.misread;
     if !same_marks {
         return Err(format!("{} differs in its extensions or discriminator", place(at)));
     }
@@ -136,6 +137,7 @@ fn shape_union(a: &Shape, b: &Shape, at: &str, added: &mut Vec<String>) -> Resul
         navigation: a.navigation || b.navigation,
         flags: a.flags,
         discriminator: a.discriminator.clone(),
+        misread: a.misread.clone(),
     })
 }
 

@@ -12,6 +12,7 @@ mod merge;
 mod operations;
 mod recursion;
 mod schemas;
+mod secrets;
 mod url_tree;
 
 pub use filter::PathFilter;
@@ -158,6 +159,8 @@ pub struct StructDef {
     /// The `@odata.type` a derived type writes when its field is not set
     /// (`#microsoft.graph.emailAuthenticationMethod`).
     pub odata_type: Option<String>,
+    /// It can hold a [`Type::Secret`], itself or in a type it names.
+    pub holds_secrets: bool,
 }
 
 /// The fields that make a struct a page of a collection.
@@ -209,6 +212,8 @@ pub struct UnionDef {
     pub variants: Vec<UnionVariant>,
     /// The variant keeping objects of a type the description does not know.
     pub unrecognized: String,
+    /// A variant can hold a [`Type::Secret`].
+    pub holds_secrets: bool,
 }
 
 /// One concrete type of a union.
@@ -259,6 +264,16 @@ pub enum Type {
     /// A generated type, by its Rust name.
     Named(String),
     List(Box<Type>),
+}
+
+impl Type {
+    /// The type itself, or of the items of a list (of lists).
+    pub fn innermost(&self) -> &Type {
+        match self {
+            Type::List(item) => item.innermost(),
+            other => other,
+        }
+    }
 }
 
 /// A node of the URL tree: a type with a method per child segment and per operation.
@@ -492,7 +507,8 @@ pub fn build_with(
     let mut lowering = schemas::Lowering::new(&components, &named, type_names);
     let (operations, builders) =
         operations::build(files, filter, reference, &mut lowering, &mut problems, &mut warnings);
-    let (types, type_problems) = lowering.finish();
+    let (mut types, type_problems) = lowering.finish();
+    secrets::mark_holders(&mut types);
     problems.extend(type_problems);
 
     if !problems.is_empty() {

@@ -131,6 +131,7 @@ impl<'a> Lowering<'a> {
             )],
             variants: Vec::new(),
             unrecognized: names::UNRECOGNIZED_VARIANT.to_owned(),
+            holds_secrets: false,
         };
         if let Type::Named(base) = base {
             union.variants.push(UnionVariant {
@@ -221,6 +222,7 @@ impl<'a> Lowering<'a> {
             }
         };
         if is_struct(schema) || is_enum(schema) {
+            self.check_extensions(here, schema);
             let ty = if is_flags(schema) {
                 Type::Flags(rust_name.clone())
             } else {
@@ -248,7 +250,16 @@ impl<'a> Lowering<'a> {
         }
     }
 
+    /// Reports the extensions of `schema` that cannot be read.
+    fn check_extensions(&mut self, at: At<'_, '_>, schema: &Shape) {
+        for (name, expected) in schema.misread.iter() {
+            self.problems
+                .push(at.diagnostic(&[name], format!("{name} cannot be read here: expected {expected}")));
+        }
+    }
+
     fn type_of_schema<'s>(&mut self, at: At<'s, '_>, schema: &'s Shape, context: &str) -> Type {
+        self.check_extensions(at, schema);
         match &schema.kind {
             Kind::Scalar(scalar) => scalar_type(*scalar),
             Kind::Enum(_) => self.inline(at, schema, context),
@@ -348,7 +359,7 @@ impl<'a> Lowering<'a> {
             };
             let context = names::nested_type_name(&name, property.json_name);
             let mut ty = self.type_of(prop_at, property.schema, &context);
-            if property.secret() {
+            if property.secret() || super::secrets::is_credential(property.json_name) && ty == Type::String {
                 if ty == Type::String {
                     ty = Type::Secret;
                 } else {
@@ -377,6 +388,7 @@ impl<'a> Lowering<'a> {
             fields,
             additional_properties: names::ADDITIONAL_PROPERTIES_FIELD.to_owned(),
             page,
+            holds_secrets: false,
         }
     }
 
@@ -404,6 +416,7 @@ impl<'a> Lowering<'a> {
                     match part {
                         SchemaRef::Reference(reference) => self.collect_base(part_at, reference, chain, out),
                         SchemaRef::Item(inline) => {
+                            self.check_extensions(part_at, inline);
                             if docs.is_empty() {
                                 *docs = docs_of(inline);
                             }
