@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::text::line;
+
 /// One problem in an input file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -17,9 +19,11 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// Messages hold text of the input (names, file names): shown through
+/// `text::line`, so none can move a terminal's cursor or hide what follows.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        write!(f, "{}", line(&self.file.display().to_string()))?;
         if let Some((line, column)) = self.position {
             write!(f, ":{line}:{column}")?;
         }
@@ -28,7 +32,7 @@ impl fmt::Display for Diagnostic {
         } else {
             &self.pointer
         };
-        write!(f, ": at {pointer}: {}", self.message)
+        write!(f, ": at {}: {}", line(pointer), line(&self.message))
     }
 }
 
@@ -68,8 +72,10 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Output { path, source } => write!(f, "error: cannot write {}: {source}", path.display()),
-            Error::Usage(message) => write!(f, "error: {message}"),
+            Error::Output { path, source } => {
+                write!(f, "error: cannot write {}: {source}", line(&path.display().to_string()))
+            }
+            Error::Usage(message) => write!(f, "error: {}", line(message)),
             Error::Internal(message) => write!(f, "internal error (please report it): {message}"),
         }
     }

@@ -26,6 +26,7 @@ mod narrow;
 pub mod output;
 mod runtime;
 pub mod shape;
+mod text;
 
 use std::path::{Path, PathBuf};
 

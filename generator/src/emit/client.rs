@@ -1,6 +1,7 @@
 //! Request builders: one type per node of the URL tree, a method per child
 //! segment and per operation, so a call reads like the URL it sends.
 
+use crate::text;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use proc_macro2::TokenStream;
@@ -132,7 +133,7 @@ fn collect_named(ty: &Type, out: &mut BTreeSet<String>) {
 fn builder_tokens(model: &Model, builder: &Builder) -> TokenStream {
     let name = ident(&builder.name);
     let cfg = cfg(model, &builder.features);
-    let docs = doc_attrs(&[format!("Requests on `{}`.", builder.template)]);
+    let docs = doc_attrs(&[format!("Requests on {}.", text::code(&builder.template))]);
     let children = builder
         .children
         .iter()
@@ -332,9 +333,8 @@ fn parameters_struct(model: &Model, operation: &Operation) -> Option<TokenStream
     let name = ident(operation.parameters_struct.as_deref()?);
     let cfg = cfg(model, &operation.feature.iter().cloned().collect());
     let docs = doc_attrs(&[format!(
-        "Query options and headers of `{} {}`; unset ones are not sent.",
-        operation.http_method.as_str(),
-        operation.template
+        "Query options and headers of {}; unset ones are not sent.",
+        text::code(&format!("{} {}", operation.http_method.as_str(), operation.template))
     )]);
     let fields = operation.parameters.iter().map(|parameter| {
         let field = ident(&parameter.field);

@@ -66,5 +66,5 @@ fn macro_text<'a>(
 
 /// A string literal as `quote` writes it and prettyplease prints it.
 fn string_literal(value: &str) -> String {
-    proc_macro2::Literal::string(value).to_string()
+    crate::text::literal(value).to_string()
 }

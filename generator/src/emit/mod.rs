@@ -7,10 +7,11 @@ mod invocations;
 mod models;
 mod permissions;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use crate::model::{Docs, Model, Type};
+use crate::text;
 
 /// One generated module: its documentation and its items, as pieces that
 /// can be made and formatted on any thread, in any order.
@@ -85,26 +86,21 @@ pub(crate) fn ident(name: &str) -> Ident {
 
 /// `#[doc = "..."]` attributes, one per line.
 pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    });
+    let lines = lines.iter().map(|line| doc_line(line));
     quote! { #(#[doc = #lines])* }
 }
 
 /// `#![doc = "..."]` attributes, one per line.
 pub(crate) fn inner_doc_attrs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    });
+    let lines = lines.iter().map(|line| doc_line(line));
     quote! { #(#![doc = #lines])* }
+}
+
+/// What a doc attribute holds for one line: never more than one line, and no
+/// hidden character (`text::line`), whatever the model put in it.
+pub(crate) fn doc_line(line: &str) -> Literal {
+    let line = text::line(line);
+    text::literal(&if line.is_empty() { line } else { format!(" {line}") })
 }
 
 /// A type path such as `call_records::Session`, relative to the models
@@ -114,8 +110,37 @@ pub(crate) fn type_path(path: &str) -> TokenStream {
     quote!(#(#parts)::*)
 }
 
-/// The Rust type for a model type.
+/// The Rust type for a model type, written in the models' root module (or
+/// outside the models).
 pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
+    type_tokens_with(ty, &type_path)
+}
+
+/// The Rust type for a model type, written in the models' module `module`
+/// (`call_records`): see [`type_path_in`].
+pub(crate) fn type_tokens_in(model: &Model, ty: &Type, module: &str) -> TokenStream {
+    type_tokens_with(ty, &|path| type_path_in(model, path, module))
+}
+
+/// A type path written in the models' module `module`: as it is, unless a
+/// type or module there or in a module between it and the root has the name
+/// the path starts with, which would shadow what `use super::*` brings in;
+/// then from the root, through `super::`.
+pub(crate) fn type_path_in(model: &Model, path: &str, module: &str) -> TokenStream {
+    let first = path.split("::").next().unwrap_or(path);
+    let mut scope = module;
+    while !scope.is_empty() {
+        if model.defines(&format!("{scope}::{first}")) {
+            let supers = module.split("::").map(|_| quote!(super::));
+            let path = type_path(path);
+            return quote!(#(#supers)* #path);
+        }
+        scope = crate::names::module_of(scope);
+    }
+    type_path(path)
+}
+
+fn type_tokens_with(ty: &Type, type_path: &dyn Fn(&str) -> TokenStream) -> TokenStream {
     match ty {
         Type::String => quote!(String),
         Type::Secret => quote!(Secret),
@@ -138,7 +163,7 @@ pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
         Type::Json => quote!(Value),
         Type::Named(name) => type_path(name),
         Type::List(item) => {
-            let item = type_tokens(item);
+            let item = type_tokens_with(item, type_path);
             quote!(Vec<#item>)
         }
     }

@@ -1,11 +1,12 @@
 //! Models: one struct per object schema, one enum per string enum.
 
+use crate::text;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{doc_attrs, ident, invocations, mentions, type_path, type_tokens, Module, Piece};
+use super::{doc_attrs, doc_line, ident, invocations, mentions, type_path_in, type_tokens_in, Module, Piece};
 use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef, UnionVariant};
 use crate::names;
 
@@ -233,10 +234,11 @@ fn nest<'m>(model: &'m Model, tree: &Tree<'m>, depth: usize, pieces: &mut Vec<Pi
 fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(names::simple_name(&def.name));
     let docs = doc_attrs(&def.docs);
-    let fields = def.fields.iter().map(|field| field_tokens(model, field));
+    let module = names::module_of(&def.name);
+    let fields = def.fields.iter().map(|field| field_tokens(model, field, module));
     let extra = ident(&def.additional_properties);
     let page = def.page.as_ref().map(|page| {
-        let item = type_tokens(&page.item);
+        let item = type_tokens_in(model, &page.item, module);
         let items = ident(&page.items);
         let next_link = ident(&page.next_link);
         let delta_link = page.delta_link.as_ref().map(|field| {
@@ -288,14 +290,14 @@ fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStre
     }
 }
 
-fn field_tokens(model: &Model, field: &Field) -> TokenStream {
+fn field_tokens(model: &Model, field: &Field, module: &str) -> TokenStream {
     let name = ident(&field.name);
     let docs = doc_attrs(&field.docs);
     // A navigation property exists when its type is compiled anyway.
     let cfg = model
         .field_feature(field)
         .map(|feature| quote!(#[cfg(feature = #feature)]));
-    let mut ty = type_tokens(&field.ty);
+    let mut ty = type_tokens_in(model, &field.ty, module);
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
@@ -316,7 +318,7 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let unrecognized = ident(&def.unrecognized);
     let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.name)).collect();
-    let variant_docs = def.variants.iter().map(|variant| format!(" `{}`", variant.value));
+    let variant_docs = def.variants.iter().map(|variant| doc_line(&text::code(&variant.value)));
     quote! {
         #docs
         #cfg
@@ -342,7 +344,7 @@ fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream
     let name = ident(names::simple_name(&def.name));
     let docs = doc_attrs(&def.docs);
     let unrecognized = ident(&def.unrecognized);
-    let unrecognized_doc = format!(" {}", unrecognized_doc(model));
+    let unrecognized_doc = doc_line(unrecognized_doc(model));
     // Variants come and go with features, so matches need a wildcard arm.
     let non_exhaustive = (!model.features.is_empty()).then(|| quote!(#[non_exhaustive]));
     let variant_cfgs: Vec<_> = def
@@ -360,11 +362,15 @@ fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream
             const HOLDS_SECRETS: bool = true;
         )
     });
-    let payloads = def.variants.iter().map(|variant| type_path(&variant.ty));
+    let module = names::module_of(&def.name);
+    let payloads = def
+        .variants
+        .iter()
+        .map(|variant| type_path_in(model, &variant.ty, module));
     let variant_docs = def.variants.iter().map(|variant| {
-        let tags: Vec<String> = variant.tags.iter().map(|tag| format!("`{tag}`")).collect();
+        let tags: Vec<String> = variant.tags.iter().map(|tag| text::code(tag)).collect();
         let untagged = if variant.untagged { ", or no `@odata.type`" } else { "" };
-        format!(" `@odata.type` {}{untagged}.", tags.join(", "))
+        doc_line(&format!("`@odata.type` {}{untagged}.", tags.join(", ")))
     });
     // A derived type's variant says what it is, unless its value already does.
     let serialize_arms: Vec<TokenStream> = def
@@ -372,7 +378,7 @@ fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream
         .iter()
         .map(|variant| {
             if typed_variant(model, variant) {
-                let ty = type_path(&variant.ty);
+                let ty = type_path_in(model, &variant.ty, module);
                 quote!(Typed::<#ty, _>::new(value.as_ref()).serialize(serializer))
             } else {
                 quote!(value.serialize(serializer))

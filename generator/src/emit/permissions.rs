@@ -1,6 +1,7 @@
 //! Permissions as data, so a caller can check a token's scopes or roles
 //! before calling.
 
+use crate::text;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -28,10 +29,9 @@ fn items(model: &Model) -> TokenStream {
             let permissions = operation.permissions.as_ref()?;
             let name = ident(operation.permissions_const.as_deref()?);
             let docs = doc_attrs(&[format!(
-                "Who may call `{} {}` (`{}`).",
-                operation.http_method.as_str(),
-                operation.template,
-                operation.operation_id
+                "Who may call {} ({}).",
+                text::code(&format!("{} {}", operation.http_method.as_str(), operation.template)),
+                text::code(&operation.operation_id)
             )]);
             let delegated_work = scopes(&permissions.delegated_work);
             let delegated_personal = scopes(&permissions.delegated_personal);

@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use crate::shape::Shape;
+use crate::text;
 
 use super::{
     Docs, Model, Operation, Parameter, ParameterLocation, Permissions, RequestBody, ResponseBody, Scopes, Type, TypeDef,
@@ -56,7 +57,7 @@ fn parameter_docs(parameter: &Parameter) -> Vec<String> {
         ParameterLocation::Query => "Query option",
         ParameterLocation::Header => "Header",
     };
-    let wire = format!("{kind} `{}`", parameter.wire_name);
+    let wire = format!("{kind} {}", text::code(&parameter.wire_name));
     match parameter.docs.as_slice() {
         [] => vec![format!("{wire}.")],
         // Most descriptions are a line: one line says both.
@@ -90,7 +91,11 @@ fn operation_docs(kinds: &ResponseKinds<'_>, operation: &Operation) -> Vec<Strin
     };
     paragraph(
         &mut docs,
-        vec![format!("`{} {}`", operation.http_method.as_str(), operation.template)],
+        vec![text::code(&format!(
+            "{} {}",
+            operation.http_method.as_str(),
+            operation.template
+        ))],
     );
     let paged = match &operation.response {
         ResponseBody::Json(Type::Named(name)) => kinds.pages.contains(name.as_str()),
@@ -156,7 +161,7 @@ fn operation_docs(kinds: &ResponseKinds<'_>, operation: &Operation) -> Vec<Strin
         );
     }
     if let Some(url) = &operation.doc_url {
-        paragraph(&mut docs, vec![format!("[Microsoft's documentation]({url})")]);
+        paragraph(&mut docs, vec![text::link("Microsoft's documentation", url)]);
     }
     docs
 }
@@ -190,7 +195,7 @@ fn permission_docs(permissions: &Permissions, constant: Option<&str>) -> Vec<Str
         lines.push(String::new());
         lines.push(format!(
             "A signed-in user acting on another user also needs one of these Microsoft Entra roles: {}.",
-            permissions.roles_for_other_users.join(", ")
+            text::markdown(&permissions.roles_for_other_users.join(", "))
         ));
     }
     if let Some(constant) = constant {
@@ -200,96 +205,12 @@ fn permission_docs(permissions: &Permissions, constant: Option<&str>) -> Vec<Str
     lines
 }
 
-/// Escapes text placed in a Markdown table cell.
-fn table_cell(text: &str) -> String {
-    text.replace('|', "\\|")
+/// Text placed in a Markdown table cell.
+fn table_cell(cell: &str) -> String {
+    text::markdown(cell).replace('|', "\\|")
 }
 
 /// Doc lines from a schema's description, else its title.
 pub(super) fn docs_of(schema: &Shape) -> Docs {
-    schema.docs.as_deref().map(doc_lines).unwrap_or_default()
-}
-
-/// Splits text into doc comment lines. A description is text, not Markdown:
-/// what rustdoc would read as markup is escaped (brackets that would be
-/// intra-doc links, HTML tags, a leading `#`), bare URLs become links, and no
-/// description may become a code block, which rustdoc would compile and run
-/// as a doctest (leading spaces are dropped, fence markers escaped). Code
-/// spans in backticks are kept as they are. Control characters are dropped.
-pub(super) fn doc_lines(text: &str) -> Docs {
-    let mut lines: Docs = text
-        .lines()
-        .map(|line| {
-            let line: String = line.trim().chars().filter(|c| !c.is_control()).collect();
-            as_text(&line)
-        })
-        .collect();
-    while lines.last().is_some_and(String::is_empty) {
-        lines.pop();
-    }
-    lines
-}
-
-/// One line of a description, escaped so that rustdoc shows it as written.
-fn as_text(line: &str) -> String {
-    if line.contains("```") || line.contains("~~~") {
-        return line.replace("```", "\\`\\`\\`").replace("~~~", "\\~\\~\\~");
-    }
-    let mut out = String::with_capacity(line.len() + 8);
-    if line.starts_with('#') {
-        out.push('\\');
-    }
-    let mut in_code = false;
-    let mut rest = line;
-    while let Some(c) = rest.chars().next() {
-        if !in_code && (rest.starts_with("https://") || rest.starts_with("http://")) {
-            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '\'', '"']);
-            if !url.contains(['<', '>']) {
-                out.push('<');
-                out.push_str(url);
-                out.push('>');
-                rest = &rest[url.len()..];
-                continue;
-            }
-        }
-        match c {
-            '`' => in_code = !in_code,
-            '[' | ']' | '\\' if !in_code => out.push('\\'),
-            '<' if !in_code => {
-                out.push_str("&lt;");
-                rest = &rest[1..];
-                continue;
-            }
-            '>' if !in_code => {
-                out.push_str("&gt;");
-                rest = &rest[1..];
-                continue;
-            }
-            _ => {}
-        }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::as_text;
-
-    #[test]
-    fn descriptions_read_as_text_in_rustdoc() {
-        assert_eq!(as_text("See [drive] and [0]."), "See \\[drive\\] and \\[0\\].");
-        assert_eq!(as_text("SMTP: bob@contoso.com"), "SMTP: bob@contoso.com");
-        assert_eq!(as_text("[SMTP: bob@contoso.com]"), "\\[SMTP: bob@contoso.com\\]");
-        assert_eq!(as_text("an <iframe> tag"), "an &lt;iframe&gt; tag");
-        assert_eq!(
-            as_text("Read https://learn.microsoft.com/graph/x?y=1."),
-            "Read <https://learn.microsoft.com/graph/x?y=1>."
-        );
-        assert_eq!(as_text("`a_b[0]` and a_b[1]"), "`a_b[0]` and a_b\\[1\\]");
-        assert_eq!(as_text("#microsoft.graph.user"), "\\#microsoft.graph.user");
-        assert_eq!(as_text("```rust"), "\\`\\`\\`rust");
-    }
+    schema.docs.as_deref().map(text::doc_lines).unwrap_or_default()
 }

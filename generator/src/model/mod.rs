@@ -68,6 +68,17 @@ impl Model {
         }
     }
 
+    /// Whether a type or a module of types has the path `path` (`call_records::Session`, `call_records`).
+    pub fn defines(&self, path: &str) -> bool {
+        // Types are sorted by name, so the names starting with `path` are together.
+        let at = self.types.partition_point(|def| def.name() < path);
+        self.types[at..]
+            .iter()
+            .map(TypeDef::name)
+            .take_while(|name| name.starts_with(path))
+            .any(|name| name.len() == path.len() || name[path.len()..].starts_with("::"))
+    }
+
     /// The cargo feature a type is compiled with, when the crate has features.
     pub fn type_feature(&self, name: &str) -> Option<&str> {
         match self.type_features.get(name) {

@@ -5,7 +5,6 @@ use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::{Operation as ApiOperation, Parameter, PathItem, ReferenceOr, Response, StatusCode};
 
-use super::docs::doc_lines;
 use super::extensions;
 use super::filter::PathFilter;
 use super::schemas::{At, Lowering};
@@ -15,6 +14,7 @@ use crate::diagnostics::{pointer, Diagnostic};
 use crate::load::permissions::PermissionsFile;
 use crate::load::{PathRef, SourceFile};
 use crate::names::{self, Namespace};
+use crate::text::doc_lines;
 
 struct Found<'a> {
     /// Every input file: components are shared between fragments.

@@ -1,6 +1,7 @@
 //! The URL tree of request builders: a builder per path prefix, a method per
 //! child segment, built as operations are added.
 
+use crate::text;
 use std::collections::HashMap;
 
 use super::schemas::Lowering;
@@ -54,14 +55,18 @@ impl Tree {
             });
             self.scopes.push(Namespace::default());
             let (method, docs) = match segment {
-                Segment::Fixed(text) => (names::segment_method(text), vec![format!("`{template}`")]),
+                Segment::Fixed(text) => (names::segment_method(text), vec![text::code(&template)]),
                 Segment::Parameter { name, .. } => (
                     names::parameter_method(name),
-                    vec![format!("`{template}`: one item, by its `{name}`.")],
+                    vec![format!(
+                        "{}: one item, by its {}.",
+                        text::code(&template),
+                        text::code(name)
+                    )],
                 ),
                 Segment::Template { text, .. } => (
                     names::segment_method(text.split('(').next().unwrap_or(text)),
-                    vec![format!("`{template}`")],
+                    vec![text::code(&template)],
                 ),
             };
             let method = self.scopes[node].claim(method);
@@ -121,9 +126,15 @@ impl Tree {
             segment: Segment::Fixed("me".to_owned()),
             builder,
             docs: vec![
-                format!("`/me`: the signed-in user, as `/users/{{{parameter}}}` is any user."),
+                format!(
+                    "`/me`: the signed-in user, as {} is any user.",
+                    text::code(&format!("/users/{{{parameter}}}"))
+                ),
                 String::new(),
-                format!("Every request below `/users/{{{parameter}}}` is sent to `/me/...` from here."),
+                format!(
+                    "Every request below {} is sent to `/me/...` from here.",
+                    text::code(&format!("/users/{{{parameter}}}"))
+                ),
             ],
         });
     }

@@ -83,7 +83,8 @@ impl Spaced {
 
 /// Whether a blank line goes between two lines of generated code.
 fn blank_between(line: &str, next: &str) -> bool {
-    let ends_item = line == "}" || line == "};" || (line.ends_with(';') && !line.starts_with(' '));
+    // A comment never ends an item, even one whose text ends in `;` (`&lt;`).
+    let ends_item = line == "}" || line == "};" || (line.ends_with(';') && !line.starts_with([' ', '/']));
     let same_group = line.starts_with("use ") && next.starts_with("use ")
         || line.starts_with("pub mod ") && (next.starts_with("pub mod ") || next.starts_with("#["))
         || line.starts_with("pub use ") && next.starts_with("pub use ");

@@ -4,6 +4,7 @@
 use crate::diagnostics::Error;
 use crate::model::Model;
 use crate::runtime;
+use crate::text;
 
 /// The manifest of a crate named `crate_name`.
 pub(super) fn manifest(model: &Model, crate_name: &str) -> Result<String, Error> {
@@ -12,8 +13,9 @@ pub(super) fn manifest(model: &Model, crate_name: &str) -> Result<String, Error>
         "{MARK_MANIFEST} from {sources}. Do not edit: change the description and regenerate.\n\
          [package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\
          description = {title}\n\n[lib]\ndoctest = false\n\n[dependencies]\n{dependencies}\n[features]\n{features}",
-        sources = model.sources.join(", "),
-        title = toml_string(&model.title),
+        sources = text::line(&model.sources.join(", ")),
+        // Prose: cargo hands the description to rustc in the environment.
+        title = text::toml_string(&text::line(&model.title)),
         dependencies = runtime::dependencies(),
         features = api_features(model) + runtime::features(),
     ))
@@ -82,9 +84,4 @@ fn check_crate_name(name: &str) -> Result<(), Error> {
             "{name:?} is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter"
         )))
     }
-}
-
-fn toml_string(text: &str) -> String {
-    // JSON string escapes are all valid TOML basic-string escapes.
-    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
 }
