@@ -111,7 +111,15 @@ pub fn type_name(schema: &str) -> String {
     };
     let mut parts: Vec<&str> = inside.split('.').collect();
     let name = upper_camel(parts.pop().unwrap_or_default(), "Schema");
-    let modules: Vec<String> = parts.iter().map(|part| snake(part, "namespace")).collect();
+    let mut modules: Vec<String> = Vec::with_capacity(parts.len());
+    for part in parts {
+        let mut module = snake(part, "namespace");
+        // A module named as the one holding it reads as a mistake (clippy's `module_inception`).
+        if modules.last() == Some(&module) {
+            module.push('_');
+        }
+        modules.push(module);
+    }
     modules.into_iter().chain([name]).collect::<Vec<_>>().join("::")
 }
 
@@ -365,6 +373,7 @@ mod tests {
             "call_records::Session"
         );
         assert_eq!(type_name("microsoft.graph.a.b.type"), "a::b::Type");
+        assert_eq!(type_name("microsoft.graph.a.a.x"), "a::a_::X");
         assert_eq!(prefixed("Any", "call_records::Session"), "call_records::AnySession");
         assert_eq!(
             nested_type_name("call_records::Session", "kind"),

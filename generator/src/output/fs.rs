@@ -1,11 +1,9 @@
 //! Writing that never leaves half an output and never replaces what graphgen
 //! did not write.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::check::list_files;
 use super::manifest::MARK_MANIFEST;
 use super::Files;
 use crate::diagnostics::Error;
@@ -60,6 +58,7 @@ pub fn graphgen_dir(out: &Path) -> Result<Vec<std::ffi::OsString>, Error> {
                 .collect()
         })
         .map_err(|error| Error::Usage(format!("--out {}: cannot be read: {error}", out.display())))?;
+    entries.retain(|(entry, _)| entry != NEW && entry != OLD);
     entries.sort();
     if entries.is_empty() {
         return Ok(Vec::new());
@@ -67,8 +66,7 @@ pub fn graphgen_dir(out: &Path) -> Result<Vec<std::ffi::OsString>, Error> {
     let name = |(entry, is_dir): &(std::ffi::OsString, bool)| {
         format!("{}{}", entry.to_string_lossy(), if *is_dir { "/" } else { "" })
     };
-    let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap_or_default();
-    if !manifest.starts_with(MARK_MANIFEST) {
+    if !starts_with_mark(&out.join("Cargo.toml"), MARK_MANIFEST) {
         return refuse(format!(
             "holds files graphgen did not write: {} - choose an empty or new directory",
             listed(entries.iter().map(name).collect())
@@ -77,29 +75,89 @@ pub fn graphgen_dir(out: &Path) -> Result<Vec<std::ffi::OsString>, Error> {
     Ok(entries
         .into_iter()
         .map(|(entry, _)| entry)
-        .filter(|entry| entry != "Cargo.toml" && entry != "src")
+        .filter(|entry| !OURS.iter().any(|part| entry == part))
         .collect())
+}
+
+/// What an entry below `src/` is. Only plain files and directories are
+/// graphgen's; links, FIFOs, sockets and devices are never followed or read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Entry {
+    File,
+    Dir,
+    Other,
+}
+
+/// Every entry below `dir` (relative paths, parents before children),
+/// without following links.
+pub(super) fn walk(dir: &Path, relative: &Path, out: &mut Vec<(PathBuf, Entry)>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = fs::read_dir(dir.join(relative))?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let path = relative.join(entry.file_name());
+        let kind = entry.file_type()?;
+        let kind = if kind.is_file() {
+            Entry::File
+        } else if kind.is_dir() {
+            Entry::Dir
+        } else {
+            Entry::Other
+        };
+        out.push((path.clone(), kind));
+        if kind == Entry::Dir {
+            walk(dir, &path, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `path` is a plain file (not a link, FIFO or device) whose first
+/// bytes are `mark`; only those bytes are read.
+fn starts_with_mark(path: &Path, mark: &str) -> bool {
+    let plain = fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_file());
+    let mut head = vec![0u8; mark.len()];
+    plain
+        && fs::File::open(path)
+            .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut head))
+            .is_ok()
+        && head == mark.as_bytes()
+}
+
+/// A file graphgen wrote: a source file or a manifest with its mark.
+fn is_generated(path: &Path) -> bool {
+    starts_with_mark(path, MARK_SOURCE) || starts_with_mark(path, MARK_MANIFEST)
 }
 
 /// [`graphgen_dir`], and a `src/` that holds only files graphgen wrote, all
 /// of which a new crate replaces.
 fn claim_out_dir(out: &Path) -> Result<Vec<std::ffi::OsString>, Error> {
     let kept = graphgen_dir(out)?;
-    let mut foreign = Vec::new();
-    let mut sources = BTreeSet::new();
-    list_files(&out.join("src"), "src", &mut sources);
-    for relative in sources {
-        let path = out.join(&relative);
-        let mut head = [0u8; MARK_SOURCE.len()];
-        let is_ours = !fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_symlink())
-            && fs::File::open(&path)
-                .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut head))
-                .is_ok()
-            && head == MARK_SOURCE.as_bytes();
-        if !is_ours {
-            foreign.push(relative);
+    let src = out.join("src");
+    let mut entries = Vec::new();
+    match fs::symlink_metadata(&src) {
+        Err(_) => {}
+        Ok(meta) if meta.is_dir() => {
+            walk(out, Path::new("src"), &mut entries).map_err(|source| output_error(&src, source))?
         }
+        Ok(_) => entries.push((PathBuf::from("src"), Entry::Other)),
     }
+    let not_files: Vec<String> = entries
+        .iter()
+        .filter(|(_, kind)| *kind == Entry::Other)
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    if !not_files.is_empty() {
+        return Err(Error::Usage(format!(
+            "--out {}: src/ holds entries that are not plain files (links, FIFOs, devices), which graphgen neither follows nor replaces: {}",
+            out.display(),
+            listed(not_files)
+        )));
+    }
+    let foreign: Vec<String> = entries
+        .iter()
+        .filter(|(path, kind)| *kind == Entry::File && !starts_with_mark(&out.join(path), MARK_SOURCE))
+        .map(|(path, _)| path.display().to_string())
+        .collect();
     if !foreign.is_empty() {
         return Err(Error::Usage(format!(
             "--out {}: src/ holds files graphgen did not write: {} - graphgen replaces src/ as a whole, so move them out of it",
@@ -120,84 +178,192 @@ fn listed(names: Vec<String>) -> String {
     text
 }
 
-/// Writes a crate into `out`, replacing what was there only once every file
-/// is written: the new tree is built beside it and swapped in by renames.
+/// Where graphgen builds the next crate inside `out`, and where it moves the
+/// previous one's `Cargo.toml` and `src/` while it swaps them. Both are
+/// graphgen's own and never hold a user's file for longer than a swap.
+const NEW: &str = ".graphgen-new";
+const OLD: &str = ".graphgen-old";
+/// In [`NEW`]: every file of the next crate is written.
+const READY: &str = ".ready";
+/// What a generated crate is made of; everything else in `out` is the user's.
+const OURS: [&str; 2] = ["Cargo.toml", "src"];
+
+/// Writes a crate into `out`, replacing graphgen's files there only once
+/// every new one is written, and never touching anything else.
+///
+/// One run at a time: `out` is locked for the whole write (a second run
+/// waits, and says so). The new crate is written into `out/.graphgen-new`,
+/// then swapped in by renames: the previous `Cargo.toml` and `src/` move to
+/// `out/.graphgen-old`, the new ones into place, and the old ones are
+/// deleted file by file - only files graphgen wrote (a file the user saved in
+/// `src/` meanwhile goes back where it was). A run killed at any point leaves
+/// the user's files where they were; the next run finishes the swap it began
+/// (or drops a new crate that was not complete) before it does its own.
 pub fn write_crate(out: &Path, files: &Files) -> Result<(), Error> {
-    replace_dir(out, |staging| {
-        files.iter().try_for_each(|(relative, contents)| {
-            let path = staging.join(relative);
+    let created = !out.exists();
+    if created {
+        // Checked before anything is created: a link, a file, the root.
+        graphgen_dir(out)?;
+        fs::create_dir_all(out).map_err(|source| output_error(out, source))?;
+    }
+    let result = locked(out, || {
+        recover(out)?;
+        claim_out_dir(out)?;
+        let new = out.join(NEW);
+        remove_ours(&new)?;
+        for (relative, contents) in files {
+            let path = new.join(relative);
             if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir).map_err(|source| Error::Output {
-                    path: dir.to_path_buf(),
-                    source,
-                })?;
+                fs::create_dir_all(dir).map_err(|source| output_error(dir, source))?;
             }
-            fs::write(&path, contents).map_err(|source| Error::Output { path, source })
-        })
-    })
+            fs::write(&path, contents).map_err(|source| output_error(&path, source))?;
+        }
+        fs::write(new.join(READY), "").map_err(|source| output_error(&new, source))?;
+        crash_point("written");
+        finish_swap(out)
+    });
+    if result.is_err() && created {
+        let _ = remove_ours(&out.join(NEW));
+        let _ = fs::remove_dir(out);
+    }
+    result
 }
 
-/// Replaces the crate in `out` by what `write` puts in a new directory
-/// beside it, swapped in by renames; the entries of `out` that are not
-/// graphgen's are moved into the new directory first. On any failure `out`
-/// is left as it was. See [`claim_out_dir`] for what `out` may be.
-fn replace_dir(out: &Path, write: impl FnOnce(&Path) -> Result<(), Error>) -> Result<(), Error> {
-    let kept = claim_out_dir(out)?;
-    let fail = |path: &Path, source| Error::Output {
+fn output_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Output {
         path: path.to_path_buf(),
         source,
-    };
-    let parent = match out.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out
-        .file_name()
-        .ok_or_else(|| Error::Usage(format!("--out {}: give the directory by its name", out.display())))?
-        .to_string_lossy()
-        .into_owned();
-    fs::create_dir_all(&parent).map_err(|error| fail(&parent, error))?;
-    let staging = parent.join(format!(".{name}.graphgen-new-{}", std::process::id()));
-    let backup = parent.join(format!(".{name}.graphgen-old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
-    if let Err(error) = fs::create_dir_all(&staging)
-        .map_err(|error| fail(&staging, error))
-        .and_then(|()| write(&staging))
-    {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(error);
     }
-    // The user's entries move into the new crate; on a failure, back, and
-    // the new crate is dropped.
-    let undo = |moved: &[std::ffi::OsString]| {
-        for entry in moved {
-            let _ = fs::rename(staging.join(entry), out.join(entry));
+}
+
+/// Runs `work` holding the advisory lock of the directory `out`; another
+/// graphgen run on it waits until this one is done.
+fn locked<T>(out: &Path, work: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    let dir = open_dir(out).map_err(|source| output_error(out, source))?;
+    match dir.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "graphgen: waiting for another graphgen run writing {}",
+                crate::text::line(&out.display().to_string())
+            );
+            dir.lock().map_err(|source| output_error(out, source))?;
         }
-        let _ = fs::remove_dir_all(&staging);
-    };
-    for (moved, entry) in kept.iter().enumerate() {
-        if let Err(error) = fs::rename(out.join(entry), staging.join(entry)) {
-            undo(&kept[..moved]);
-            return Err(fail(&out.join(entry), error));
+        Err(fs::TryLockError::Error(source)) => return Err(output_error(out, source)),
+    }
+    // The lock goes with the handle, when this returns or the process dies.
+    work()
+}
+
+#[cfg(not(windows))]
+fn open_dir(dir: &Path) -> std::io::Result<fs::File> {
+    fs::File::open(dir)
+}
+
+#[cfg(windows)]
+fn open_dir(dir: &Path) -> std::io::Result<fs::File> {
+    use std::os::windows::fs::OpenOptionsExt;
+    // FILE_FLAG_BACKUP_SEMANTICS: a handle to a directory.
+    fs::OpenOptions::new().read(true).custom_flags(0x0200_0000).open(dir)
+}
+
+/// Finishes what a run that died in `out` began: a complete new crate is
+/// swapped in, an incomplete one dropped, the previous crate's files deleted.
+fn recover(out: &Path) -> Result<(), Error> {
+    let new = out.join(NEW);
+    if new.exists() && !new.join(READY).exists() {
+        remove_ours(&new)?;
+    }
+    if new.exists() || out.join(OLD).exists() {
+        finish_swap(out)?;
+    }
+    Ok(())
+}
+
+/// Moves each part of the new crate into place, the previous one aside, then
+/// deletes what is aside. Every step can be run again after a crash.
+fn finish_swap(out: &Path) -> Result<(), Error> {
+    let (new, old) = (out.join(NEW), out.join(OLD));
+    for part in OURS {
+        let (next, current, aside) = (new.join(part), out.join(part), old.join(part));
+        if fs::symlink_metadata(&next).is_err() {
+            continue;
+        }
+        if fs::symlink_metadata(&current).is_ok() {
+            if fs::symlink_metadata(&aside).is_ok() {
+                return Err(Error::Usage(format!(
+                    "--out {}: {part} appeared while a crate was being swapped in; move it away and run again",
+                    out.display()
+                )));
+            }
+            fs::create_dir_all(&old).map_err(|source| output_error(&old, source))?;
+            fs::rename(&current, &aside).map_err(|source| output_error(&current, source))?;
+            crash_point(&format!("aside-{part}"));
+        }
+        fs::rename(&next, &current).map_err(|source| output_error(&next, source))?;
+        crash_point(&format!("placed-{part}"));
+    }
+    discard(out)?;
+    crash_point("discarded");
+    remove_ours(&new)
+}
+
+/// Deletes the previous crate's files from `out/.graphgen-old`; anything
+/// else there (a file saved into `src/` while the crate was swapped) goes
+/// back to its place in `out`, or stays, named in the error, if that is taken.
+fn discard(out: &Path) -> Result<(), Error> {
+    let old = out.join(OLD);
+    if fs::symlink_metadata(&old).is_err() {
+        return Ok(());
+    }
+    let mut entries = Vec::new();
+    walk(&old, Path::new(""), &mut entries).map_err(|source| output_error(&old, source))?;
+    let mut kept = Vec::new();
+    for (relative, kind) in &entries {
+        let path = old.join(relative);
+        if *kind == Entry::File && is_generated(&path) {
+            fs::remove_file(&path).map_err(|source| output_error(&path, source))?;
+        } else if *kind != Entry::Dir {
+            let home = out.join(relative);
+            let free = fs::symlink_metadata(&home).is_err();
+            let moved = free
+                && home.parent().is_none_or(|dir| fs::create_dir_all(dir).is_ok())
+                && fs::rename(&path, &home).is_ok();
+            if !moved {
+                kept.push(relative.display().to_string());
+            }
         }
     }
-    if out.exists() {
-        let _ = fs::remove_dir_all(&backup);
-        if let Err(error) = fs::rename(out, &backup) {
-            undo(&kept);
-            return Err(fail(out, error));
-        }
-        if let Err(error) = fs::rename(&staging, out) {
-            let _ = fs::rename(&backup, out);
-            undo(&kept);
-            return Err(fail(out, error));
-        }
-        fs::remove_dir_all(&backup).map_err(|error| fail(&backup, error))
+    // Directories deepest first; one still holding a kept file stays.
+    for (relative, _) in entries.iter().rev().filter(|(_, kind)| *kind == Entry::Dir) {
+        let _ = fs::remove_dir(old.join(relative));
+    }
+    let _ = fs::remove_dir(&old);
+    if kept.is_empty() {
+        Ok(())
     } else {
-        fs::rename(&staging, out).map_err(|error| {
-            let _ = fs::remove_dir_all(&staging);
-            fail(out, error)
-        })
+        Err(Error::Usage(format!(
+            "--out {}: files graphgen did not write were in the previous crate's place and are kept in {}: {}",
+            out.display(),
+            old.display(),
+            listed(kept)
+        )))
+    }
+}
+
+/// Removes a directory graphgen made (`.graphgen-new`), if it is there.
+fn remove_ours(dir: &Path) -> Result<(), Error> {
+    match fs::remove_dir_all(dir) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(output_error(dir, error)),
+        _ => Ok(()),
+    }
+}
+
+/// For the tests that kill a run at each step of the swap: a debug build
+/// aborts at the step `GRAPHGEN_CRASH_AT` names, as `kill -9` would.
+fn crash_point(step: &str) {
+    if cfg!(debug_assertions) && std::env::var("GRAPHGEN_CRASH_AT").is_ok_and(|at| at == step) {
+        std::process::abort();
     }
 }
 
@@ -224,39 +390,28 @@ pub fn write_file(path: &Path, contents: &str) -> Result<(), Error> {
 mod tests {
     use super::*;
 
-    fn tree(dir: &Path) -> BTreeSet<String> {
-        let mut files = BTreeSet::new();
-        list_files(dir, "", &mut files);
-        files
-    }
-
     #[test]
-    fn a_failure_while_files_are_written_leaves_the_previous_crate() {
-        let parent = std::env::temp_dir().join(format!("graphgen-replace-{}", std::process::id()));
-        let out = parent.join("crate");
+    fn a_file_saved_into_src_during_a_swap_goes_back_and_the_old_crate_goes() {
+        let scratch = std::env::temp_dir().join(format!("graphgen-swap-{}", std::process::id()));
+        let out = scratch.join("crate");
+        fs::create_dir_all(out.join(OLD).join("src/nested")).unwrap();
         fs::create_dir_all(out.join("src")).unwrap();
-        fs::write(out.join("Cargo.toml"), "# @generated by graphgen\n").unwrap();
-        fs::write(out.join("src/lib.rs"), "// @generated by graphgen: previous\n").unwrap();
-        let result = replace_dir(&out, |staging| {
-            fs::create_dir_all(staging.join("src")).unwrap();
-            fs::write(staging.join("src/lib.rs"), "// half of the new crate\n").unwrap();
-            Err(Error::Internal("stopped halfway".to_owned()))
-        });
-        assert!(matches!(result, Err(Error::Internal(_))));
+        fs::write(out.join("Cargo.toml"), format!("{MARK_MANIFEST} new\n")).unwrap();
+        fs::write(out.join("src/lib.rs"), format!("{MARK_SOURCE} new\n")).unwrap();
+        fs::write(out.join(OLD).join("src/lib.rs"), format!("{MARK_SOURCE} old\n")).unwrap();
+        fs::write(out.join(OLD).join("src/nested/notes.rs"), "// the user's\n").unwrap();
+        fs::write(out.join(OLD).join("Cargo.toml"), format!("{MARK_MANIFEST} old\n")).unwrap();
+
+        recover(&out).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("src/nested/notes.rs")).unwrap(),
+            "// the user's\n"
+        );
         assert_eq!(
             fs::read_to_string(out.join("src/lib.rs")).unwrap(),
-            "// @generated by graphgen: previous\n"
+            format!("{MARK_SOURCE} new\n")
         );
-        // Nothing is left beside it either.
-        let beside: Vec<_> = fs::read_dir(&parent)
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name())
-            .collect();
-        assert_eq!(beside, ["crate"]);
-
-        write_crate(&out, &Files::from([("src/lib.rs".to_owned(), "// new\n".to_owned())])).unwrap();
-        assert_eq!(tree(&out), BTreeSet::from(["src/lib.rs".to_owned()]));
-        assert_eq!(fs::read_to_string(out.join("src/lib.rs")).unwrap(), "// new\n");
-        fs::remove_dir_all(&parent).unwrap();
+        assert!(!out.join(OLD).exists());
+        fs::remove_dir_all(&scratch).unwrap();
     }
 }
