@@ -314,6 +314,9 @@ fn segment_words(segment: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Namespace {
     taken: HashSet<String>,
+    /// For each base claimed more than once, the number to try next, so
+    /// that claiming a name many times takes time linear in the claims.
+    next: std::collections::HashMap<String, u32>,
 }
 
 impl Namespace {
@@ -321,6 +324,7 @@ impl Namespace {
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Self {
             taken: reserved.iter().map(|name| (*name).to_owned()).collect(),
+            next: Default::default(),
         }
     }
 
@@ -334,10 +338,14 @@ impl Namespace {
         } else {
             ""
         };
-        (2..)
-            .map(|n| format!("{base}{separator}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .expect("an unbounded range always yields a free name")
+        let next = self.next.entry(base.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{base}{separator}{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use crate::diagnostics::{catch_panic, escape_token, Diagnostic};
 use crate::locate::locate;
 use crate::shape::SchemaRef;
 
+mod budget;
 pub mod permissions;
 
 /// One input file.
@@ -112,6 +113,9 @@ pub fn from_text(path: &Path, text: String) -> Result<SourceFile, Box<Diagnostic
                 format!("OpenAPI version {version:?} is not supported; graphgen reads OpenAPI 3.0.x, as Microsoft Graph publishes"),
             ));
         }
+    }
+    if let Err(over) = budget::check(&text) {
+        return Err(fail(String::new(), Some(over.position), over.message));
     }
     let mut document = parse_whole(path, &text)?;
     let schemas = document

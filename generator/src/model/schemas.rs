@@ -1,7 +1,9 @@
 //! Lowering of schemas into types: `$ref` resolution, `allOf` flattening,
 //! inline types, and the boxing that recursive types need.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use indexmap::IndexMap;
 
 use super::docs::docs_of;
 use super::{Component, Docs, EnumDef, Field, PageFields, StructDef, Type, TypeDef, UnionDef, UnionVariant, Variant};
@@ -38,7 +40,14 @@ pub(crate) struct Lowering<'a> {
     children: HashMap<&'a str, Vec<&'a str>>,
     types: BTreeMap<String, TypeDef>,
     problems: Vec<Diagnostic>,
+    /// How many references are being resolved inside one another now.
+    depth: usize,
 }
+
+/// How deep references may nest while a type is lowered (a property's type's
+/// property's type ..., an alias of an alias, a base of a base): lowering
+/// recurses that deep. Graph's own go a few dozen deep.
+const MAX_DEPTH: usize = 256;
 
 impl<'a> Lowering<'a> {
     pub fn new(
@@ -64,6 +73,7 @@ impl<'a> Lowering<'a> {
             children,
             types: BTreeMap::new(),
             problems: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -107,6 +117,20 @@ impl<'a> Lowering<'a> {
     }
 
     fn type_of_reference(&mut self, at: At<'_, '_>, reference: &str) -> Type {
+        if self.depth >= MAX_DEPTH {
+            self.problems.push(at.diagnostic(
+                &["$ref"],
+                format!("schemas refer to one another more than {MAX_DEPTH} deep here; graphgen stops at that"),
+            ));
+            return Type::Json;
+        }
+        self.depth += 1;
+        let ty = self.resolve(at, reference);
+        self.depth -= 1;
+        ty
+    }
+
+    fn resolve(&mut self, at: At<'_, '_>, reference: &str) -> Type {
         let Some((name, component)) = self.component(at, reference) else {
             return Type::Json;
         };
@@ -185,10 +209,11 @@ impl<'a> Lowering<'a> {
             return variants;
         }
         let mut descendants = Vec::new();
+        let mut seen = HashSet::from([name]);
         let mut stack: Vec<&str> = self.children.get(name).cloned().unwrap_or_default();
         stack.reverse();
         while let Some(next) = stack.pop() {
-            if descendants.iter().any(|(_, seen)| *seen == next) || next == name {
+            if !seen.insert(next) {
                 continue;
             }
             descendants.push((format!("#{next}"), next));
@@ -343,16 +368,16 @@ impl<'a> Lowering<'a> {
     }
 
     fn struct_def<'s>(&mut self, at: At<'s, '_>, schema: &'s Shape, name: String, mut docs: Docs) -> StructDef {
-        let mut properties = Vec::new();
+        let mut properties = IndexMap::new();
         let mut chain = Vec::new();
         self.collect_properties(at, schema, &mut chain, &mut properties, &mut docs);
 
         let properties_from_entity = properties
-            .iter()
+            .values()
             .any(|property| property.pointer.starts_with(ENTITY_POINTER));
         let mut field_names = Namespace::with_reserved(&[names::ADDITIONAL_PROPERTIES_FIELD]);
         let mut fields = Vec::with_capacity(properties.len());
-        for property in properties {
+        for property in properties.into_values() {
             let prop_at = At {
                 file: property.file,
                 pointer: &property.pointer,
@@ -399,7 +424,7 @@ impl<'a> Lowering<'a> {
         at: At<'s, '_>,
         schema: &'s Shape,
         chain: &mut Vec<&'a str>,
-        out: &mut Vec<Property<'s>>,
+        out: &mut IndexMap<&'s str, Property<'s>>,
         docs: &mut Docs,
     ) where
         'a: 's,
@@ -439,10 +464,8 @@ impl<'a> Lowering<'a> {
                 pointer: pointer(at.pointer, &["properties", json_name]),
                 schema: property,
             };
-            match out.iter_mut().find(|existing| existing.json_name == json_name) {
-                Some(existing) => *existing = prop,
-                None => out.push(prop),
-            }
+            // A property a derived type repeats replaces the base's, in its place.
+            out.insert(json_name, prop);
         }
     }
 
@@ -451,13 +474,20 @@ impl<'a> Lowering<'a> {
         at: At<'s, '_>,
         reference: &str,
         chain: &mut Vec<&'a str>,
-        out: &mut Vec<Property<'s>>,
+        out: &mut IndexMap<&'s str, Property<'s>>,
     ) where
         'a: 's,
     {
         let Some((name, component)) = self.component(at, reference) else {
             return;
         };
+        if chain.len() >= MAX_DEPTH {
+            self.problems.push(at.diagnostic(
+                &["$ref"],
+                format!("the allOf chain is more than {MAX_DEPTH} schemas long; graphgen stops at that"),
+            ));
+            return;
+        }
         if chain.contains(&name) {
             let cycle: Vec<&str> = chain.iter().copied().chain([name]).collect();
             self.problems
@@ -595,8 +625,9 @@ fn is_null_marker(member: &SchemaRef) -> bool {
 fn enum_def(values: &[String], name: String, docs: Docs) -> EnumDef {
     let mut variant_names = Namespace::with_reserved(&[names::UNRECOGNIZED_VARIANT]);
     let mut variants: Vec<Variant> = Vec::new();
+    let mut seen = HashSet::new();
     for value in values {
-        if variants.iter().any(|variant| &variant.value == value) {
+        if !seen.insert(value.as_str()) {
             continue;
         }
         variants.push(Variant {
