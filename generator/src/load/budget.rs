@@ -136,7 +136,9 @@ mod tests {
             let previous = format!("*l{}", level - 1);
             bomb.push_str(&format!("l{level}: &l{level} [{}]\n", vec![previous; 10].join(", ")));
         }
-        let over = check(&bomb).err().expect("a billion laughs is refused");
+        let Err(over) = check(&bomb) else {
+            panic!("a billion laughs is refused")
+        };
         assert!(over.message.contains("expand"), "{}", over.message);
     }
 
@@ -147,7 +149,7 @@ mod tests {
             "[".repeat(MAX_NESTING + 5),
             "]".repeat(MAX_NESTING + 5)
         );
-        let over = check(&deep).err().expect("too deep");
+        let Err(over) = check(&deep) else { panic!("too deep") };
         assert!(over.message.contains("nest"), "{}", over.message);
     }
 }
