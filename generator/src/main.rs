@@ -86,8 +86,10 @@ fn run(cli: Cli) -> Result<ExitCode, graphgen::Error> {
         return Ok(ExitCode::SUCCESS);
     }
     let files = graphgen::output::crate_files(&model, &crate_name)?;
-    graphgen::output::graphgen_dir(&target.out)?;
-    let stale = graphgen::output::stale_files(&target.out, &files);
+    let stale = graphgen::output::reading(&target.out, || {
+        graphgen::output::graphgen_dir(&target.out)?;
+        Ok(graphgen::output::stale_files(&target.out, &files))
+    })?;
     if stale.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }

@@ -93,8 +93,25 @@ fn runs_at_the_same_time_lose_nothing_of_the_users() {
     let scratch = tempfile::tempdir().unwrap();
     let out = scratch.path().join("graph");
     crate_with_user_files(&out);
+    let check = || {
+        graphgen(&["check"])
+            .arg(seed_spec())
+            .arg("--out")
+            .arg(&out)
+            .spawn()
+            .unwrap()
+    };
     for round in 0..8 {
-        let runs: Vec<Child> = (0..4).map(|_| generate(&out).spawn().unwrap()).collect();
+        // Checks beside them never see a crate halfway through its swap.
+        let runs: Vec<Child> = (0..6)
+            .map(|run| {
+                if run % 3 == 2 {
+                    check()
+                } else {
+                    generate(&out).spawn().unwrap()
+                }
+            })
+            .collect();
         for run in runs {
             let output = finish(run, Duration::from_secs(120));
             assert!(output.status.success(), "round {round}: {}", stderr(&output));

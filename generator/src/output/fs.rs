@@ -239,15 +239,34 @@ fn output_error(path: &Path, source: std::io::Error) -> Error {
 /// Runs `work` holding the advisory lock of the directory `out`; another
 /// graphgen run on it waits until this one is done.
 fn locked<T>(out: &Path, work: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    with_lock(out, true, work)
+}
+
+/// Runs `work`, which only reads the crate in `out`, while no run writes it
+/// (a shared lock: readers do not wait for one another).
+pub fn reading<T>(out: &Path, work: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    if !fs::symlink_metadata(out).is_ok_and(|meta| meta.is_dir()) {
+        return work();
+    }
+    with_lock(out, false, work)
+}
+
+fn with_lock<T>(out: &Path, exclusive: bool, work: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     let dir = open_dir(out).map_err(|source| output_error(out, source))?;
-    match dir.try_lock() {
+    let tried = if exclusive {
+        dir.try_lock()
+    } else {
+        dir.try_lock_shared()
+    };
+    match tried {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
             eprintln!(
                 "graphgen: waiting for another graphgen run writing {}",
                 crate::text::line(&out.display().to_string())
             );
-            dir.lock().map_err(|source| output_error(out, source))?;
+            let waited = if exclusive { dir.lock() } else { dir.lock_shared() };
+            waited.map_err(|source| output_error(out, source))?;
         }
         Err(fs::TryLockError::Error(source)) => return Err(output_error(out, source)),
     }

@@ -18,7 +18,7 @@ use quote::quote;
 
 pub use check::stale_files;
 pub use format::format;
-pub use fs::{graphgen_dir, write_crate, write_file};
+pub use fs::{graphgen_dir, reading, write_crate, write_file};
 
 use crate::diagnostics::Error;
 use crate::emit::{self, ident, inner_doc_attrs};
