@@ -69,7 +69,8 @@ fn content_length(head: &[u8]) -> usize {
         .lines()
         .find_map(|line| {
             let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse().ok())?
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
         })
         .unwrap_or(0)
 }
@@ -82,15 +83,24 @@ fn answer(data: &[u8], base: &str) -> Vec<u8> {
         Some(end) => (&rest[..end], &rest[end + 2..]),
         None => (&rest[..0], rest),
     };
-    let mut out = format!("HTTP/1.1 {status} Fuzzed\r\nconnection: close\r\ncontent-length: {}\r\n", body.len()).into_bytes();
+    let mut out = format!(
+        "HTTP/1.1 {status} Fuzzed\r\nconnection: close\r\ncontent-length: {}\r\n",
+        body.len()
+    )
+    .into_bytes();
     for line in String::from_utf8_lossy(head).lines() {
-        let Some((name, value)) = line.split_once(':') else { continue };
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
         if name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("connection") {
             continue;
         }
         if name.eq_ignore_ascii_case("location") {
             // Only ever back to this server: a path of its own.
-            let path: String = value.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '/').collect();
+            let path: String = value
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '/')
+                .collect();
             out.extend_from_slice(format!("location: {base}/{}\r\n", path.trim_start_matches('/')).as_bytes());
             continue;
         }
@@ -114,7 +124,10 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 
 fn assert_no_pin(error: &generated::Error) {
     // An answer of a type that holds the PIN never shows its body in an error.
-    if matches!(error, generated::Error::Decode { .. } | generated::Error::UnexpectedContentType { .. }) {
+    if matches!(
+        error,
+        generated::Error::Decode { .. } | generated::Error::UnexpectedContentType { .. }
+    ) {
         assert!(!format!("{error} {error:?}").contains(PIN), "{error:?}");
     }
 }
@@ -151,7 +164,14 @@ fuzz_target!(|data: &[u8]| {
             2 => {
                 let mut batch = client.batch();
                 let first = batch.add(method.get());
-                let second = batch.add(client.users().by_user_id("megan").authentication().qr_code_pin_method().get());
+                let second = batch.add(
+                    client
+                        .users()
+                        .by_user_id("megan")
+                        .authentication()
+                        .qr_code_pin_method()
+                        .get(),
+                );
                 let mut answers = batch.send().await;
                 for item in [first, second] {
                     if let Err(error) = answers.take(item) {

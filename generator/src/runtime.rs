@@ -56,6 +56,34 @@ pub fn features() -> &'static str {
     table("features")
 }
 
+/// Every method a `GraphClient` has, read from the runtime's sources: its
+/// own (in any module: `call`, `batch`, `upload`, ...) and those of the traits
+/// it implements by hand (`fmt`); derived ones (`clone`) are among the trait
+/// methods no segment method takes (`names.rs`). A segment of a description's
+/// root path may not take one of these names on the client.
+pub fn client_methods() -> Vec<String> {
+    let mut names = Vec::new();
+    for module in MODULES {
+        let Ok(file) = syn::parse_file(module.source) else {
+            continue;
+        };
+        for item in file.items {
+            let syn::Item::Impl(block) = item else { continue };
+            let is_client = matches!(&*block.self_ty, syn::Type::Path(path)
+                if path.path.segments.last().is_some_and(|segment| segment.ident == "GraphClient"));
+            if is_client {
+                names.extend(block.items.iter().filter_map(|item| match item {
+                    syn::ImplItem::Fn(method) => Some(method.sig.ident.to_string()),
+                    _ => None,
+                }));
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// The body of `[name]` in the runtime's manifest, up to the comments and
 /// blank line before the next table.
 fn table(name: &str) -> &'static str {
@@ -72,6 +100,23 @@ fn table(name: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_methods_come_from_every_module() {
+        let methods = client_methods();
+        for method in [
+            "batch",
+            "builder",
+            "call",
+            "call_bytes",
+            "call_count",
+            "fmt",
+            "new",
+            "upload",
+        ] {
+            assert!(methods.iter().any(|name| name == method), "{method}: {methods:?}");
+        }
+    }
 
     #[test]
     fn every_runtime_source_is_embedded() {

@@ -242,3 +242,29 @@ fn arbitrary_text_in_every_slot_compiles_or_is_a_placed_error() {
         );
     }
 }
+
+/// Root paths named as the client's own methods (`/upload`, `/batch`,
+/// `/call_count`) get methods of other names, not a second `upload`.
+#[test]
+fn root_segments_never_take_a_method_of_the_client() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut paths = serde_json::Map::new();
+    for segment in ["upload", "batch", "call_count", "builder"] {
+        let ok = json!({"description": "OK", "content": {"application/json": {"schema": {"type": "object", "properties": {"x": {"type": "string"}}}}}});
+        paths.insert(
+            format!("/{segment}"),
+            json!({"get": {"operationId": format!("{segment}.get"), "responses": {"200": ok}}}),
+        );
+    }
+    let spec = json!({"openapi": "3.0.1", "info": {"title": "t", "version": "v1"}, "paths": paths});
+    let path = scratch.path().join("roots.json");
+    fs::write(&path, spec.to_string()).unwrap();
+    let files = graphgen::generate_crate(&[path], "roots").unwrap();
+    let client = &files["src/client.rs"];
+    for method in ["upload2", "batch2", "call_count2", "builder2"] {
+        assert!(client.contains(&format!("pub fn {method}(")), "{method}:\n{client}");
+    }
+    for taken in ["upload", "batch", "call_count", "builder"] {
+        assert!(!client.contains(&format!("pub fn {taken}(")), "{taken}");
+    }
+}

@@ -8,9 +8,6 @@ use super::schemas::Lowering;
 use super::{Builder, Child, Segment};
 use crate::names::{self, Namespace};
 
-/// Methods of the runtime's `GraphClient`, which the root builder's methods join.
-const CLIENT_METHODS: &[&str] = &["builder", "call", "clone", "fmt", "new", "service_root"];
-
 /// The URL tree, built as operations are added.
 pub(super) struct Tree {
     pub(super) builders: Vec<Builder>,
@@ -30,7 +27,12 @@ impl Tree {
                 operations: Vec::new(),
                 features: Default::default(),
             }],
-            scopes: vec![Namespace::with_reserved(CLIENT_METHODS)],
+            scopes: vec![Namespace::with_reserved(
+                &crate::runtime::client_methods()
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
+            )],
             edges: HashMap::new(),
         }
     }
