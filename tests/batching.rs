@@ -276,7 +276,9 @@ async fn a_batch_answered_503_is_retried_whole_and_then_fails_every_call_by_name
     let client = client(&server);
     let mut batch = client.batch();
     let item = batch.add(seed_method(&client, "adele").get());
-    assert_eq!(batch.send().await.take(item).unwrap().status, 200);
+    let answer = batch.send().await.take(item).unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.attempts, 2, "the call went in both $batch requests");
     assert_eq!(batches(&server).len(), 2);
 
     let down = HostileServer::start(|_| Reply::empty(503)).await;

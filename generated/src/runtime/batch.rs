@@ -336,8 +336,11 @@ impl Rounds {
     fn read(&mut self, sent: Vec<(Vec<usize>, Result<RawResponse, Error>)>) {
         let mut round: Vec<Option<RawResponse>> = self.steps.iter().map(|_| None).collect();
         for (calls, outcome) in sent {
+            // A `$batch` request the pipeline sent again (a 429 or 503 for the
+            // whole request) sent each of its calls again too.
+            let times = outcome.as_ref().map_or(1, |raw| raw.attempts.max(1));
             for &index in &calls {
-                self.sent[index] += 1;
+                self.sent[index] += times;
             }
             match outcome.and_then(|raw| split(raw, &calls)) {
                 Ok(answers) => {
@@ -493,7 +496,8 @@ impl BatchAnswers {
     /// The call's answer, read as if it had been sent alone: its value with its
     /// status and ids, or its own error (a [`GraphError`](super::error::GraphError) with the call's status,
     /// headers and body; [`Error::BatchRequest`] when the request carrying it
-    /// failed as a whole). `attempts` counts the batch requests it went in.
+    /// failed as a whole). `attempts` counts the times it was sent: in each
+    /// `$batch` request it went in, and again each time that request was retried.
     pub fn take<T>(&mut self, item: BatchItem<T>) -> Result<GraphResponse<T>, Error> {
         let taken = self.answers.get_mut(item.index).and_then(Option::take);
         let Some(outcome) = taken else {
