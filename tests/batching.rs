@@ -14,15 +14,12 @@ use generated::runtime::batch::MAX_BATCH_REQUESTS;
 use generated::runtime::retry::RetryPolicy;
 use generated::{Error, GraphClient, StaticToken};
 use graphgen_suite::hostile::{HostileServer, Received, Reply};
+use graphgen_suite::local_client;
 use graphgen_suite::seed_example;
 use serde_json::{json, Value};
 
 fn client(server: &HostileServer) -> GraphClient {
-    GraphClient::builder(StaticToken::new("token"))
-        .base_url(format!("{}/v1.0", server.base))
-        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(10)))
-        .build()
-        .unwrap()
+    local_client(&server.base, StaticToken::new("token")).build().unwrap()
 }
 
 /// The seed endpoint's requests for user `id`.

@@ -2,6 +2,7 @@
 
 use generated::models::QrCodePinAuthenticationMethod;
 use generated::{Cloud, Error, GraphClient, StaticToken};
+use graphgen_suite::local_client;
 use graphgen_suite::seed_example;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -9,10 +10,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 const TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.c2VjcmV0LXRva2Vu.";
 
 fn client(server: &MockServer) -> GraphClient {
-    GraphClient::builder(StaticToken::new(TOKEN))
-        .base_url(format!("{}/v1.0", server.uri()))
-        .build()
-        .unwrap()
+    local_client(&server.uri(), StaticToken::new(TOKEN)).build().unwrap()
 }
 
 async fn server_answering(template: ResponseTemplate) -> MockServer {

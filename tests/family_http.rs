@@ -13,14 +13,14 @@ use generated::models::{
 use generated::runtime::patch::Patch;
 use generated::runtime::secret::Secret;
 use generated::{GraphClient, StaticToken};
+use graphgen_suite::local_client;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const BASE: &str = "/v1.0/users/adele%40contoso.com/authentication";
 
 fn client(server: &MockServer) -> GraphClient {
-    GraphClient::builder(StaticToken::new("family-token"))
-        .base_url(format!("{}/v1.0", server.uri()))
+    local_client(&server.uri(), StaticToken::new("family-token"))
         .build()
         .unwrap()
 }

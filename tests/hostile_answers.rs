@@ -2,13 +2,11 @@
 //! waits no clock can hold, and answers that must not leak the secrets they
 //! carry into an error's `Display` or `Debug`.
 
-use std::time::Duration;
-
 use generated::runtime::error::WITHHELD;
 use generated::runtime::path::RequestPath;
-use generated::runtime::retry::RetryPolicy;
 use generated::{Error, GraphClient, StaticToken};
 use graphgen_suite::hostile::{HostileServer, Reply};
+use graphgen_suite::local_client;
 use graphgen_suite::seed_example;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -17,9 +15,7 @@ use serde_json::{json, Value};
 const PIN: &str = "80524937";
 
 fn client(server: &HostileServer, strict: bool) -> GraphClient {
-    GraphClient::builder(StaticToken::new("token"))
-        .base_url(format!("{}/v1.0", server.base))
-        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(10)))
+    local_client(&server.base, StaticToken::new("token"))
         .strict(strict)
         .build()
         .unwrap()

@@ -12,6 +12,7 @@ use generated::runtime::auth::{AccessToken, BoxFuture, TokenError};
 use generated::runtime::client::GraphResponse;
 use generated::runtime::retry::RetryPolicy;
 use generated::{Error, GraphClient, StaticToken, TokenSource};
+use graphgen_suite::local_client;
 use graphgen_suite::seed_example;
 use tokio::io::AsyncReadExt;
 use wiremock::matchers::any;
@@ -55,11 +56,7 @@ fn fast_retries() -> RetryPolicy {
 }
 
 fn client_for(base: &str, tokens: impl TokenSource + 'static) -> GraphClient {
-    GraphClient::builder(tokens)
-        .base_url(format!("{base}/v1.0"))
-        .retry_policy(fast_retries())
-        .build()
-        .unwrap()
+    local_client(base, tokens).build().unwrap()
 }
 
 fn client(server: &MockServer) -> GraphClient {

@@ -10,6 +10,7 @@ use generated::runtime::path::RequestPath;
 use generated::runtime::read::{At, Fit, FromJson};
 use generated::runtime::retry::RetryPolicy;
 use generated::{Call, Error, GraphClient, StaticToken};
+use graphgen_suite::local_client;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -52,11 +53,7 @@ impl Page for UsersDelta {
 }
 
 fn client(server: &MockServer) -> GraphClient {
-    GraphClient::builder(StaticToken::new("token"))
-        .base_url(format!("{}/v1.0", server.uri()))
-        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(10)))
-        .build()
-        .unwrap()
+    local_client(&server.uri(), StaticToken::new("token")).build().unwrap()
 }
 
 fn delta(client: &GraphClient) -> Call<UsersDelta> {

@@ -4,12 +4,11 @@
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use generated::runtime::auth::{AccessToken, BoxFuture, TokenError, TokenSource};
-use generated::runtime::retry::RetryPolicy;
 use generated::{GraphClient, StaticToken};
 use graphgen_suite::hostile::{HostileServer, Reply};
+use graphgen_suite::local_client;
 use graphgen_suite::seed_example;
 
 /// What Graph sends when a session is revoked (Microsoft's CAE documentation's example).
@@ -46,11 +45,7 @@ fn seed() -> Reply {
 }
 
 fn client(server: &HostileServer, tokens: impl TokenSource + 'static) -> GraphClient {
-    GraphClient::builder(tokens)
-        .base_url(format!("{}/v1.0", server.base))
-        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(5)))
-        .build()
-        .unwrap()
+    local_client(&server.base, tokens).build().unwrap()
 }
 
 async fn get(

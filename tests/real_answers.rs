@@ -4,6 +4,7 @@
 
 use generated::models::{AnyAuthenticationMethod, AuthenticationMethodCollectionResponse};
 use generated::{Call, Error, GraphClient, StaticToken};
+use graphgen_suite::local_client;
 use serde_json::{json, Value};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -22,8 +23,7 @@ async fn serve_raw(body: String) -> MockServer {
 }
 
 fn client(server: &MockServer, strict: bool) -> GraphClient {
-    GraphClient::builder(StaticToken::new("token"))
-        .base_url(format!("{}/v1.0", server.uri()))
+    local_client(&server.uri(), StaticToken::new("token"))
         .strict(strict)
         .build()
         .unwrap()

@@ -4,13 +4,12 @@
 //! sent, a session that expires, a slice answered 503.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use generated::runtime::read::{At, Fit, FromJson};
-use generated::runtime::retry::RetryPolicy;
 use generated::runtime::upload::{Uploaded, SLICE_UNIT};
 use generated::{Error, GraphClient, StaticToken};
 use graphgen_suite::hostile::{HostileServer, Received, Reply};
+use graphgen_suite::local_client;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -105,11 +104,7 @@ fn answer(session: &mut Session, request: &Received, size: usize, faults: Faults
 }
 
 fn client(server: &HostileServer) -> GraphClient {
-    GraphClient::builder(StaticToken::new("token"))
-        .base_url(format!("{}/v1.0", server.base))
-        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(5)))
-        .build()
-        .unwrap()
+    local_client(&server.base, StaticToken::new("token")).build().unwrap()
 }
 
 /// Uploads a file of `sent` bytes announced as `size` bytes, in slices of

@@ -5,6 +5,21 @@ pub mod hostile;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use generated::runtime::client::ClientBuilder;
+use generated::runtime::retry::RetryPolicy;
+use generated::{GraphClient, TokenSource};
+
+/// A client of the crate in `generated/` for a test server at `base`
+/// (`http://127.0.0.1:PORT`): the service root `base/v1.0`, and retries that
+/// wait milliseconds where Graph's would wait seconds. Every test that talks
+/// to a local server starts here.
+pub fn local_client(base: &str, tokens: impl TokenSource + 'static) -> ClientBuilder {
+    GraphClient::builder(tokens)
+        .base_url(format!("{base}/v1.0"))
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(10)))
+}
 
 /// The workspace root.
 pub fn root() -> &'static Path {
