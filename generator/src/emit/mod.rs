@@ -6,6 +6,7 @@ mod client;
 mod invocations;
 mod models;
 mod permissions;
+pub mod root;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
