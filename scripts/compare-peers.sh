@@ -25,10 +25,9 @@ export CARGO_TARGET_DIR=$work/build CARGO_INCREMENTAL=0
 measure=$root/scripts/measure.py
 
 # The tools.
-cargo build --quiet --release -p graphgen --bin graphgen --example parse_floor --manifest-path "$root/Cargo.toml" >&2
-release="${CARGO_TARGET_DIR:-$root/target}/release"
-graphgen=$release/graphgen
-floor=$release/examples/parse_floor
+source "$root/scripts/lib.sh"
+build_graphgen
+floor=$parse_floor
 [ -x "$work/progenitor/bin/cargo-progenitor" ] ||
   cargo install --quiet --locked cargo-progenitor --root "$work/progenitor"
 [ -x "$work/venv/bin/openapi-generator-cli" ] || {

@@ -17,9 +17,9 @@ crate=$work/$module
 export CARGO_TARGET_DIR=$work/build CARGO_INCREMENTAL=0
 measure=$root/scripts/measure.py
 
-cargo build --quiet --release -p graphgen --bin graphgen --manifest-path "$root/Cargo.toml" >&2
-release="${CARGO_TARGET_DIR:-$root/target}/release"
-"$release/graphgen" generate "$spec" --out "$crate" --crate-name features-check
+source "$root/scripts/lib.sh"
+build_graphgen
+"$graphgen" generate "$spec" --out "$crate" --crate-name features-check
 printf '\n[workspace]\n' >> "$crate/Cargo.toml"
 (cd "$crate" && cargo check --quiet && cargo check --quiet --no-default-features)
 

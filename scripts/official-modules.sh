@@ -16,8 +16,8 @@ export RUSTFLAGS="-D warnings"
 # A whole check and build each time, not an incremental one against the last run's.
 export CARGO_INCREMENTAL=0
 
-cargo build --quiet --release -p graphgen --bin graphgen --manifest-path "$root/Cargo.toml" >&2
-graphgen="${CARGO_TARGET_DIR:-$root/target}/release/graphgen"
+source "$root/scripts/lib.sh"
+build_graphgen
 mkdir -p "$out"
 
 modules=("$@")

@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 export CARGO_TARGET_DIR=$root/target/scaling-build
-cargo build --quiet --release -p graphgen --bin graphgen --manifest-path "$root/Cargo.toml" >&2
-graphgen="${CARGO_TARGET_DIR:-$root/target}/release/graphgen"
+source "$root/scripts/lib.sh"
+build_graphgen
 work=$root/target/scaling
 mkdir -p "$work"
 

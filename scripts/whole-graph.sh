@@ -15,16 +15,16 @@ work=$root/target/whole-graph
 crate=$work/graph
 export CARGO_TARGET_DIR=$work/build CARGO_INCREMENTAL=0
 
-cargo build --quiet --release -p graphgen --bin graphgen --example parse_floor >&2
-release=$root/target/release
+source "$root/scripts/lib.sh"
+build_graphgen
 echo "Machine: $(nproc) cores, $(rustc --version)"
 echo
 echo "Generation (scripts/measure.py, 5 runs in turns, median):"
 echo
 echo '```'
 python3 "$root/scripts/measure.py" 5 \
-  "parse-floor=$release/examples/parse_floor $modules/*.yml" \
-  "graphgen=$release/graphgen generate $modules/*.yml --out $crate --crate-name graph"
+  "parse-floor=$parse_floor $modules/*.yml" \
+  "graphgen=$graphgen generate $modules/*.yml --out $crate --crate-name graph"
 echo '```'
 cp "$root/Cargo.lock" "$crate/Cargo.lock"
 printf '\n[workspace]\n' >> "$crate/Cargo.toml"
