@@ -101,6 +101,36 @@ fn table(name: &str) -> &'static str {
 mod tests {
     use super::*;
 
+    fn source(name: &str) -> &'static str {
+        MODULES.iter().find(|module| module.name == name).unwrap().source
+    }
+
+    #[test]
+    fn the_runtime_names_the_version_of_graphgen_that_copies_it() {
+        let line = format!("pub const GRAPHGEN_VERSION: &str = \"{}\";", env!("CARGO_PKG_VERSION"));
+        assert!(source("send").contains(&line), "runtime/src/send.rs lacks {line}");
+    }
+
+    #[test]
+    fn the_models_clouds_are_the_runtimes() {
+        let file = syn::parse_file(source("cloud")).unwrap();
+        let variants: Vec<String> = file
+            .items
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Enum(cloud) if cloud.ident == "Cloud" => {
+                    Some(cloud.variants.iter().map(|variant| variant.ident.to_string()).collect())
+                }
+                _ => None,
+            })
+            .unwrap();
+        let modelled: Vec<String> = crate::model::Cloud::ALL
+            .iter()
+            .map(|(_, cloud)| cloud.variant().to_owned())
+            .collect();
+        assert_eq!(modelled, variants);
+    }
+
     #[test]
     fn client_methods_come_from_every_module() {
         let methods = client_methods();

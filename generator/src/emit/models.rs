@@ -442,3 +442,20 @@ fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// A type named as an import would be shadowed by it: every type name the
+    /// models import is one no schema's type may take.
+    #[test]
+    fn imported_type_names_are_reserved() {
+        for (_, name) in super::IMPORTS {
+            if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                assert!(
+                    crate::names::RESERVED_TYPES.contains(name),
+                    "{name} is imported but not reserved"
+                );
+            }
+        }
+    }
+}
