@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures_util::StreamExt;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -23,6 +23,7 @@ use serde_json::{Map, Value};
 use super::bytes::Base64Bytes;
 use super::client::{answer, BatchStep, Call, Decoder, GraphClient, GraphResponse};
 use super::error::Error;
+use super::retry::Retries;
 use super::send::{self, RawResponse, Settings};
 
 /// The most requests Graph takes in one batch.
@@ -166,8 +167,7 @@ impl Batch {
         let mut state = Rounds {
             answers,
             sent: vec![0; steps.len()],
-            retries: vec![0; steps.len()],
-            waited: vec![Duration::ZERO; steps.len()],
+            retries: vec![Retries::default(); steps.len()],
             ready_at: vec![Instant::now(); steps.len()],
             steps,
         };
@@ -215,9 +215,8 @@ struct Rounds {
     answers: Vec<Option<Result<RawResponse, Error>>>,
     /// How many times each call was sent.
     sent: Vec<u32>,
-    /// How many times each call was retried for its own answer, and how long it waited.
-    retries: Vec<u32>,
-    waited: Vec<Duration>,
+    /// How far each call is in the retries for its own answer.
+    retries: Vec<Retries>,
     /// When each call may be sent (again).
     ready_at: Vec<Instant>,
 }
@@ -370,13 +369,13 @@ impl Rounds {
             let Some(mut raw) = round[index].take() else { continue };
             let retry = self.steps[index].settings.retry;
             // A wait past what `Instant` can hold is not waited for: the answer stands.
-            let delay = retry
-                .delay(self.retries[index] + 1, self.waited[index], raw.status, &raw.headers)
+            let mut retries = self.retries[index];
+            let delay = retries
+                .next(&retry, raw.status, &raw.headers)
                 .filter(|delay| now.checked_add(*delay).is_some());
             let with = self.steps[index].after.iter().filter_map(|&before| again[before]).max();
             if let Some(delay) = delay {
-                self.retries[index] += 1;
-                self.waited[index] = self.waited[index].saturating_add(delay);
+                self.retries[index] = retries;
                 // Never before a call it depends on that is sent again too.
                 again[index] = Some(with.map_or(now + delay, |with| with.max(now + delay)));
             } else if let (424, Some(with)) = (raw.status, with) {

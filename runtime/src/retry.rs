@@ -79,7 +79,7 @@ impl RetryPolicy {
 
     /// The wait before retry number `retry` (1-based) after a response with
     /// `status` and `headers`, or `None` when the response is not to be retried.
-    pub(super) fn delay(&self, retry: u32, waited: Duration, status: u16, headers: &HeaderMap) -> Option<Duration> {
+    fn delay(&self, retry: u32, waited: Duration, status: u16, headers: &HeaderMap) -> Option<Duration> {
         let wanted = match status {
             429 => self.throttled,
             _ => self.unavailable,
@@ -97,6 +97,28 @@ impl RetryPolicy {
         let exponential = self.base_delay.saturating_mul(1 << retry.saturating_sub(1).min(16));
         let jitter = self.base_delay.mul_f64(fastrand::f64());
         exponential.saturating_add(jitter)
+    }
+}
+
+/// Where one call stands in its retries: how many it made and how long it
+/// waited. Calls sent alone and calls in a batch keep one each, so both
+/// retry, wait and count the same way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Retries {
+    /// Retries made so far (the `Retry-Attempt` of the next one is this plus one).
+    pub made: u32,
+    /// Time waited before them, in all.
+    pub waited: Duration,
+}
+
+impl Retries {
+    /// The wait before the next retry of an answer with `status` and
+    /// `headers`, counted as made; `None` when the answer stands.
+    pub(super) fn next(&mut self, policy: &RetryPolicy, status: u16, headers: &HeaderMap) -> Option<Duration> {
+        let delay = policy.delay(self.made + 1, self.waited, status, headers)?;
+        self.made += 1;
+        self.waited = self.waited.saturating_add(delay);
+        Some(delay)
     }
 }
 

@@ -18,7 +18,7 @@ use super::bytes::Base64Bytes;
 use super::client::Inner;
 use super::error::{Error, GraphError};
 use super::read::{kind, take_refused_at, At, FromJson};
-use super::retry::RetryPolicy;
+use super::retry::{Retries, RetryPolicy};
 
 /// The graphgen release this runtime belongs to.
 pub const GRAPHGEN_VERSION: &str = "0.1.0";
@@ -199,8 +199,7 @@ pub(super) async fn execute(inner: &Inner, request: Request<'_>, settings: &Sett
 
 async fn attempts(inner: &Inner, request: &Request<'_>, settings: &Settings) -> Result<RawResponse, Error> {
     let client_request_id = uuid::Uuid::new_v4().to_string();
-    let mut waited = Duration::ZERO;
-    let mut retries = 0;
+    let mut retries = Retries::default();
     let mut sent = 0;
     // The token that answered a claims challenge, used for the rest of the call.
     let mut claims_token: Option<AccessToken> = None;
@@ -217,7 +216,7 @@ async fn attempts(inner: &Inner, request: &Request<'_>, settings: &Settings) -> 
             request,
             authorization,
             client_request_id: &client_request_id,
-            retries,
+            retries: retries.made,
         };
         let response = attempt.follow_redirects().await?;
         sent += 1;
@@ -232,17 +231,15 @@ async fn attempts(inner: &Inner, request: &Request<'_>, settings: &Settings) -> 
                 continue;
             }
         }
-        if let Some(delay) = settings.retry.delay(retries + 1, waited, status, response.headers()) {
+        if let Some(delay) = retries.next(&settings.retry, status, response.headers()) {
             tracing::debug!(
                 status,
-                retry = retries + 1,
+                retry = retries.made,
                 delay_ms = delay.as_millis() as u64,
                 "retrying"
             );
             drop(response);
             tokio::time::sleep(delay).await;
-            waited = waited.saturating_add(delay);
-            retries += 1;
             continue;
         }
         let headers = response.headers().clone();
