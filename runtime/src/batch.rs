@@ -8,6 +8,22 @@
 //! let mut answers = batch.send().await;
 //! let me = answers.take(me)?;          // GraphResponse<User>, or this call's own error
 //! ```
+//!
+//! # How a batch goes
+//!
+//! - At most 20 calls go in one request; larger sets are split and sent 4 requests at a time
+//!   (`.concurrency(n)`). Calls linked with `add_after` (`dependsOn`) travel in the same request
+//!   (so at most 20 may be linked); when one fails, Graph answers the others `424`.
+//! - Answers are matched by id in whatever order they come. A call answered 429, 503 or 504 is
+//!   sent again alone in a later request after its own `Retry-After`, as its retry policy allows,
+//!   with the calls that failed only because they depend on it. A `$batch` request throttled or
+//!   unavailable as a whole is retried like any call.
+//! - No call is dropped in silence: each `take` gives the call's value or its error -
+//!   `Error::Graph` with the call's own status, `Error::BatchRequest` when the request carrying it
+//!   failed as a whole (it may or may not have run), `Error::BatchItem` when the answer left it
+//!   out or it could not be sent (an invalid path parameter, a call it depends on that could not
+//!   be sent). Query options, headers, JSON bodies (other bodies as base64) and each call's
+//!   retry policy and strictness go with it.
 
 use std::collections::HashMap;
 use std::fmt;

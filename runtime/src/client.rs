@@ -1,4 +1,48 @@
 //! The client every generated request builder sends through, and its settings.
+//!
+//! # How every call behaves
+//!
+//! Every generated client behaves like Microsoft's own Graph SDKs:
+//!
+//! | behaviour | default | configure |
+//! |---|---|---|
+//! | Retries | only 429, 503, 504; `Retry-After` (seconds or HTTP date) honoured, else `3 s × 2^(n-1)` plus up to 3 s of jitter; 3 retries (at most 10); 180 s of waiting in all at most, beyond which the last answer is returned; a `Retry-Attempt: n` header on retries | `ClientBuilder::retry_policy(RetryPolicy::default().max_retries(5).base_delay(..).max_total_delay(..))`, per call `.retry(..)`; by cause: `.retry_throttled(false)` (429) or `.retry_unavailable(false)` (503, 504); `RetryPolicy::none()` turns retries off |
+//! | Paging | `pages()`, `items()`, `collect_all()` follow `@odata.nextLink`; a link already followed ends them with `Error::PagingLoop` instead of going round forever; a delta query's `@odata.deltaLink` is on the last page, on `items().delta_link()` once the stream ends, and in `collect_delta()` | per call `.max_pages(n)` |
+//! | Other errors | 500 and 4XX other than 429 return at once as `Error::Graph` | |
+//! | Redirects | 301, 302, 303, 307, 308, at most 5 (then `Error::TooManyRedirects`); 303 becomes GET; the token is sent only to the service root's scheme, host and port, so it never follows a redirect elsewhere | `max_redirects(n)` |
+//! | Headers | a fresh UUID `client-request-id` per call (the same on its retries), `SdkVersion` and `User-Agent: graphgen-rust/0.1.0`, `Accept: application/json` | |
+//! | Responses | `send_with_response()` gives the value with `status`, `request_id`, `client_request_id`, `date`, `attempts` and every header (`headers`) | |
+//! | Timeouts | 100 s per attempt (connect to end of body); `Error::Timeout { after }`; not retried | `timeout(..)`, per call `.timeout(..)` |
+//! | Body limit | 64 MiB; `Error::BodyTooLarge` | `max_response_bytes(n)` |
+//! | Bodies | a 2XX that is not JSON is `Error::UnexpectedContentType`; malformed JSON, or a body whose whole shape is wrong (a list for an object), `Error::Decode` with the JSON path (`value[3].registeredDateTime`); both with the status and the body's first 200 characters. One value that does not fit its type does not fail the call (below) | `strict(true)`, per call `.strict(..)`: such a value is an `Error::Decode` with its path |
+//! | Transport | HTTPS is required for any service root that is not loopback | `allow_insecure_http()` |
+//! | Claims challenges (continuous access evaluation) | a `401` with `WWW-Authenticate: ... error="insufficient_claims", claims="<base64>"` asks the token source for a token with those claims (decoded JSON) and sends the request once more; a second challenge, or a source that cannot take claims, is the `Error::Graph` 401 | implement `TokenSource::token_with_claims` (`StaticToken` and `AzureCredential` cannot: `azure_core` 1.1's token options carry no claims) |
+//! | Compression | `Accept-Encoding: gzip`; gzip answers are decompressed (the body limit counts decompressed bytes) | |
+//! | Inspection | none | `inspect(\|exchange\| ...)`: called with each answer of each attempt and redirect hop: method, URL, request headers as sent (never `Authorization`), status, response headers |
+//! | Tokens | the `TokenSource` is asked before every attempt, so refreshed tokens are used; tokens never appear in `Debug`, errors, logs or panics | feature `azure` (off by default): `runtime::azure::AzureCredential` wraps any `azure_core` `TokenCredential` (for example from `azure_identity`), asking for `https://<cloud host>/.default` |
+//! | Tracing | a `graph_request` span per call (`tracing`) with `method`, the path *template* (never the user id or UPN, which are personal data), `status`, `attempts`, `duration_ms`; a debug event per retry | any `tracing` subscriber |
+//!
+//! Redirects and retries are all in memory: request bodies are always replayable. A request whose
+//! connection dropped or timed out is never sent again by the client (it may have been carried
+//! out): the call ends with `Error::Transport` or `Error::Timeout`.
+//!
+//! # Delta sync
+//!
+//! A delta query's last page carries `@odata.deltaLink`: `collect_delta()` gives
+//! every item and that link (the last page of `pages()` has it as `delta_link()`, and the stream
+//! `items()` returns has it as `delta_link()` once it has ended), and
+//! `.starting_at(link)` sends the same call to a saved delta link (or next link) instead:
+//!
+//! ```ignore
+//! let mut link: Option<String> = load_saved_link();
+//! loop {
+//!     let call = client.users().delta().get();
+//!     let call = match &link { Some(link) => call.starting_at(link), None => call };
+//!     let round = call.collect_delta().await?;
+//!     apply(round.items);
+//!     link = round.delta_link; // save it; wait; go again for what changed since
+//! }
+//! ```
 
 use std::collections::HashSet;
 use std::fmt;

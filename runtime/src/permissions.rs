@@ -1,4 +1,13 @@
 //! The permissions an operation needs, as data a caller can check a token against.
+//!
+//! # Checking a token before a call
+//!
+//! `TokenPermissions::from_access_token(jwt)` reads the `scp`, `roles`
+//! and `tid` claims of an access token - **without verifying it**: use it to tell a user early what
+//! is missing, never to decide what anyone may do. `permissions::X.check(&token)` then answers
+//! `Allowed { permission }`, `Missing { kind, least }` (the least privileged permission to ask
+//! for) or `NotSupported { kind }` (for example a personal Microsoft account). A token that cannot
+//! be read gives an error that does not repeat the token.
 
 /// One of Microsoft's permission types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

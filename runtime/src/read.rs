@@ -12,6 +12,31 @@
 //!
 //! Where a value is, [`At`], is a chain of steps on the stack, passed down as
 //! values are read: an answer that fits costs no allocation for it.
+//!
+//! # What Graph sends, and how it reads
+//!
+//! The models read what the service is known to send
+//! beyond its descriptions, and write it back as it came or in Graph's own canonical form:
+//!
+//! | Graph sends | read as | written back |
+//! |---|---|---|
+//! | a date-time without a zone, up to 7 (or 9) fractional digits: `2020-02-04T07:00:00.0000000` | UTC | RFC 3339 with `Z` (`2020-02-04T07:00:00Z`): the same instant |
+//! | an Int64 or Decimal as a string (`IEEE754Compatible=true`): `"9007199254740993"`, `"0.1583"` | the number | as a JSON number |
+//! | `"NaN"`, `"INF"`, `"-INF"` where the description allows them (`Numeric`) | those values | as they came |
+//! | `@odata.type` without its `#` | the same type | as it came |
+//! | base64 in either alphabet, padded or not | the bytes | the standard alphabet, padded, as Graph writes it |
+//! | a GUID in upper case | `Guid`, equal to the same GUID in lower case | in the case it came in |
+//! | `GET .../$ref`: `{"value": [{"@odata.id": "https://..."}]}`, where the descriptions say strings | `References` (a page of `Reference { odata_id }`), `Reference` for one | as it came |
+//!
+//! A value that still does not fit its property's type (a date-time that is not one, an object
+//! where a string belongs, `NaN` in a plain `f64`) does not cost the rest of the answer: the
+//! property is `None`, the value is kept as received in its object's `additional_properties` under
+//! the property's own name, so a write-back sends it again unchanged, and a `tracing` warning names
+//! its place (`path=value[2].createdDateTime expected="a date-time" found="a string"`; never the
+//! value, which may be personal data). A list with such an item is kept whole the same way. A
+//! value that does not fit where nothing can keep it (the body itself) is an `Error::Decode`.
+//! With `ClientBuilder::strict(true)` or a call's `.strict(true)`, any such value is an
+//! `Error::Decode` naming its path instead. `serde_json::from_str` on a model reads tolerantly too.
 
 use std::cell::RefCell;
 use std::fmt;

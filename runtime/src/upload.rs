@@ -14,6 +14,19 @@
 //!     .send::<DriveItem>()
 //!     .await?;
 //! ```
+//!
+//! # How an upload goes
+//!
+//! - Slices are whole 320 KiB units, at most 60 MiB, sent with `Content-Range: bytes a-b/total`
+//!   and no `Authorization` header (the upload URL is pre-authenticated, and a credential: it is
+//!   never in `Debug` output or errors). Memory is about two slices whatever the file's size.
+//! - A slice answered 429/503/504 is retried by the client's policy; a dropped connection, a
+//!   timeout or a 5xx asks the session for `nextExpectedRanges` and goes on from there, at most
+//!   5 times in a row without progress (`.max_resumes(n)`).
+//! - On an error that will not heal - the session expired or is gone (Graph's 404 as
+//!   `Error::Graph`), ranges that contradict what was sent, a source shorter than `size`, too many
+//!   failures in a row - the session is cancelled (`DELETE`) and the error returned
+//!   (`Error::Upload { reason, uploaded }` for the ones that are not Graph's).
 
 use std::fmt;
 
