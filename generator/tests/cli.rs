@@ -601,3 +601,28 @@ fn permissions_come_from_the_reference() {
     assert!(stderr(&output).starts_with("error: bad.json:1:"), "{}", stderr(&output));
     assert!(!work.path().join("bad").exists());
 }
+
+#[test]
+fn an_include_path_that_matches_nothing_is_refused_with_paths_near_it() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("out");
+    let output = graphgen(
+        &[
+            "generate",
+            seed_spec().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--include-path",
+            "/users/{id}/qrCodePinMethod",
+        ],
+        scratch.path(),
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("matches no operation"), "{message}");
+    assert!(
+        message.contains("/users/{user-id}/authentication/qrCodePinMethod"),
+        "{message}"
+    );
+    assert!(!out.exists());
+}

@@ -13,6 +13,8 @@ pub struct PathFilter {
 
 #[derive(Clone, Debug)]
 struct Pattern {
+    /// As given on the command line.
+    text: String,
     segments: Vec<String>,
     /// Upper-case methods; empty for all.
     methods: Vec<String>,
@@ -25,6 +27,7 @@ impl Pattern {
             None => (text, ""),
         };
         Self {
+            text: text.to_owned(),
             segments: split(path),
             methods: methods
                 .split([',', '|'])
@@ -99,6 +102,26 @@ impl PathFilter {
         }
     }
 
+    /// Each include pattern that selects none of `operations` (path template,
+    /// method), with up to three paths that come near it: a pattern that
+    /// matches nothing is a mistake (`/users/{id}/sendMail` for
+    /// `/users/{id}/microsoft.graph.sendMail`), never an empty crate.
+    pub fn unmatched(&self, operations: &[(&str, &str)]) -> Vec<(String, Vec<String>)> {
+        let split_operations: Vec<(Vec<String>, &str, &str)> = operations
+            .iter()
+            .map(|(path, method)| (split(path), *path, *method))
+            .collect();
+        self.include
+            .iter()
+            .filter(|pattern| {
+                !split_operations
+                    .iter()
+                    .any(|(segments, _, method)| pattern.matches(segments, method))
+            })
+            .map(|pattern| (pattern.text.clone(), near(pattern, &split_operations)))
+            .collect()
+    }
+
     /// Whether the operation `method` on `path` is generated.
     pub fn selects(&self, path: &str, method: &str) -> bool {
         let segments = split(path);
@@ -107,9 +130,71 @@ impl PathFilter {
     }
 }
 
+/// Up to three paths near `pattern`: those whose last segment holds the
+/// pattern's last word (`sendMail` in `microsoft.graph.sendMail`), else those
+/// sharing the most leading segments with it.
+fn near(pattern: &Pattern, operations: &[(Vec<String>, &str, &str)]) -> Vec<String> {
+    let word = pattern
+        .segments
+        .last()
+        .map(|segment| segment.trim_matches('*').to_ascii_lowercase())
+        .unwrap_or_default();
+    let mut paths: Vec<&str> = Vec::new();
+    if word.len() > 1 && !word.contains('*') {
+        for (segments, path, _) in operations {
+            let hit = segments
+                .last()
+                .is_some_and(|last| last.to_ascii_lowercase().contains(&word));
+            if hit && !paths.contains(path) {
+                paths.push(path);
+            }
+        }
+    }
+    if paths.is_empty() {
+        let shared = |segments: &[String]| {
+            segments
+                .iter()
+                .zip(&pattern.segments)
+                .take_while(|(a, b)| a == b || glob(b.as_bytes(), a.as_bytes()))
+                .count()
+        };
+        let best = operations
+            .iter()
+            .map(|(segments, _, _)| shared(segments))
+            .max()
+            .unwrap_or(0);
+        if best > 0 {
+            for (segments, path, _) in operations {
+                if shared(segments) == best && !paths.contains(path) {
+                    paths.push(path);
+                }
+            }
+        }
+    }
+    paths.sort_by_key(|path| path.len());
+    paths.into_iter().take(3).map(str::to_owned).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::PathFilter;
+
+    #[test]
+    fn a_pattern_that_matches_nothing_is_named_with_paths_near_it() {
+        let operations = [
+            ("/users/{user-id}/microsoft.graph.sendMail", "POST"),
+            ("/users/{user-id}/messages", "GET"),
+        ];
+        let filter = PathFilter::new(["/users/{id}/sendMail", "/users/{id}/messages"], Vec::<&str>::new());
+        assert_eq!(
+            filter.unmatched(&operations),
+            [(
+                "/users/{id}/sendMail".to_owned(),
+                vec!["/users/{user-id}/microsoft.graph.sendMail".to_owned()]
+            )]
+        );
+        assert!(PathFilter::default().unmatched(&operations).is_empty());
+    }
 
     #[test]
     fn kiota_style_globs() {

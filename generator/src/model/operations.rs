@@ -45,6 +45,19 @@ pub(crate) fn build(
     let mut operations = Vec::new();
     let items = crate::load::paths_in_order(files);
     let mut found = collect(files, &items, problems);
+    let all: Vec<(&str, &str)> = found.iter().map(|op| (op.template, op.method.as_str())).collect();
+    for (pattern, near) in filter.unmatched(&all) {
+        let hint = match near.as_slice() {
+            [] => String::new(),
+            paths => format!("; paths near it: {}", paths.join(", ")),
+        };
+        problems.push(Diagnostic {
+            file: std::path::PathBuf::from("(command line)"),
+            pointer: String::new(),
+            position: None,
+            message: format!("--include-path {pattern:?} matches no operation of the descriptions{hint}"),
+        });
+    }
     found.retain(|op| filter.selects(op.template, op.method.as_str()));
     found.sort_by(|a, b| (a.template, a.method).cmp(&(b.template, b.method)));
     for op in &found {
