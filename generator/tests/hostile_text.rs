@@ -268,3 +268,53 @@ fn root_segments_never_take_a_method_of_the_client() {
         assert!(!client.contains(&format!("pub fn {taken}(")), "{taken}");
     }
 }
+
+/// A description of an upload session (`uploadUrl`, a pre-authenticated URL)
+/// and a PIN marked with a string where the mark takes a boolean.
+fn session_spec(secret_mark: Value) -> Value {
+    json!({
+        "openapi": "3.0.1",
+        "info": {"title": "t", "version": "v1"},
+        "paths": {"/sessions": {"post": {
+            "operationId": "sessions.create",
+            "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/microsoft.graph.uploadSession"}}}}},
+        }}},
+        "components": {"schemas": {"microsoft.graph.uploadSession": {"type": "object", "properties": {
+            "uploadUrl": {"type": "string"},
+            "nextExpectedRanges": {"type": "array", "items": {"type": "string"}},
+            "pin": {"type": "string", "x-graphgen-secret": secret_mark},
+        }}}},
+    })
+}
+
+#[test]
+fn credentials_are_secrets_and_a_mark_of_the_wrong_type_is_refused() {
+    let scratch = tempfile::tempdir().unwrap();
+    let path = scratch.path().join("sessions.json");
+    fs::write(&path, session_spec(json!(true)).to_string()).unwrap();
+    let files = graphgen::generate_crate(std::slice::from_ref(&path), "sessions").unwrap();
+    let models = &files["src/models.rs"];
+    assert!(models.contains("pub upload_url: Option<Secret>,"), "{models}");
+    assert!(models.contains("pub pin: Option<Secret>,"), "{models}");
+    assert!(
+        models.contains("json_object!(UploadSession, additional_properties, secret {"),
+        "{models}"
+    );
+
+    // `x-graphgen-secret: "true"` once made the PIN a plain String that Debug printed.
+    fs::write(&path, session_spec(json!("true")).to_string()).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_graphgen"))
+        .arg("generate")
+        .arg(&path)
+        .arg("--out")
+        .arg(scratch.path().join("out"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("/components/schemas/microsoft.graph.uploadSession/properties/pin/x-graphgen-secret")
+            && stderr.contains("expected true or false"),
+        "{stderr}"
+    );
+}
