@@ -147,3 +147,15 @@ fn the_pin_never_appears_in_debug_output() {
     // Serialization is for Graph, not for logs: the code is written as is.
     assert_eq!(serde_json::to_value(&pin).unwrap()["code"], "73914026");
 }
+
+/// Code written against a type keeps compiling where a union of it and its
+/// derived types is asked for: each variant's type converts into the union.
+#[test]
+fn a_derived_type_converts_into_its_union() {
+    let method: generated::models::QrCodePinAuthenticationMethod = serde_json::from_value(seed_example()).unwrap();
+    let any: generated::models::AnyAuthenticationMethod = method.clone().into();
+    assert_eq!(
+        any,
+        generated::models::AnyAuthenticationMethod::QrCodePinAuthenticationMethod(Box::new(method))
+    );
+}

@@ -44,6 +44,42 @@ pub enum AnyAuthenticationMethod {
     Unrecognized(Value),
 }
 
+impl From<AuthenticationMethod> for AnyAuthenticationMethod {
+    fn from(value: AuthenticationMethod) -> Self {
+        Self::AuthenticationMethod(Box::new(value))
+    }
+}
+
+impl From<EmailAuthenticationMethod> for AnyAuthenticationMethod {
+    fn from(value: EmailAuthenticationMethod) -> Self {
+        Self::EmailAuthenticationMethod(Box::new(value))
+    }
+}
+
+impl From<MicrosoftAuthenticatorAuthenticationMethod> for AnyAuthenticationMethod {
+    fn from(value: MicrosoftAuthenticatorAuthenticationMethod) -> Self {
+        Self::MicrosoftAuthenticatorAuthenticationMethod(Box::new(value))
+    }
+}
+
+impl From<PasswordAuthenticationMethod> for AnyAuthenticationMethod {
+    fn from(value: PasswordAuthenticationMethod) -> Self {
+        Self::PasswordAuthenticationMethod(Box::new(value))
+    }
+}
+
+impl From<PhoneAuthenticationMethod> for AnyAuthenticationMethod {
+    fn from(value: PhoneAuthenticationMethod) -> Self {
+        Self::PhoneAuthenticationMethod(Box::new(value))
+    }
+}
+
+impl From<QrCodePinAuthenticationMethod> for AnyAuthenticationMethod {
+    fn from(value: QrCodePinAuthenticationMethod) -> Self {
+        Self::QrCodePinAuthenticationMethod(Box::new(value))
+    }
+}
+
 impl Serialize for AnyAuthenticationMethod {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

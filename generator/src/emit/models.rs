@@ -363,10 +363,31 @@ fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream
         )
     });
     let module = names::module_of(&def.name);
-    let payloads = def
+    let payloads: Vec<TokenStream> = def
         .variants
         .iter()
-        .map(|variant| type_path_in(model, &variant.ty, module));
+        .map(|variant| type_path_in(model, &variant.ty, module))
+        .collect();
+    // A value of a variant's type is the union's value too, so code written
+    // against the type keeps compiling when derived types turn it into a union.
+    let conversions = def
+        .variants
+        .iter()
+        .zip(&variants)
+        .zip(&payloads)
+        .zip(&variant_cfgs)
+        .filter(|(((variant, _), _), _)| def.variants.iter().filter(|other| other.ty == variant.ty).count() == 1)
+        .map(|(((_, variant), payload), variant_cfg)| {
+            quote! {
+                #cfg
+                #variant_cfg
+                impl From<#payload> for #name {
+                    fn from(value: #payload) -> Self {
+                        Self::#variant(Box::new(value))
+                    }
+                }
+            }
+        });
     let variant_docs = def.variants.iter().map(|variant| {
         let tags: Vec<String> = variant.tags.iter().map(|tag| text::code(tag)).collect();
         let untagged = if variant.untagged { ", or no `@odata.type`" } else { "" };
@@ -409,6 +430,8 @@ fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream
             #[doc = #unrecognized_doc]
             #unrecognized(Value),
         }
+
+        #(#conversions)*
 
         #cfg
         impl Serialize for #name {
