@@ -58,15 +58,7 @@ async fn a_retry_after_no_clock_can_hold_ends_the_retries_without_a_panic() {
     let count = generated_answers::Count::default();
     let answer = throttled_then_forever();
     let server = HostileServer::start(move |_| answer(&count)).await;
-    let client = client(&server, false);
-    let error = client
-        .users()
-        .by_user_id("adele")
-        .authentication()
-        .qr_code_pin_method()
-        .get()
-        .await
-        .unwrap_err();
+    let error = get_pin_method(&server, false).await;
     assert_eq!(error.status(), Some(429), "the last answer stands: {error}");
     assert_eq!(server.received().len(), 2);
 }
