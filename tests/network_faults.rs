@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use generated::models::QrCodePinAuthenticationMethod;
+use generated::runtime::answer::GraphResponse;
 use generated::runtime::auth::{AccessToken, BoxFuture, TokenError};
-use generated::runtime::client::GraphResponse;
 use generated::runtime::retry::RetryPolicy;
 use generated::{Error, GraphClient, StaticToken, TokenSource};
 use graphgen_suite::local_client;

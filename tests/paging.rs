@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use generated::runtime::client::Page;
+use generated::runtime::paging::Page;
 use generated::runtime::path::RequestPath;
 use generated::runtime::read::{At, Fit, FromJson};
 use generated::runtime::retry::RetryPolicy;
@@ -199,6 +199,20 @@ async fn a_page_limit_ends_the_stream() {
     let items = delta(&client(&server)).max_pages(2).collect_all().await.unwrap();
     assert_eq!(items, [json!(0), json!(1)]);
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    // Pages and items loop with their own `try_next`, nothing pinned or imported.
+    let mut pages = delta(&client(&server)).max_pages(3).pages();
+    let mut read = Vec::new();
+    while let Some(page) = generated::runtime::paging::Pages::try_next(&mut pages).await.unwrap() {
+        read.extend(page.value);
+    }
+    assert_eq!(read, [json!(0), json!(1), json!(2)]);
+    let mut items = delta(&client(&server)).max_pages(2).items();
+    let mut read = Vec::new();
+    while let Some(item) = generated::runtime::paging::Items::try_next(&mut items).await.unwrap() {
+        read.push(item);
+    }
+    assert_eq!(read, [json!(0), json!(1)]);
 }
 
 async fn failing_once(status: u16) -> MockServer {

@@ -50,7 +50,7 @@ fn client(server: &HostileServer, tokens: impl TokenSource + 'static) -> GraphCl
 
 async fn get(
     client: &GraphClient,
-) -> Result<generated::runtime::client::GraphResponse<generated::models::QrCodePinAuthenticationMethod>, generated::Error>
+) -> Result<generated::runtime::answer::GraphResponse<generated::models::QrCodePinAuthenticationMethod>, generated::Error>
 {
     client
         .users()

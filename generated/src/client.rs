@@ -10,7 +10,8 @@ use super::models::{
     UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody,
 };
 
-use super::runtime::client::{Call, GraphClient};
+use super::runtime::call::Call;
+use super::runtime::client::GraphClient;
 use super::runtime::path::RequestPath;
 use super::runtime::patch::Patch;
 

@@ -16,6 +16,7 @@ pub mod permissions;
 pub mod runtime;
 
 pub use runtime::auth::{AccessToken, StaticToken, TokenSource};
-pub use runtime::client::{Call, GraphClient};
+pub use runtime::call::Call;
+pub use runtime::client::GraphClient;
 pub use runtime::cloud::Cloud;
 pub use runtime::error::{Error, GraphError};

@@ -11,11 +11,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use super::runtime::bytes::Base64Bytes;
-use super::runtime::client::Page;
 use super::runtime::object::{
     json_object, property, read_object, JsonObject, ODataType, Typed,
 };
 
+use super::runtime::paging::Page;
 use super::runtime::read::{
     odata_type, read_root, read_unrecognized, read_variant, At, Fit, FromJson,
 };

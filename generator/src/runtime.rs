@@ -21,6 +21,7 @@ const fn module(name: &'static str, source: &'static str) -> Module {
 
 /// The runtime's modules, sorted by name.
 pub const MODULES: &[Module] = &[
+    module("answer", include_str!("../../runtime/src/answer.rs")),
     module("auth", include_str!("../../runtime/src/auth.rs")),
     Module {
         name: "azure",
@@ -29,10 +30,12 @@ pub const MODULES: &[Module] = &[
     },
     module("batch", include_str!("../../runtime/src/batch.rs")),
     module("bytes", include_str!("../../runtime/src/bytes.rs")),
+    module("call", include_str!("../../runtime/src/call.rs")),
     module("client", include_str!("../../runtime/src/client.rs")),
     module("cloud", include_str!("../../runtime/src/cloud.rs")),
     module("error", include_str!("../../runtime/src/error.rs")),
     module("object", include_str!("../../runtime/src/object.rs")),
+    module("paging", include_str!("../../runtime/src/paging.rs")),
     module("patch", include_str!("../../runtime/src/patch.rs")),
     module("path", include_str!("../../runtime/src/path.rs")),
     module("permissions", include_str!("../../runtime/src/permissions.rs")),

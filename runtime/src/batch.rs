@@ -36,11 +36,13 @@ use reqwest::{Method, Url};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::answer::{answer, Decoder, GraphResponse, RawResponse};
 use super::bytes::Base64Bytes;
-use super::client::{answer, BatchStep, Call, Decoder, GraphClient, GraphResponse};
+use super::call::{BatchStep, Call};
+use super::client::GraphClient;
 use super::error::Error;
 use super::retry::Retries;
-use super::send::{self, RawResponse, Settings};
+use super::send::{Request, Settings};
 
 /// The most requests Graph takes in one batch.
 pub const MAX_BATCH_REQUESTS: usize = 20;
@@ -409,10 +411,10 @@ impl Rounds {
 
 /// A whole `$batch` request: an error answer is every call's error.
 async fn post_batch(client: &GraphClient, body: Vec<u8>) -> Result<RawResponse, Error> {
-    let inner = &client.inner;
-    let url = Url::parse(&format!("{}/$batch", inner.service_root))
+    let pipeline = client.pipeline();
+    let url = Url::parse(&format!("{}/$batch", pipeline.service_root()))
         .map_err(|error| Error::InvalidBaseUrl(error.to_string()))?;
-    let request = send::Request {
+    let request = Request {
         method: Method::POST,
         url,
         template: "/$batch",
@@ -420,7 +422,7 @@ async fn post_batch(client: &GraphClient, body: Vec<u8>) -> Result<RawResponse, 
         body: Some(("application/json", &body)),
         authenticate: true,
     };
-    let raw = send::execute(inner, request, &inner.settings).await?;
+    let raw = pipeline.execute(request, &pipeline.settings()).await?;
     if !(200..300).contains(&raw.status) {
         return Err(raw.graph_error());
     }
@@ -518,7 +520,7 @@ impl BatchAnswers {
                 reason: "this batch has no answer for it (taken already, or added to another batch)".to_owned(),
             });
         };
-        answer(outcome?, item.decode, &self.settings[item.index])
+        answer(outcome?, item.decode, self.settings[item.index].strict)
     }
 
     /// The HTTP status each call was answered with, in the order they were

@@ -6,15 +6,18 @@
 //! each other through `super::`, which resolves the same way here and inside a
 //! generated crate's `runtime` module.
 
+pub mod answer;
 pub mod auth;
 #[cfg(feature = "azure")]
 pub mod azure;
 pub mod batch;
 pub mod bytes;
+pub mod call;
 pub mod client;
 pub mod cloud;
 pub mod error;
 pub mod object;
+pub mod paging;
 pub mod patch;
 pub mod path;
 pub mod permissions;

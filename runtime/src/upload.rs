@@ -34,11 +34,13 @@ use reqwest::{Method, Url};
 use serde::Deserialize;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
+use super::answer::{self, RawResponse};
 use super::client::GraphClient;
 use super::error::Error;
 use super::read::FromJson;
+use super::retry::Retries;
 use super::secret::Secret;
-use super::send::{self, RawResponse};
+use super::send::Request;
 
 /// Slices are a multiple of this (320 KiB), as OneDrive requires.
 pub const SLICE_UNIT: usize = 320 * 1024;
@@ -141,11 +143,12 @@ impl<R: AsyncRead + Unpin + Send> Upload<R> {
     }
 
     async fn slices(&mut self, url: &Url) -> Result<RawResponse, Error> {
-        let settings = self.client.inner.settings;
+        let settings = self.client.pipeline().settings();
         let mut buffer: Vec<u8> = Vec::with_capacity(self.slice);
         // The file offset of `buffer[0]`, and of the next byte the session expects.
         let (mut buffered_from, mut offset) = (0u64, 0u64);
-        let mut failures = 0;
+        // Resumes since the session last moved on.
+        let mut resumes = Retries::default();
         if self.size == 0 {
             return Err(Error::Upload {
                 reason: "an upload session takes at least one byte; an empty file is a simple PUT of its content"
@@ -178,20 +181,19 @@ impl<R: AsyncRead + Unpin + Send> Upload<R> {
             };
             let expected = match expected {
                 Ok(expected) => {
-                    failures = 0;
+                    resumes = Retries::default();
                     expected
                 }
                 Err(error) => {
-                    failures += 1;
-                    if failures > self.max_resumes {
+                    let Some(delay) = resumes.after_failure(&settings.retry, self.max_resumes) else {
                         return Err(error);
-                    }
-                    tokio::time::sleep(settings.retry.backoff(failures)).await;
+                    };
+                    tokio::time::sleep(delay).await;
                     match status(&self.client, url).await {
                         Some(expected) if expected <= offset => expected,
                         // Progress the slice made before it broke off counts too.
                         Some(expected) => {
-                            failures = 0;
+                            resumes = Retries::default();
                             expected
                         }
                         None => continue,
@@ -262,7 +264,7 @@ impl<R: AsyncRead + Unpin + Send> Upload<R> {
         }
         let item = match raw.body.is_empty() {
             true => None,
-            false => Some(send::json::<T>(&raw, &self.client.inner.settings)?),
+            false => Some(answer::json::<T>(&raw, self.client.pipeline().settings().strict)?),
         };
         Ok(Uploaded {
             item,
@@ -299,9 +301,9 @@ async fn request(
     body: &[u8],
     range: Option<String>,
 ) -> Result<RawResponse, Error> {
-    let inner = &client.inner;
+    let pipeline = client.pipeline();
     let headers: Vec<(&'static str, String)> = range.into_iter().map(|range| ("Content-Range", range)).collect();
-    let request = send::Request {
+    let request = Request {
         method,
         url: url.clone(),
         template: "{uploadUrl}",
@@ -309,7 +311,7 @@ async fn request(
         body: (!headers.is_empty()).then_some(("application/octet-stream", body)),
         authenticate: false,
     };
-    send::execute(inner, request, &inner.settings).await
+    pipeline.execute(request, &pipeline.settings()).await
 }
 
 /// The first byte of the session's `nextExpectedRanges` (`["26214400-"]`,

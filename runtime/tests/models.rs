@@ -13,8 +13,8 @@ mod read;
 #[path = "../src/values.rs"]
 mod values;
 
-use graphgen_runtime::client;
-use graphgen_runtime::client::ParameterValue;
+use graphgen_runtime::call::ParameterValue;
+use graphgen_runtime::paging;
 use object::{json_object, property, read_object, JsonObject};
 use read::{read_root, At, Fit, FromJson};
 use values::string_enum;

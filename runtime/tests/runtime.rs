@@ -221,8 +221,8 @@ mod retry_after {
 
 #[test]
 fn ref_answers_read_as_references() {
-    use graphgen_runtime::client::Page;
     use graphgen_runtime::object::References;
+    use graphgen_runtime::paging::Page;
 
     // As `GET /groups/{id}/members/$ref` answers.
     let page: References = serde_json::from_value(serde_json::json!({

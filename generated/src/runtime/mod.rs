@@ -3,15 +3,18 @@
 //! The runtime graphgen copies into every generated crate: the HTTP client, errors, tokens,
 //! clouds and path encoding. It is the same code in every crate, tested once in graphgen.
 
+pub mod answer;
 pub mod auth;
 #[cfg(feature = "azure")]
 pub mod azure;
 pub mod batch;
 pub mod bytes;
+pub mod call;
 pub mod client;
 pub mod cloud;
 pub mod error;
 pub mod object;
+pub mod paging;
 pub mod patch;
 pub mod path;
 pub mod permissions;

@@ -13,7 +13,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::client::Page;
+use super::paging::Page;
 use super::read::{read_root, At, Fit, FromJson, Seed};
 
 /// A generated struct read from a JSON object property by property.

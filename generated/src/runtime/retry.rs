@@ -95,7 +95,7 @@ impl RetryPolicy {
 
     /// `base * 2^(retry-1)`, plus up to `base` of jitter so that clients
     /// throttled together do not come back together.
-    pub(super) fn backoff(&self, retry: u32) -> Duration {
+    fn backoff(&self, retry: u32) -> Duration {
         let exponential = self.base_delay.saturating_mul(1 << retry.saturating_sub(1).min(16));
         let jitter = self.base_delay.mul_f64(fastrand::f64());
         exponential.saturating_add(jitter)
@@ -103,8 +103,8 @@ impl RetryPolicy {
 }
 
 /// Where one call stands in its retries: how many it made and how long it
-/// waited. Calls sent alone and calls in a batch keep one each, so both
-/// retry, wait and count the same way.
+/// waited. Calls sent alone, calls in a batch and the slices of an upload
+/// keep one each, so all retry, wait and count the same way.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Retries {
     /// Retries made so far (the `Retry-Attempt` of the next one is this plus one).
@@ -118,9 +118,20 @@ impl Retries {
     /// `headers`, counted as made; `None` when the answer stands.
     pub(super) fn next(&mut self, policy: &RetryPolicy, status: u16, headers: &HeaderMap) -> Option<Duration> {
         let delay = policy.delay(self.made + 1, self.waited, status, headers)?;
+        Some(self.count(delay))
+    }
+
+    /// The wait before trying again after a failure that is no answer's
+    /// status (an upload slice that broke off), counted as made; `None`
+    /// once `limit` retries were made.
+    pub(super) fn after_failure(&mut self, policy: &RetryPolicy, limit: u32) -> Option<Duration> {
+        (self.made < limit).then(|| self.count(policy.backoff(self.made + 1)))
+    }
+
+    fn count(&mut self, delay: Duration) -> Duration {
         self.made += 1;
         self.waited = self.waited.saturating_add(delay);
-        Some(delay)
+        delay
     }
 }
 

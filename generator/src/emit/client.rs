@@ -79,12 +79,13 @@ fn imports(model: &Model) -> TokenStream {
             use super::runtime::client::GraphClient;
         ),
         (true, true) => quote! {
-            use super::runtime::client::{Call, GraphClient};
+            use super::runtime::call::Call;
+            use super::runtime::client::GraphClient;
             use super::runtime::path::RequestPath;
         },
         (true, false) => quote! {
+            #operations_cfg use super::runtime::call::Call;
             use super::runtime::client::GraphClient;
-            #operations_cfg use super::runtime::client::Call;
             #operations_cfg use super::runtime::path::RequestPath;
         },
     };

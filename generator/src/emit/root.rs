@@ -13,7 +13,8 @@ use crate::{runtime, text};
 fn reexports() -> TokenStream {
     quote! {
         pub use runtime::auth::{AccessToken, StaticToken, TokenSource};
-        pub use runtime::client::{Call, GraphClient};
+        pub use runtime::call::Call;
+        pub use runtime::client::GraphClient;
         pub use runtime::cloud::Cloud;
         pub use runtime::error::{Error, GraphError};
     }

@@ -1,0 +1,326 @@
+//! One call: what it sends (method, path, query options, headers, body),
+//! the policy it overrides, and how it is sent alone or handed to a batch.
+
+use std::fmt;
+use std::future::IntoFuture;
+use std::time::Duration;
+
+use percent_encoding::utf8_percent_encode;
+use reqwest::{Method, Url};
+use serde::Serialize;
+
+use super::answer::{answer, Decoder, GraphResponse};
+use super::auth::BoxFuture;
+use super::client::GraphClient;
+use super::error::Error;
+use super::path::{RequestPath, UNRESERVED_ONLY};
+use super::retry::RetryPolicy;
+use super::send::{Request, Settings};
+
+/// One request, sent when awaited: `client.users().by_user_id(id).get().await`.
+/// The policy of the client applies unless this call overrides it.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<T> {
+    client: GraphClient,
+    method: Method,
+    target: Target,
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    body: Option<Body>,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+    strict: Option<bool>,
+    max_pages: Option<usize>,
+    decode: Decoder<T>,
+}
+
+/// Where a call goes: a path below the service root, or a page link Graph gave.
+#[derive(Clone)]
+enum Target {
+    Path(RequestPath),
+    NextLink { url: String, template: String },
+}
+
+struct Body {
+    content_type: &'static str,
+    bytes: Result<Vec<u8>, serde_json::Error>,
+}
+
+impl<T> fmt::Debug for Call<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let template = match &self.target {
+            Target::Path(path) => path.template(),
+            Target::NextLink { template, .. } => template,
+        };
+        f.debug_struct("Call")
+            .field("method", &self.method)
+            .field("path", &template)
+            .field("query", &self.query.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("strict", &self.strict)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A query option's or header's value as it is sent: lists comma-separated
+/// (Graph's `style: form, explode: false`).
+pub trait ParameterValue {
+    /// The value as text.
+    fn into_parameter(self) -> String;
+}
+
+impl ParameterValue for String {
+    fn into_parameter(self) -> String {
+        self
+    }
+}
+
+impl ParameterValue for &str {
+    fn into_parameter(self) -> String {
+        self.to_owned()
+    }
+}
+
+macro_rules! displayed_parameters {
+    ($($type:ty),*) => {
+        $(impl ParameterValue for $type {
+            fn into_parameter(self) -> String {
+                self.to_string()
+            }
+        })*
+    };
+}
+
+displayed_parameters!(bool, i32, i64, u32, u64, f64);
+
+impl<T: ParameterValue> ParameterValue for Vec<T> {
+    fn into_parameter(self) -> String {
+        self.into_iter().map(T::into_parameter).collect::<Vec<_>>().join(",")
+    }
+}
+
+impl<T> Call<T> {
+    /// A call of `method` on `path` through `client`, its answer read by `decode`.
+    pub(super) fn new(client: GraphClient, method: Method, path: RequestPath, decode: Decoder<T>) -> Self {
+        Call {
+            client,
+            method,
+            target: Target::Path(path),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            retry: None,
+            timeout: None,
+            strict: None,
+            max_pages: None,
+            decode,
+        }
+    }
+
+    /// Retries this call with `policy` instead of the client's.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Gives each attempt of this call `timeout` instead of the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Whether a value in the answer that does not fit its type fails this
+    /// call, instead of the client's choice ([`ClientBuilder::strict`](super::client::ClientBuilder::strict)).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = Some(strict);
+        self
+    }
+
+    /// Adds a query option, for example `$top`; the value is percent-encoded.
+    pub fn query(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.query.push((name, value.into()));
+        self
+    }
+
+    /// Adds a request header, for example `ConsistencyLevel: eventual`.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Adds a query option when it is set (lists comma-separated), as the
+    /// operations' `..._with` methods do with their parameters.
+    pub fn query_option(self, name: &'static str, value: Option<impl ParameterValue>) -> Self {
+        match value {
+            Some(value) => self.query(name, value.into_parameter()),
+            None => self,
+        }
+    }
+
+    /// Adds a request header when it is set (lists comma-separated).
+    pub fn header_option(self, name: &'static str, value: Option<impl ParameterValue>) -> Self {
+        match value {
+            Some(value) => self.header(name, value.into_parameter()),
+            None => self,
+        }
+    }
+
+    /// Sends `body` as JSON.
+    pub fn json_body(mut self, body: &impl Serialize) -> Self {
+        self.body = Some(Body {
+            content_type: "application/json",
+            bytes: serde_json::to_vec(body),
+        });
+        self
+    }
+
+    /// Sends `bytes` as they are, with `content_type`.
+    pub fn bytes_body(mut self, bytes: Vec<u8>, content_type: &'static str) -> Self {
+        self.body = Some(Body {
+            content_type,
+            bytes: Ok(bytes),
+        });
+        self
+    }
+
+    /// Reads at most `pages` pages when paged; see [`Call::max_pages`].
+    pub(super) fn with_page_limit(mut self, pages: usize) -> Self {
+        self.max_pages = Some(pages);
+        self
+    }
+
+    /// How many pages paging reads at most.
+    pub(super) fn page_limit(&self) -> Option<usize> {
+        self.max_pages
+    }
+
+    /// The same request again, on a page link: same headers and policy, no
+    /// query (the link carries it), no body.
+    pub(super) fn follow(&self, link: &str) -> Self {
+        let template = match &self.target {
+            Target::Path(path) => path.template().to_owned(),
+            Target::NextLink { template, .. } => template.clone(),
+        };
+        Call {
+            client: self.client.clone(),
+            method: Method::GET,
+            target: Target::NextLink {
+                url: link.to_owned(),
+                template,
+            },
+            query: Vec::new(),
+            headers: self.headers.clone(),
+            body: None,
+            retry: self.retry,
+            timeout: self.timeout,
+            strict: self.strict,
+            max_pages: self.max_pages,
+            decode: self.decode,
+        }
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<T, Error> {
+        self.send_with_response().await.map(|response| response.value)
+    }
+
+    /// Sends the request and returns the decoded body with the response's
+    /// request-id, client-request-id, date and the number of attempts.
+    pub async fn send_with_response(self) -> Result<GraphResponse<T>, Error> {
+        let pipeline = self.client.pipeline();
+        let settings = self.settings();
+        let (url, template) = match &self.target {
+            Target::Path(path) => (
+                format!("{}{}", pipeline.service_root(), self.path_and_query(path)?),
+                path.template(),
+            ),
+            Target::NextLink { url, template } => (url.clone(), template.as_str()),
+        };
+        let url = Url::parse(&url).map_err(|error| Error::InvalidBaseUrl(error.to_string()))?;
+        let body = match self.body {
+            Some(Body { content_type, bytes }) => Some((content_type, bytes.map_err(Error::Encode)?)),
+            None => None,
+        };
+        let request = Request {
+            method: self.method,
+            url,
+            template,
+            headers: &self.headers,
+            body: body
+                .as_ref()
+                .map(|(content_type, bytes)| (*content_type, bytes.as_slice())),
+            authenticate: true,
+        };
+        let raw = pipeline.execute(request, &settings).await?;
+        answer(raw, self.decode, settings.strict)
+    }
+
+    /// The client's policy with this call's own choices over it.
+    fn settings(&self) -> Settings {
+        let mut settings = self.client.pipeline().settings();
+        settings.retry = self.retry.unwrap_or(settings.retry);
+        settings.timeout = self.timeout.unwrap_or(settings.timeout);
+        settings.strict = self.strict.unwrap_or(settings.strict);
+        settings
+    }
+
+    /// The encoded path below the service root with the query options.
+    fn path_and_query(&self, path: &RequestPath) -> Result<String, Error> {
+        let mut url = path
+            .encoded()
+            .map_err(|invalid| Error::InvalidPathParameter(invalid.clone()))?
+            .to_owned();
+        for (index, (name, value)) in self.query.iter().enumerate() {
+            url.push(if index == 0 { '?' } else { '&' });
+            url.push_str(name);
+            url.push('=');
+            url.extend(utf8_percent_encode(value, UNRESERVED_ONLY));
+        }
+        Ok(url)
+    }
+
+    /// This call as one request of a JSON batch, and how its answer is read.
+    pub(super) fn into_batch_step(self) -> (Result<BatchStep, Error>, Decoder<T>, Settings) {
+        let settings = self.settings();
+        let url = match &self.target {
+            Target::Path(path) => self.path_and_query(path),
+            Target::NextLink { url, .. } => url
+                .strip_prefix(self.client.service_root())
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    // The link is not shown: it holds ids, which are personal data.
+                    Error::InvalidBaseUrl("a batch carries only calls below the client's service root".to_owned())
+                }),
+        };
+        let step = url.and_then(|url| {
+            Ok(BatchStep {
+                method: self.method,
+                url,
+                headers: self.headers,
+                body: match self.body {
+                    Some(Body { content_type, bytes }) => Some((content_type, bytes.map_err(Error::Encode)?)),
+                    None => None,
+                },
+            })
+        });
+        (step, self.decode, settings)
+    }
+}
+
+/// A call as one request of a JSON batch: the URL is relative to the service root.
+pub(super) struct BatchStep {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<(&'static str, Vec<u8>)>,
+}
+
+impl<T: Send + 'static> IntoFuture for Call<T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = BoxFuture<'static, Result<T, Error>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
