@@ -2,14 +2,14 @@
 //! segment and per operation, so a call reads like the URL it sends.
 
 use crate::text;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{cfg, doc_attrs, ident, type_tokens, Module, Piece};
+use super::{cfg, doc_attrs, ident, type_tokens, Imports, Module, Piece};
 use crate::model::{
-    Builder, Child, Features, Model, Operation, Parameter, ParameterLocation, RequestBody, ResponseBody, Segment, Type,
+    Builder, Child, Gate, Model, Operation, Parameter, ParameterLocation, RequestBody, ResponseBody, Segment, Type,
 };
 
 pub fn module(model: &Model) -> Module<'_> {
@@ -31,79 +31,46 @@ pub fn module(model: &Model) -> Module<'_> {
     }
 }
 
-/// The imports of the client module.
+/// The imports of the client module, each compiled with the operations that use it.
 fn imports(model: &Model) -> TokenStream {
-    // Each import is compiled with the features of the operations that use it.
-    let mut models: BTreeMap<String, Features> = BTreeMap::new();
-    let mut all_operations = Features::new();
-    let mut patch_operations = Features::new();
+    let mut types: BTreeMap<String, Gate> = BTreeMap::new();
+    let mut operations = Gate::never();
+    let mut patch: Option<Gate> = None;
     for operation in &model.operations {
-        let features: Features = operation.feature.iter().cloned().collect();
         let mut names = BTreeSet::new();
         if let ResponseBody::Json(ty) = &operation.response {
             collect_named(ty, &mut names);
         }
-        if let Some(RequestBody::Json { ty, patch }) = &operation.body {
+        if let Some(RequestBody::Json { ty, patch: is_patch }) = &operation.body {
             collect_named(ty, &mut names);
-            if *patch {
-                patch_operations.extend(features.iter().cloned());
+            if *is_patch {
+                patch.get_or_insert_with(Gate::never).join(&operation.gate);
             }
         }
         for name in names {
-            models.entry(name).or_default().extend(features.iter().cloned());
+            types.entry(name).or_insert_with(Gate::never).join(&operation.gate);
         }
-        all_operations.extend(features);
+        operations.join(&operation.gate);
     }
-    // Names with the same features share one import, in the order of their first name.
-    let mut groups: Vec<(Features, Vec<String>)> = Vec::new();
-    let mut group_of: HashMap<Features, usize> = HashMap::new();
-    for (name, features) in models {
-        match group_of.get(&features) {
-            Some(&index) => groups[index].1.push(name),
-            None => {
-                group_of.insert(features.clone(), groups.len());
-                groups.push((features, vec![name]));
-            }
-        }
-    }
-    let model_imports = groups.iter().map(|(features, names)| {
-        let cfg = cfg(model, features);
-        let names = names.iter().map(|name| ident(name));
-        quote!(#cfg use super::models::{#(#names),*};)
-    });
+    let mut imports = Imports::default();
     let has_operations = !model.operations.is_empty();
-    let operations_cfg = cfg(model, &all_operations);
-    let method_import = has_operations.then(|| quote!(#operations_cfg use reqwest::Method;));
-    let client_imports = match (has_operations, model.features.is_empty()) {
-        (false, _) => quote!(
-            use super::runtime::client::GraphClient;
-        ),
-        (true, true) => quote! {
-            use super::runtime::call::Call;
-            use super::runtime::client::GraphClient;
-            use super::runtime::path::RequestPath;
-        },
-        (true, false) => quote! {
-            #operations_cfg use super::runtime::call::Call;
-            use super::runtime::client::GraphClient;
-            #operations_cfg use super::runtime::path::RequestPath;
-        },
-    };
-    let patch_cfg = cfg(model, &patch_operations);
-    let patch_import = (!patch_operations.is_empty()
-        || (model.features.is_empty()
-            && model
-                .operations
-                .iter()
-                .any(|op| matches!(op.body, Some(RequestBody::Json { patch: true, .. })))))
-    .then(|| quote!(#patch_cfg use super::runtime::patch::Patch;));
-
-    quote! {
-        #method_import
-        #(#model_imports)*
-        #client_imports
-        #patch_import
+    if has_operations {
+        imports.add("reqwest", "Method", &operations);
     }
+    for (name, gate) in &types {
+        imports.add("super::models", name, gate);
+    }
+    if has_operations {
+        imports.add("super::runtime::call", "Call", &operations);
+    }
+    imports.add("super::runtime::client", "GraphClient", &Gate::always());
+    if has_operations {
+        imports.add("super::runtime::path", "RequestPath", &operations);
+    }
+    if let Some(patch) = &patch {
+        imports.add("super::runtime::patch", "Patch", patch);
+    }
+    imports.tokens(quote!())
 }
 
 /// The service root's children, as methods of the client.
@@ -111,7 +78,7 @@ fn root_impl(model: &Model) -> TokenStream {
     let root_methods = model.builders[0]
         .children
         .iter()
-        .map(|child| child_method(model, child, None));
+        .map(|child| child_method(model, child, true));
     quote! {
         impl GraphClient {
             #(#root_methods)*
@@ -133,20 +100,17 @@ fn collect_named(ty: &Type, out: &mut BTreeSet<String>) {
 
 fn builder_tokens(model: &Model, builder: &Builder) -> TokenStream {
     let name = ident(&builder.name);
-    let cfg = cfg(model, &builder.features);
+    let cfg = cfg(&builder.gate);
     let docs = doc_attrs(&[format!("Requests on {}.", text::code(&builder.template))]);
-    let children = builder
-        .children
-        .iter()
-        .map(|child| child_method(model, child, Some(&builder.features)));
+    let children = builder.children.iter().map(|child| child_method(model, child, false));
     let operations = builder
         .operations
         .iter()
-        .map(|&index| operation_methods(model, &model.operations[index], &builder.features));
+        .map(|&index| operation_methods(model, &model.operations[index]));
     let parameter_structs = builder
         .operations
         .iter()
-        .filter_map(|&index| parameters_struct(model, &model.operations[index]));
+        .filter_map(|&index| parameters_struct(&model.operations[index]));
     quote! {
         #docs
         #cfg
@@ -166,21 +130,10 @@ fn builder_tokens(model: &Model, builder: &Builder) -> TokenStream {
     }
 }
 
-/// The cfg of a method: none when it is the same as its impl block's.
-fn member_cfg(model: &Model, outer: Option<&Features>, own: &Features) -> TokenStream {
-    if outer == Some(own) {
-        quote!()
-    } else {
-        cfg(model, own)
-    }
-}
-
-/// The method stepping to `child`; `outer` is the features of the builder
-/// it is a method of, `None` on the client itself.
-fn child_method(model: &Model, child: &Child, outer: Option<&Features>) -> TokenStream {
-    let from_client = outer.is_none();
+/// The method stepping to `child`, on the client itself or on a builder.
+fn child_method(model: &Model, child: &Child, from_client: bool) -> TokenStream {
     let target = ident(&model.builders[child.builder].name);
-    let cfg = member_cfg(model, outer, &model.builders[child.builder].features);
+    let cfg = cfg(&child.gate);
     let method = ident(&child.method);
     let docs = doc_attrs(&child.docs);
     let (client, base) = if from_client {
@@ -231,9 +184,8 @@ fn child_method(model: &Model, child: &Child, outer: Option<&Features>) -> Token
 }
 
 /// The operation's method, and its `_with` twin when it takes parameters.
-/// `outer` is the features of the builder they are methods of.
-fn operation_methods(model: &Model, operation: &Operation, outer: &Features) -> TokenStream {
-    let cfg = member_cfg(model, Some(outer), &operation.feature.iter().cloned().collect());
+fn operation_methods(model: &Model, operation: &Operation) -> TokenStream {
+    let cfg = cfg(&operation.method_gate);
     let method = ident(&operation.method_name);
     let http = ident(operation.http_method.as_str());
     let (output, constructor) = match &operation.response {
@@ -330,9 +282,9 @@ fn parameter_method(parameter: &Parameter) -> &'static str {
     }
 }
 
-fn parameters_struct(model: &Model, operation: &Operation) -> Option<TokenStream> {
+fn parameters_struct(operation: &Operation) -> Option<TokenStream> {
     let name = ident(operation.parameters_struct.as_deref()?);
-    let cfg = cfg(model, &operation.feature.iter().cloned().collect());
+    let cfg = cfg(&operation.gate);
     let docs = doc_attrs(&[format!(
         "Query options and headers of {}; unset ones are not sent.",
         text::code(&format!("{} {}", operation.http_method.as_str(), operation.template))

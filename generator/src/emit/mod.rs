@@ -11,7 +11,7 @@ pub mod root;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{Docs, Model, Type};
+use crate::model::{Docs, Gate, Model, Type};
 use crate::text;
 
 /// One generated module: its documentation and its items, as pieces that
@@ -61,22 +61,55 @@ pub const EMITTERS: [for<'m> fn(&'m Model) -> Option<Module<'m>>; 3] = [
     permissions::module,
 ];
 
-/// `#[cfg(any(feature = ...))]` for code that `features` need; nothing when
-/// the crate has no features. Everything a feature needs carries it, so with
-/// no feature on, no generated item and no import is compiled.
-pub(crate) fn cfg(model: &Model, features: &crate::model::Features) -> TokenStream {
-    if model.features.is_empty() {
-        return quote!();
+/// `#[cfg(feature = ...)]` for an item behind `gate`; nothing for one that
+/// is always compiled.
+pub(crate) fn cfg(gate: &Gate) -> TokenStream {
+    match gate
+        .features()
+        .map(|features| features.iter().collect::<Vec<_>>())
+        .as_deref()
+    {
+        None => quote!(),
+        Some([feature]) => quote!(#[cfg(feature = #feature)]),
+        Some(features) => quote!(#[cfg(any(#(feature = #features),*))]),
     }
-    match features.len() {
-        1 => {
-            let feature = features.iter().next();
-            quote!(#[cfg(feature = #feature)])
+}
+
+/// The `use` items of a module. Each name is compiled with the items that
+/// use it (the join of their gates); names of one path and one gate share an
+/// item; items and names keep the order they were first added in.
+#[derive(Default)]
+pub(crate) struct Imports {
+    names: Vec<(&'static str, String, Gate)>,
+}
+
+impl Imports {
+    /// `path::name`, used by an item behind `gate`.
+    pub(crate) fn add(&mut self, path: &'static str, name: &str, gate: &Gate) {
+        match self.names.iter_mut().find(|(p, n, _)| *p == path && n == name) {
+            Some((_, _, joined)) => joined.join(gate),
+            None => self.names.push((path, name.to_owned(), gate.clone())),
         }
-        _ => {
-            let features = features.iter();
-            quote!(#[cfg(any(#(feature = #features),*))])
+    }
+
+    /// The `use` items, each after `attrs`.
+    pub(crate) fn tokens(&self, attrs: TokenStream) -> TokenStream {
+        let mut groups: Vec<(&str, &Gate, Vec<Ident>)> = Vec::new();
+        for (path, name, gate) in &self.names {
+            match groups.iter_mut().find(|(p, g, _)| p == path && *g == gate) {
+                Some((_, _, names)) => names.push(ident(name)),
+                None => groups.push((path, gate, vec![ident(name)])),
+            }
         }
+        let items = groups.iter().map(|(path, gate, names)| {
+            let cfg = cfg(gate);
+            let path = path.split("::").map(ident);
+            match names.as_slice() {
+                [name] => quote! { #attrs #cfg use #(#path)::*::#name; },
+                _ => quote! { #attrs #cfg use #(#path)::*::{#(#names),*}; },
+            }
+        });
+        quote!(#(#items)*)
     }
 }
 

@@ -6,8 +6,10 @@ use quote::quote;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{doc_attrs, doc_line, ident, invocations, mentions, type_path_in, type_tokens_in, Module, Piece};
-use crate::model::{EnumDef, Field, Model, StructDef, Type, TypeDef, UnionDef, UnionVariant};
+use super::{
+    cfg, doc_attrs, doc_line, ident, invocations, mentions, type_path_in, type_tokens_in, Imports, Module, Piece,
+};
+use crate::model::{EnumDef, Field, Gate, Model, StructDef, Type, TypeDef, UnionDef, UnionVariant};
 use crate::names;
 
 /// Where each name the models import comes from, in the order they are imported.
@@ -121,14 +123,6 @@ fn typed_variant(model: &Model, variant: &UnionVariant) -> bool {
             .is_some_and(|def| def.odata_type.is_some())
 }
 
-/// `#[cfg(feature = "model-X")]` for a type, when the crate has features.
-fn type_cfg(model: &Model, name: &str) -> TokenStream {
-    match model.type_feature(name) {
-        Some(feature) => quote!(#[cfg(feature = #feature)]),
-        None => quote!(),
-    }
-}
-
 pub fn module(model: &Model) -> Module<'_> {
     let mut pieces = vec![Piece::tokens(0, move || imports(model))];
     nest(model, &Tree::of(model), 0, &mut pieces);
@@ -152,25 +146,17 @@ fn imports(model: &Model) -> TokenStream {
     for def in &model.types {
         used.extend(needs(model, def));
     }
-    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut imports = Imports::default();
     for (source, name) in IMPORTS.iter().filter(|(_, name)| used.contains(name)) {
-        match groups.iter_mut().find(|(existing, _)| existing == source) {
-            Some((_, names)) => names.push(name),
-            None => groups.push((source, vec![name])),
-        }
+        imports.add(source, name, &Gate::always());
     }
     // With features, a selection may compile none of the types that use an import.
-    let allow = (!model.features.is_empty()).then(|| quote!(#[allow(unused_imports)]));
-    let imports = groups.iter().map(|(source, names)| {
-        let source = source.split("::").map(ident);
-        let names: Vec<_> = names.iter().map(|name| ident(name)).collect();
-        match names.as_slice() {
-            [name] => quote! { #allow use #(#source)::*::#name; },
-            _ => quote! { #allow use #(#source)::*::{#(#names),*}; },
-        }
-    });
-
-    quote!(#(#imports)*)
+    let allow = if model.partial() {
+        quote!(#[allow(unused_imports)])
+    } else {
+        quote!()
+    };
+    imports.tokens(allow)
 }
 
 /// Types grouped into the modules of their paths: Graph namespaces such as
@@ -201,27 +187,26 @@ impl<'m> Tree<'m> {
 fn nest<'m>(model: &'m Model, tree: &Tree<'m>, depth: usize, pieces: &mut Vec<Piece<'m>>) {
     for &def in &tree.types {
         pieces.push(Piece::tokens(depth, move || {
-            let cfg = type_cfg(model, def.name());
+            let cfg = cfg(def.gate());
             match def {
                 TypeDef::Struct(def) => struct_tokens(model, def, &cfg),
                 TypeDef::Enum(def) => enum_tokens(def, &cfg),
                 TypeDef::Union(def) => union_tokens(model, def, &cfg),
             }
         }));
-        let feature = model.type_feature(def.name());
         match def {
-            TypeDef::Struct(def) => pieces.push(Piece::Text(invocations::json_object(model, def, feature, depth))),
-            TypeDef::Enum(def) => pieces.push(Piece::Text(invocations::string_enum(def, feature, depth))),
+            TypeDef::Struct(def) => pieces.push(Piece::Text(invocations::json_object(def, depth))),
+            TypeDef::Enum(def) => pieces.push(Piece::Text(invocations::string_enum(def, depth))),
             TypeDef::Union(_) => {}
         }
     }
     let indent = "    ".repeat(depth);
     for (name, child) in &tree.children {
         // With features, a selection may compile none of a module's types.
-        let allow = if model.features.is_empty() {
-            String::new()
-        } else {
+        let allow = if model.partial() {
             format!("{indent}    #[allow(unused_imports)]\n")
+        } else {
+            String::new()
         };
         pieces.push(Piece::Text(format!(
             "{indent}pub mod {name} {{\n{allow}{indent}    use super::*;\n"
@@ -293,10 +278,7 @@ fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStre
 fn field_tokens(model: &Model, field: &Field, module: &str) -> TokenStream {
     let name = ident(&field.name);
     let docs = doc_attrs(&field.docs);
-    // A navigation property exists when its type is compiled anyway.
-    let cfg = model
-        .field_feature(field)
-        .map(|feature| quote!(#[cfg(feature = #feature)]));
+    let cfg = cfg(&field.gate);
     let mut ty = type_tokens_in(model, &field.ty, module);
     if field.boxed {
         ty = quote!(Box<#ty>);
@@ -333,10 +315,10 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
 
 /// The doc of a union's variant for JSON it cannot type.
 fn unrecognized_doc(model: &Model) -> &'static str {
-    if model.features.is_empty() {
-        "An object of a type the description does not know, as received."
-    } else {
+    if model.partial() {
         "An object of a type the description does not know, or whose feature is off, as received."
+    } else {
+        "An object of a type the description does not know, as received."
     }
 }
 
@@ -346,16 +328,8 @@ fn union_tokens(model: &Model, def: &UnionDef, cfg: &TokenStream) -> TokenStream
     let unrecognized = ident(&def.unrecognized);
     let unrecognized_doc = doc_line(unrecognized_doc(model));
     // Variants come and go with features, so matches need a wildcard arm.
-    let non_exhaustive = (!model.features.is_empty()).then(|| quote!(#[non_exhaustive]));
-    let variant_cfgs: Vec<_> = def
-        .variants
-        .iter()
-        .map(|variant| {
-            model
-                .variant_feature(variant)
-                .map(|feature| quote!(#[cfg(feature = #feature)]))
-        })
-        .collect();
+    let non_exhaustive = model.partial().then(|| quote!(#[non_exhaustive]));
+    let variant_cfgs: Vec<_> = def.variants.iter().map(|variant| super::cfg(&variant.gate)).collect();
     let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.name)).collect();
     let holds_secrets = def.holds_secrets.then(|| {
         quote!(

@@ -5,8 +5,8 @@ use crate::text;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{cfg, doc_attrs, ident, Module, Piece};
-use crate::model::{Features, Model, Scopes};
+use super::{cfg, doc_attrs, ident, Imports, Module, Piece};
+use crate::model::{Model, Scopes};
 
 pub fn module(model: &Model) -> Option<Module<'_>> {
     if !model.operations.iter().any(|operation| operation.permissions.is_some()) {
@@ -37,7 +37,7 @@ fn items(model: &Model) -> TokenStream {
             let delegated_personal = scopes(&permissions.delegated_personal);
             let application = scopes(&permissions.application);
             let roles = &permissions.roles_for_other_users;
-            let cfg = cfg(model, &operation.feature.iter().cloned().collect());
+            let cfg = cfg(&operation.gate);
             Some(quote! {
                 #docs
                 #cfg
@@ -50,35 +50,23 @@ fn items(model: &Model) -> TokenStream {
             })
         })
         .collect();
-    // The imports are compiled with the features of the constants that use them.
-    let mut with_permissions = Features::new();
-    let mut with_scopes = Features::new();
-    let mut any_scopes = false;
+    // The imports are compiled with the constants that use them.
+    let mut imports = Imports::default();
     for operation in &model.operations {
         let Some(permissions) = &operation.permissions else {
             continue;
         };
-        with_permissions.extend(operation.feature.iter().cloned());
+        imports.add("super::runtime::permissions", "OperationPermissions", &operation.gate);
         let scopes = [
             &permissions.delegated_work,
             &permissions.delegated_personal,
             &permissions.application,
         ];
         if scopes.iter().any(|scopes| scopes.is_some()) {
-            any_scopes = true;
-            with_scopes.extend(operation.feature.iter().cloned());
+            imports.add("super::runtime::permissions", "Scopes", &operation.gate);
         }
     }
-    let permissions_cfg = cfg(model, &with_permissions);
-    let scopes_cfg = cfg(model, &with_scopes);
-    let import = match (any_scopes, with_permissions == with_scopes) {
-        (true, true) => quote!(#permissions_cfg use super::runtime::permissions::{OperationPermissions, Scopes};),
-        (true, false) => quote! {
-            #permissions_cfg use super::runtime::permissions::OperationPermissions;
-            #scopes_cfg use super::runtime::permissions::Scopes;
-        },
-        (false, _) => quote!(#permissions_cfg use super::runtime::permissions::OperationPermissions;),
-    };
+    let import = imports.tokens(quote!());
     quote! {
         #import
         #(#constants)*

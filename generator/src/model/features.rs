@@ -5,10 +5,12 @@
 //! A request builder or an import is compiled when any feature that needs it
 //! is on; each type has a feature of its own that the features needing it
 //! turn on. A description with a single group gets no features.
+//!
+//! Every item's [`Gate`] is decided here, and only here: emitters print it.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::{Features, Model, RequestBody, ResponseBody, Type, TypeDef};
+use super::{FeatureTable, Features, Gate, Model, RequestBody, ResponseBody, Type, TypeDef};
 
 /// Feature names the generated manifest already uses.
 const RESERVED: &[&str] = &["default", "full", "azure"];
@@ -36,26 +38,9 @@ pub(super) fn assign(model: &mut Model) {
     mark_navigation(model);
     let groups: BTreeSet<String> = model.operations.iter().map(|op| feature_name(&op.group)).collect();
     if groups.len() < 2 {
-        return;
+        return gates(model);
     }
     model.features = groups.into_iter().collect();
-    for operation in &mut model.operations {
-        operation.feature = Some(feature_name(&operation.group));
-    }
-
-    // Builders: the features of the operations at and below each node. A
-    // child always has a higher index than its parent, so one backwards pass suffices.
-    for index in (0..model.builders.len()).rev() {
-        let mut features: Features = model.builders[index]
-            .operations
-            .iter()
-            .filter_map(|&op| model.operations[op].feature.clone())
-            .collect();
-        for child in &model.builders[index].children {
-            features.extend(model.builders[child.builder].features.iter().cloned());
-        }
-        model.builders[index].features = features;
-    }
 
     // Types: one feature each, in the manner of the `windows` crate. A type's
     // feature turns on the features of the types its properties name, and a
@@ -66,12 +51,7 @@ pub(super) fn assign(model: &mut Model) {
     // variants of a non-exhaustive enum; a field or variant exists when its
     // type's feature is on for another reason (features stay additive), and
     // until then the JSON is kept (`additional_properties`, `Unrecognized`).
-    model.type_features = model
-        .types
-        .iter()
-        .map(|def| (def.name().to_owned(), type_feature(def.name())))
-        .collect();
-    let mut requires = std::collections::BTreeMap::new();
+    let mut requires = BTreeMap::new();
     for def in &model.types {
         let mut names = Vec::new();
         match def {
@@ -101,21 +81,20 @@ pub(super) fn assign(model: &mut Model) {
         requires.insert(feature.clone(), Features::new());
     }
     for operation in &model.operations {
-        let Some(feature) = &operation.feature else { continue };
         let mut names = Vec::new();
         operation_types(operation, &mut names);
-        if let Some(types) = requires.get_mut(feature) {
+        if let Some(types) = requires.get_mut(&feature_name(&operation.group)) {
             types.extend(names.into_iter().map(type_feature));
         }
     }
-    model.feature_requires = requires;
 
     // Modules: with several files, a feature per file that turns on the API
     // features of its operations, as Microsoft's PowerShell modules divide
     // Graph. A module named as one of its API features (`users-actions`) is
     // that feature, turning on the others too.
+    let mut module_parts: BTreeMap<String, Features> = BTreeMap::new();
     if model.sources.len() > 1 {
-        let mut modules: std::collections::BTreeMap<String, Features> = std::collections::BTreeMap::new();
+        let mut modules: BTreeMap<String, Features> = BTreeMap::new();
         for operation in &model.operations {
             let module = feature_name(
                 operation
@@ -123,13 +102,132 @@ pub(super) fn assign(model: &mut Model) {
                     .rsplit_once('.')
                     .map_or(&operation.module, |(stem, _)| stem),
             );
-            if let Some(feature) = &operation.feature {
-                modules.entry(module).or_default().insert(feature.clone());
-            }
+            modules
+                .entry(module)
+                .or_default()
+                .insert(feature_name(&operation.group));
         }
         for (module, mut features) in modules {
             features.remove(&module);
-            model.module_features.insert(module, features);
+            module_parts.insert(module, features);
+        }
+    }
+    model.feature_table = table(&model.features, &requires, &module_parts);
+    gates(model);
+}
+
+/// What each feature of the manifest turns on.
+fn table(
+    parts: &[String],
+    requires: &BTreeMap<String, Features>,
+    modules: &BTreeMap<String, Features>,
+) -> FeatureTable {
+    let is_part = |name: &String| parts.binary_search(name).is_ok();
+    let list = |features: &mut dyn Iterator<Item = &String>| features.cloned().collect::<Vec<_>>();
+    FeatureTable {
+        full: parts
+            .iter()
+            .chain(requires.keys().filter(|name| !is_part(name)))
+            .cloned()
+            .collect(),
+        modules: modules
+            .iter()
+            .map(|(module, module_parts)| {
+                let own = requires.get(module).filter(|_| is_part(module));
+                let turns_on: BTreeSet<&String> = module_parts.iter().chain(own.into_iter().flatten()).collect();
+                (module.clone(), list(&mut turns_on.into_iter()))
+            })
+            .collect(),
+        parts: parts
+            .iter()
+            .filter(|part| !modules.contains_key(*part))
+            .map(|part| (part.clone(), list(&mut requires.get(part).into_iter().flatten())))
+            .collect(),
+        types: requires
+            .iter()
+            .filter(|(name, _)| !is_part(name))
+            .map(|(name, turns_on)| (name.clone(), list(&mut turns_on.iter())))
+            .collect(),
+    }
+}
+
+/// Every item's gate, from the features decided: with none, everything is
+/// always compiled.
+pub(super) fn gates(model: &mut Model) {
+    let on = !model.features.is_empty();
+    let type_gate = |name: &str| {
+        if on {
+            Gate::feature(type_feature(name))
+        } else {
+            Gate::always()
+        }
+    };
+    for operation in &mut model.operations {
+        operation.gate = if on {
+            Gate::feature(feature_name(&operation.group))
+        } else {
+            Gate::always()
+        };
+    }
+    // Builders: the features of the operations at and below each node. A
+    // child always has a higher index than its parent, so one backwards pass suffices.
+    for index in (0..model.builders.len()).rev() {
+        let mut gate = Gate::never();
+        for &operation in &model.builders[index].operations {
+            gate.join(&model.operations[operation].gate);
+        }
+        for child in &model.builders[index].children {
+            gate.join(&model.builders[child.builder].gate);
+        }
+        model.builders[index].gate = if on { gate } else { Gate::always() };
+    }
+    // A method carries a gate of its own only where its impl block's says less.
+    for index in 0..model.builders.len() {
+        let outer = (index > 0).then(|| model.builders[index].gate.clone());
+        for child in 0..model.builders[index].children.len() {
+            let target = model.builders[index].children[child].builder;
+            let own = model.builders[target].gate.clone();
+            model.builders[index].children[child].gate = own.within(outer.as_ref());
+        }
+        for &operation in &model.builders[index].operations.clone() {
+            let own = model.operations[operation].gate.clone();
+            model.operations[operation].method_gate = own.within(outer.as_ref());
+        }
+    }
+    let named_gate = |ty: &Type| match ty {
+        Type::Named(name) | Type::Flags(name) => type_gate(name),
+        Type::List(item) => match &**item {
+            Type::Named(name) => type_gate(name),
+            _ => Gate::always(),
+        },
+        _ => Gate::always(),
+    };
+    for def in &mut model.types {
+        let gate = type_gate(def.name());
+        match def {
+            TypeDef::Struct(def) => {
+                def.gate = gate;
+                // A navigation property exists when its type is compiled anyway.
+                for field in def.fields.iter_mut() {
+                    field.gate = if field.navigation {
+                        named_gate(&field.ty)
+                    } else {
+                        Gate::always()
+                    };
+                }
+            }
+            TypeDef::Enum(def) => def.gate = gate,
+            TypeDef::Union(def) => {
+                def.gate = gate;
+                // A derived type's variant exists when its type is compiled; the declared type's always.
+                for variant in def.variants.iter_mut() {
+                    variant.gate = if variant.untagged {
+                        Gate::always()
+                    } else {
+                        type_gate(&variant.ty)
+                    };
+                }
+            }
         }
     }
 }
@@ -202,6 +300,23 @@ fn named<'a>(ty: &'a Type, out: &mut Vec<&'a str>) {
 #[cfg(test)]
 mod tests {
     use super::feature_name;
+    use crate::model::Gate;
+
+    #[test]
+    fn a_gate_joined_with_always_is_always() {
+        let mut gate = Gate::never();
+        gate.join(&Gate::feature("mail".to_owned()));
+        gate.join(&Gate::feature("users".to_owned()));
+        assert_eq!(gate.features().map(|features| features.len()), Some(2));
+        let within = gate.clone().within(Some(&gate));
+        assert_eq!(within, Gate::always());
+        gate.join(&Gate::always());
+        assert_eq!(gate, Gate::always());
+        assert_eq!(
+            Gate::feature("a".to_owned()).within(None),
+            Gate::feature("a".to_owned())
+        );
+    }
 
     #[test]
     fn feature_names() {

@@ -41,18 +41,9 @@ pub struct Model {
     /// Cargo features that select parts of the crate, sorted; empty when the
     /// description has one part only. See [`features`].
     pub features: Vec<String>,
-    /// The feature that compiles each type, by type name (`model-User`);
-    /// empty when the crate has no features.
-    pub type_features: std::collections::HashMap<String, String>,
-    /// What each feature turns on: an API feature the types its operations
-    /// name, a type's feature the types its properties name (navigation
-    /// properties aside) and, for a union, its variants.
-    pub feature_requires: std::collections::BTreeMap<String, Features>,
-    /// With several input files that have features, one feature per file
-    /// (`mail` for `Mail.yml`, `identity-signins` for `Identity.SignIns.yml`)
-    /// and the other API features of its operations; a module named as one
-    /// of them is that feature too.
-    pub module_features: std::collections::BTreeMap<String, Features>,
+    /// What each feature of the manifest turns on; empty when the crate has
+    /// no features.
+    pub feature_table: FeatureTable,
     /// What is wrong in the descriptions but generates correct code all the
     /// same (Microsoft's own mistakes, schemas merged by adding to them).
     pub warnings: Vec<Diagnostic>,
@@ -79,56 +70,81 @@ impl Model {
             .any(|name| name.len() == path.len() || name[path.len()..].starts_with("::"))
     }
 
-    /// The cargo feature a type is compiled with, when the crate has features.
-    pub fn type_feature(&self, name: &str) -> Option<&str> {
-        match self.type_features.get(name) {
-            Some(feature) if !self.features.is_empty() => Some(feature),
-            _ => None,
-        }
-    }
-
-    /// The feature a field is compiled with: a navigation property's is its
-    /// type's (Graph sends it only under `$expand`); other fields have none.
-    pub fn field_feature(&self, field: &Field) -> Option<&str> {
-        if !field.navigation {
-            return None;
-        }
-        match &field.ty {
-            Type::Named(target) | Type::Flags(target) => self.type_feature(target),
-            Type::List(item) => match &**item {
-                Type::Named(target) => self.type_feature(target),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// The feature a union's variant is compiled with: a derived type's
-    /// variant exists when the type's feature is on; the declared type's always.
-    pub fn variant_feature(&self, variant: &UnionVariant) -> Option<&str> {
-        if variant.untagged {
-            None
-        } else {
-            self.type_feature(&variant.ty)
-        }
+    /// Whether cargo features can leave items out: matches over a union's
+    /// variants need a wildcard arm, and imports may go unused.
+    pub fn partial(&self) -> bool {
+        !self.features.is_empty()
     }
 
     /// The model without cargo features, for code `include!`d into a crate
     /// that does not declare them: every part is compiled.
     pub fn without_features(mut self) -> Self {
         self.features.clear();
-        self.type_features.clear();
-        self.feature_requires.clear();
-        self.operations
-            .iter_mut()
-            .for_each(|operation| operation.feature = None);
-        self.builders.iter_mut().for_each(|builder| builder.features.clear());
+        self.feature_table = FeatureTable::default();
+        features::gates(&mut self);
         self
     }
 }
 
 /// A set of cargo features.
 pub type Features = std::collections::BTreeSet<String>;
+
+/// The cargo features an item is compiled with: always, or when any of a set
+/// is on. Decided in [`features`] for every item; emitters print it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Gate(Option<Features>);
+
+impl Gate {
+    /// Compiled whatever features are on.
+    pub const fn always() -> Self {
+        Gate(None)
+    }
+
+    /// Compiled by no feature yet: the start of a [`join`](Self::join).
+    pub fn never() -> Self {
+        Gate(Some(Features::new()))
+    }
+
+    /// Compiled when `feature` is on.
+    pub fn feature(feature: String) -> Self {
+        Gate(Some(Features::from([feature])))
+    }
+
+    /// Compiled when this or `other` is.
+    pub fn join(&mut self, other: &Gate) {
+        match (&mut self.0, &other.0) {
+            (Some(mine), Some(theirs)) => mine.extend(theirs.iter().cloned()),
+            (mine, _) => *mine = None,
+        }
+    }
+
+    /// The features any of which compiles the item; `None` when it always is.
+    pub fn features(&self) -> Option<&Features> {
+        self.0.as_ref()
+    }
+
+    /// This gate on an item inside one gated by `outer`: none when `outer` says it all.
+    pub fn within(self, outer: Option<&Gate>) -> Gate {
+        if outer == Some(&self) {
+            Gate::always()
+        } else {
+            self
+        }
+    }
+}
+
+/// The manifest's features: `full` and what each module, part and type turns on.
+#[derive(Debug, Default)]
+pub struct FeatureTable {
+    /// What `full` (the default) turns on: every part and every type.
+    pub full: Vec<String>,
+    /// Each module (the file it comes from) with its parts.
+    pub modules: Vec<(String, Vec<String>)>,
+    /// Each part of the API (its first tag) with the types its operations name.
+    pub parts: Vec<(String, Vec<String>)>,
+    /// Each type with the types it needs (navigation properties and derived types aside).
+    pub types: Vec<(String, Vec<String>)>,
+}
 
 /// Text for a doc comment, one entry per line.
 pub type Docs = Vec<String>;
@@ -153,6 +169,15 @@ impl TypeDef {
             TypeDef::Union(def) => &def.name,
         }
     }
+
+    /// What compiles it.
+    pub fn gate(&self) -> &Gate {
+        match self {
+            TypeDef::Struct(def) => &def.gate,
+            TypeDef::Enum(def) => &def.gate,
+            TypeDef::Union(def) => &def.gate,
+        }
+    }
 }
 
 /// A JSON object, with its `allOf` chain flattened into one set of fields.
@@ -172,6 +197,7 @@ pub struct StructDef {
     pub odata_type: Option<String>,
     /// It can hold a [`Type::Secret`], itself or in a type it names.
     pub holds_secrets: bool,
+    pub gate: Gate,
 }
 
 /// The fields that make a struct a page of a collection.
@@ -203,6 +229,7 @@ pub struct Field {
     /// for it, so it does not pull its type into a feature.
     pub navigation: bool,
     pub docs: Docs,
+    pub gate: Gate,
 }
 
 /// A string enum that keeps values it does not list.
@@ -213,6 +240,7 @@ pub struct EnumDef {
     pub variants: Vec<Variant>,
     /// The variant holding values the description does not list.
     pub unrecognized: String,
+    pub gate: Gate,
 }
 
 /// A polymorphic type: one variant per concrete type, chosen by `@odata.type`.
@@ -225,6 +253,7 @@ pub struct UnionDef {
     pub unrecognized: String,
     /// A variant can hold a [`Type::Secret`].
     pub holds_secrets: bool,
+    pub gate: Gate,
 }
 
 /// One concrete type of a union.
@@ -237,6 +266,7 @@ pub struct UnionVariant {
     pub untagged: bool,
     /// The struct it holds.
     pub ty: String,
+    pub gate: Gate,
 }
 
 /// One enum value.
@@ -297,7 +327,7 @@ pub struct Builder {
     /// Indexes into [`Model::operations`].
     pub operations: Vec<usize>,
     /// The features of the operations at and below this node.
-    pub features: Features,
+    pub gate: Gate,
 }
 
 /// A step from one builder to the next.
@@ -309,6 +339,8 @@ pub struct Child {
     /// Index into [`Model::builders`].
     pub builder: usize,
     pub docs: Docs,
+    /// The method's own gate, beyond its impl block's.
+    pub gate: Gate,
 }
 
 /// A path segment.
@@ -361,8 +393,10 @@ pub struct Operation {
     /// A permissions reference was given and does not name the operation,
     /// which has no permissions of its own either.
     pub unlisted: bool,
-    /// The cargo feature that compiles it, when the crate has features.
-    pub feature: Option<String>,
+    /// What compiles it, its parameters struct and its permissions constant.
+    pub gate: Gate,
+    /// Its methods' own gate, beyond their builder's.
+    pub method_gate: Gate,
     /// The method on its builder, for example `get`.
     pub method_name: String,
     pub http_method: HttpMethod,
@@ -535,9 +569,7 @@ pub fn build_with(
         builders,
         operations,
         features: Vec::new(),
-        type_features: Default::default(),
-        feature_requires: Default::default(),
-        module_features: Default::default(),
+        feature_table: FeatureTable::default(),
         warnings,
     };
     features::assign(&mut model);

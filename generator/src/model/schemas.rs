@@ -156,6 +156,7 @@ impl<'a> Lowering<'a> {
             variants: Vec::new(),
             unrecognized: names::UNRECOGNIZED_VARIANT.to_owned(),
             holds_secrets: false,
+            gate: Default::default(),
         };
         if let Type::Named(base) = base {
             union.variants.push(UnionVariant {
@@ -163,6 +164,7 @@ impl<'a> Lowering<'a> {
                 tags: vec![format!("#{name}")],
                 untagged: true,
                 ty: base,
+                gate: Default::default(),
             });
         }
         for (tag, variant) in variants {
@@ -175,6 +177,7 @@ impl<'a> Lowering<'a> {
                     tags: vec![tag],
                     untagged: false,
                     ty,
+                    gate: Default::default(),
                 });
             }
         }
@@ -401,6 +404,7 @@ impl<'a> Lowering<'a> {
                 boxed: false,
                 navigation: property.navigation(),
                 docs: property.docs(),
+                gate: Default::default(),
             });
         }
         let page = page_fields(&fields);
@@ -414,6 +418,7 @@ impl<'a> Lowering<'a> {
             additional_properties: names::ADDITIONAL_PROPERTIES_FIELD.to_owned(),
             page,
             holds_secrets: false,
+            gate: Default::default(),
         }
     }
 
@@ -640,5 +645,6 @@ fn enum_def(values: &[String], name: String, docs: Docs) -> EnumDef {
         docs,
         variants,
         unrecognized: names::UNRECOGNIZED_VARIANT.to_owned(),
+        gate: Default::default(),
     }
 }

@@ -25,7 +25,7 @@ impl Tree {
                 template: String::new(),
                 children: Vec::new(),
                 operations: Vec::new(),
-                features: Default::default(),
+                gate: Default::default(),
             }],
             scopes: vec![Namespace::with_reserved(
                 &crate::runtime::client_methods()
@@ -53,7 +53,7 @@ impl Tree {
                 template: template.clone(),
                 children: Vec::new(),
                 operations: Vec::new(),
-                features: Default::default(),
+                gate: Default::default(),
             });
             self.scopes.push(Namespace::default());
             let (method, docs) = match segment {
@@ -78,6 +78,7 @@ impl Tree {
                 segment: segment.clone(),
                 builder: index,
                 docs,
+                gate: Default::default(),
             });
             node = index;
         }
@@ -138,6 +139,7 @@ impl Tree {
                     text::code(&format!("/users/{{{parameter}}}"))
                 ),
             ],
+            gate: Default::default(),
         });
     }
 }
