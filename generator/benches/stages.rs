@@ -24,7 +24,9 @@ fn inputs() -> Vec<(&'static str, PathBuf)> {
 fn stages(c: &mut Criterion) {
     for (name, path) in inputs() {
         let paths = [path];
-        let files = load::load(&paths).unwrap();
+        let mut report = graphgen::Report::default();
+        let files = load::load(&paths, &mut report);
+        report.errors().unwrap();
         let filter = PathFilter::default();
         let model = model::build(&files, &filter).unwrap();
 
@@ -34,7 +36,9 @@ fn stages(c: &mut Criterion) {
         group.bench_function("parse floor", |b| {
             b.iter(|| serde_yaml::from_str::<openapiv3::OpenAPI>(&text).unwrap())
         });
-        group.bench_function("load", |b| b.iter(|| load::load(&paths).unwrap()));
+        group.bench_function("load", |b| {
+            b.iter(|| load::load(&paths, &mut graphgen::Report::default()))
+        });
         group.bench_function("model", |b| b.iter(|| model::build(&files, &filter).unwrap()));
         group.bench_function("emit + format", |b| {
             b.iter(|| output::crate_files(&model, "bench").unwrap())

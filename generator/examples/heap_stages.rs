@@ -71,7 +71,9 @@ fn main() {
     println!("{} ({})\n", path.display(), mib(size));
     println!("| stage | live at its end | peak during it | peak / file | largest resident set during it |");
     println!("|---|---|---|---|---|");
-    let files = graphgen::load::load(std::slice::from_ref(&path)).expect("loads");
+    let mut report = graphgen::Report::default();
+    let files = graphgen::load::load(std::slice::from_ref(&path), &mut report);
+    report.errors().expect("loads");
     stage("load", size);
     let model = graphgen::model::build(&files, &graphgen::PathFilter::default()).expect("builds");
     stage("model (paths read as lowered)", size);

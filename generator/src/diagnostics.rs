@@ -19,6 +19,67 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+impl Diagnostic {
+    /// A problem at `pointer` in `file`; its line and column are found later, where known.
+    pub fn new(file: impl Into<PathBuf>, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.into(),
+            pointer: pointer.into(),
+            position: None,
+            message: message.into(),
+        }
+    }
+
+    /// The same problem at a 1-based line and column.
+    pub fn at(mut self, position: Option<(usize, usize)>) -> Self {
+        self.position = position;
+        self
+    }
+}
+
+/// Every problem and warning of one run, in the order found. Errors stop the
+/// run before anything is written; warnings say what graphgen generated
+/// around, and are errors too when the run is strict.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn error(&mut self, problem: Diagnostic) {
+        self.errors.push(problem);
+    }
+
+    pub fn warn(&mut self, warning: Diagnostic) {
+        self.warnings.push(warning);
+    }
+
+    /// The errors as [`Error::Input`], when there are any.
+    pub fn errors(&mut self) -> Result<(), Error> {
+        match self.errors.is_empty() {
+            true => Ok(()),
+            false => Err(Error::Input(std::mem::take(&mut self.errors))),
+        }
+    }
+}
+
+/// What a strict run does with warnings: each is an error, and nothing is written.
+pub fn strict(warnings: &[Diagnostic]) -> Result<(), Error> {
+    if warnings.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Input(
+        warnings
+            .iter()
+            .map(|warning| Diagnostic {
+                message: format!("{} (a warning, an error in a strict run)", warning.message),
+                ..warning.clone()
+            })
+            .collect(),
+    ))
+}
+
 /// Messages hold text of the input (names, file names): shown through
 /// `text::line`, so none can move a terminal's cursor or hide what follows.
 impl fmt::Display for Diagnostic {

@@ -30,7 +30,7 @@ mod text;
 
 use std::path::{Path, PathBuf};
 
-pub use diagnostics::{Diagnostic, Error};
+pub use diagnostics::{Diagnostic, Error, Report};
 pub use output::Files;
 
 pub use model::PathFilter;
@@ -44,12 +44,17 @@ pub fn model(specs: &[PathBuf], filter: &PathFilter) -> Result<model::Model, Err
 /// [`model`], with Microsoft's permissions reference (`permissions.json`)
 /// giving operations without permissions of their own theirs.
 pub fn model_with(specs: &[PathBuf], filter: &PathFilter, permissions: Option<&Path>) -> Result<model::Model, Error> {
-    let files = load::load(specs).map_err(Error::Input)?;
-    let reference = permissions
-        .map(load::permissions::read)
-        .transpose()
-        .map_err(|problem| Error::Input(vec![*problem]))?;
-    model::build_with(&files, filter, reference.as_ref()).map_err(Error::Input)
+    let mut report = Report::default();
+    let files = load::load(specs, &mut report);
+    let reference = permissions.and_then(|file| match load::permissions::read(file) {
+        Ok(reference) => Some(reference),
+        Err(problem) => {
+            report.error(*problem);
+            None
+        }
+    });
+    report.errors()?;
+    model::build_with(&files, filter, reference.as_ref(), report).map_err(Error::Input)
 }
 
 /// The files of a complete crate generated from `specs`.
@@ -158,8 +163,8 @@ impl Config {
             &PathFilter::new(&self.include, &self.exclude),
             self.permissions.as_deref(),
         )?;
-        if self.strict && !model.warnings.is_empty() {
-            return Err(Error::Input(model.warnings));
+        if self.strict {
+            diagnostics::strict(&model.warnings)?;
         }
         for warning in &model.warnings {
             println!("cargo:warning={warning}");

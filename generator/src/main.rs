@@ -72,14 +72,11 @@ fn run(cli: Cli) -> Result<ExitCode, graphgen::Error> {
         .unwrap_or_else(|| graphgen::output::default_crate_name(&target.out));
     let filter = graphgen::PathFilter::new(&target.include_path, &target.exclude_path);
     let model = graphgen::model_with(&target.specs, &filter, target.permissions.as_deref())?;
+    if target.strict {
+        graphgen::diagnostics::strict(&model.warnings)?;
+    }
     for warning in &model.warnings {
         eprintln!("warning: {warning}");
-    }
-    if target.strict && !model.warnings.is_empty() {
-        return Err(graphgen::Error::Usage(format!(
-            "--strict: {} warning(s), nothing written",
-            model.warnings.len()
-        )));
     }
     if !check {
         graphgen::output::generate_crate_into(&model, &crate_name, &target.out)?;

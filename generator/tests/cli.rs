@@ -285,7 +285,11 @@ fn two_fragments_defining_one_schema_differently_are_refused() {
         work.path(),
     );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(stderr(&output).contains("--strict"), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.starts_with("error: two.yaml:") && message.contains("an error in a strict run"),
+        "{message}"
+    );
     assert_eq!(snapshot_dir(&work.path().join("out")), before);
 }
 

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use openapiv3::{OpenAPI, PathItem, ReferenceOr};
 use rayon::prelude::*;
 
-use crate::diagnostics::{catch_panic, escape_token, Diagnostic};
+use crate::diagnostics::{catch_panic, escape_token, Diagnostic, Report};
 use crate::locate::locate;
 use crate::shape::SchemaRef;
 
@@ -33,12 +33,8 @@ impl SourceFile {
     /// A diagnostic about the node at `pointer` in this file.
     pub fn diagnostic(&self, pointer: impl Into<String>, message: impl Into<String>) -> Diagnostic {
         let pointer = pointer.into();
-        Diagnostic {
-            file: self.path.clone(),
-            position: locate(&self.text, &pointer),
-            pointer,
-            message: message.into(),
-        }
+        let position = locate(&self.text, &pointer);
+        Diagnostic::new(self.path.clone(), pointer, message).at(position)
     }
 
     /// The name of the file without its folders, for generated headers (which
@@ -52,40 +48,25 @@ impl SourceFile {
 }
 
 /// Reads and parses every file, several at once; all problems are reported
-/// together.
-pub fn load(paths: &[PathBuf]) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
+/// together, in the order of the files.
+pub fn load(paths: &[PathBuf], report: &mut Report) -> Vec<SourceFile> {
     let loaded: Vec<_> = paths.par_iter().map(|path| load_one(path)).collect();
     let mut files = Vec::with_capacity(paths.len());
-    let mut problems = Vec::new();
     for result in loaded {
         match result {
             Ok(file) => files.push(file),
-            Err(diagnostic) => problems.push(*diagnostic),
+            Err(diagnostic) => report.error(*diagnostic),
         }
     }
-    if files.is_empty() && problems.is_empty() {
-        problems.push(Diagnostic {
-            file: PathBuf::from("(command line)"),
-            pointer: String::new(),
-            position: None,
-            message: "no description files given".to_owned(),
-        });
+    if paths.is_empty() {
+        report.error(Diagnostic::new("(command line)", "", "no description files given"));
     }
-    if problems.is_empty() {
-        Ok(files)
-    } else {
-        Err(problems)
-    }
+    files
 }
 
 /// A problem at `pointer` (and `position`) in the file at `path`.
 fn problem(path: &Path, pointer: String, position: Option<(usize, usize)>, message: String) -> Box<Diagnostic> {
-    Box::new(Diagnostic {
-        file: path.to_path_buf(),
-        pointer,
-        position,
-        message,
-    })
+    Box::new(Diagnostic::new(path, pointer, message).at(position))
 }
 
 fn load_one(path: &Path) -> Result<SourceFile, Box<Diagnostic>> {

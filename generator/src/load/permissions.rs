@@ -89,14 +89,8 @@ fn scheme_index(name: &str) -> Option<usize> {
 
 /// Reads the permissions reference at `path`.
 pub fn read(path: &Path) -> Result<PermissionsFile, Box<Diagnostic>> {
-    let fail = |pointer: String, position, message: String| {
-        Box::new(Diagnostic {
-            file: path.to_path_buf(),
-            pointer,
-            position,
-            message,
-        })
-    };
+    let fail =
+        |pointer: String, position, message: String| Box::new(Diagnostic::new(path, pointer, message).at(position));
     let text = std::fs::read_to_string(path)
         .map_err(|error| fail(String::new(), None, format!("cannot read the file: {error}")))?;
     let deserializer = &mut serde_json::Deserializer::from_str(&text);

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::{Cloud, Permissions, Scopes};
-use crate::diagnostics::{pointer, Diagnostic};
+use crate::diagnostics::{pointer, Report};
 use crate::load::permissions::{Granted, PermissionsFile};
 use crate::load::SourceFile;
 
@@ -29,12 +29,12 @@ pub(super) struct Operation<'a> {
 
 /// Reads `x-graphgen-permissions` and `x-graphgen-roles-for-other-users`, and
 /// checks them against the operation's `security` requirements.
-pub(super) fn permissions(op: &Operation, problems: &mut Vec<Diagnostic>) -> Option<Permissions> {
+pub(super) fn permissions(op: &Operation, report: &mut Report) -> Option<Permissions> {
     let extensions = &op.operation.extensions;
     // A misspelt extension is an error, not a mark silently not there.
     for name in extensions.keys() {
         if name.starts_with("x-graphgen-") && !OPERATION_EXTENSIONS.contains(&name.as_str()) {
-            problems.push(op.file.diagnostic(
+            report.error(op.file.diagnostic(
                 pointer(op.pointer, &[name]),
                 format!(
                     "unknown extension {name}; an operation may carry {}",
@@ -45,7 +45,7 @@ pub(super) fn permissions(op: &Operation, problems: &mut Vec<Diagnostic>) -> Opt
     }
     let Some(value) = extensions.get("x-graphgen-permissions") else {
         if extensions.contains_key("x-graphgen-roles-for-other-users") {
-            problems.push(op.file.diagnostic(
+            report.error(op.file.diagnostic(
                 pointer(op.pointer, &["x-graphgen-roles-for-other-users"]),
                 "x-graphgen-roles-for-other-users needs x-graphgen-permissions beside it",
             ));
@@ -53,7 +53,7 @@ pub(super) fn permissions(op: &Operation, problems: &mut Vec<Diagnostic>) -> Opt
         return None;
     };
     let at = pointer(op.pointer, &["x-graphgen-permissions"]);
-    let mut fail = |pointer: String, message: String| problems.push(op.file.diagnostic(pointer, message));
+    let mut fail = |pointer: String, message: String| report.error(op.file.diagnostic(pointer, message));
     let Some(table) = value.as_object() else {
         fail(
             at,
@@ -166,14 +166,14 @@ fn string_list(value: &Value) -> Option<Vec<String>> {
         .collect()
 }
 
-pub(super) fn clouds(op: &Operation, problems: &mut Vec<Diagnostic>) -> Vec<Cloud> {
+pub(super) fn clouds(op: &Operation, report: &mut Report) -> Vec<Cloud> {
     let Some(value) = op.operation.extensions.get("x-graphgen-clouds") else {
         return Vec::new();
     };
     let at = pointer(op.pointer, &["x-graphgen-clouds"]);
     let known: Vec<&str> = Cloud::ALL.iter().map(|(name, _)| *name).collect();
     let Some(names) = string_list(value) else {
-        problems.push(
+        report.error(
             op.file
                 .diagnostic(at, format!("expected a list of clouds: {}", known.join(", "))),
         );
@@ -184,7 +184,7 @@ pub(super) fn clouds(op: &Operation, problems: &mut Vec<Diagnostic>) -> Vec<Clou
         match Cloud::ALL.iter().find(|(known, _)| known == name) {
             Some((_, cloud)) if !clouds.contains(cloud) => clouds.push(*cloud),
             Some(_) => {}
-            None => problems.push(op.file.diagnostic(
+            None => report.error(op.file.diagnostic(
                 pointer(&at, &[&index.to_string()]),
                 format!("unknown cloud {name:?}; expected one of {}", known.join(", ")),
             )),
@@ -203,7 +203,7 @@ pub(super) fn with_reference(
     reference: Option<&PermissionsFile>,
     method: &str,
     template: &str,
-    warnings: &mut Vec<Diagnostic>,
+    report: &mut Report,
 ) -> (Option<Permissions>, bool) {
     let Some(reference) = reference else {
         return (own, false);
@@ -231,7 +231,7 @@ pub(super) fn with_reference(
                 .map(|(kind, ours, theirs)| format!("{kind}: {} here, {} there", describe(ours), describe(theirs)))
                 .collect();
             if !differing.is_empty() {
-                warnings.push(op.file.diagnostic(
+                report.warn(op.file.diagnostic(
                     pointer(op.pointer, &["x-graphgen-permissions"]),
                     format!(
                         "the permissions differ from those of {} for {method} {template} ({}); the description's are used",

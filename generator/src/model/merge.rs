@@ -9,17 +9,13 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostics::{pointer, Diagnostic};
+use crate::diagnostics::{pointer, Report};
 use crate::load::SourceFile;
 use crate::shape::{Kind, SchemaRef, Shape};
 
 /// The merged definitions of the schemas whose definitions differ, by name;
 /// a schema defined once, or the same everywhere, is not in it.
-pub(super) fn differing(
-    files: &[SourceFile],
-    problems: &mut Vec<Diagnostic>,
-    warnings: &mut Vec<Diagnostic>,
-) -> HashMap<String, SchemaRef> {
+pub(super) fn differing(files: &[SourceFile], report: &mut Report) -> HashMap<String, SchemaRef> {
     let mut first: HashMap<&str, (&SourceFile, &SchemaRef)> = HashMap::new();
     let mut merged: HashMap<String, SchemaRef> = HashMap::new();
     for file in files {
@@ -37,7 +33,7 @@ pub(super) fn differing(
             match union(current, schema, "", &mut added) {
                 Ok(union) => {
                     if !added.is_empty() {
-                        warnings.push(file.diagnostic(
+                        report.warn(file.diagnostic(
                             at.clone(),
                             format!(
                                 "schema {name:?} differs from its definition in {} at {at}: merged, adding {}",
@@ -48,7 +44,7 @@ pub(super) fn differing(
                     }
                     merged.insert(name.clone(), union);
                 }
-                Err(difference) => problems.push(file.diagnostic(
+                Err(difference) => report.error(file.diagnostic(
                     at.clone(),
                     format!(
                         "schema {name:?} is also defined, differently, in {} at {at}: {difference}; \

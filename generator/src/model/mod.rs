@@ -19,7 +19,7 @@ pub use filter::PathFilter;
 
 use std::collections::HashMap;
 
-use crate::diagnostics::{pointer, Diagnostic};
+use crate::diagnostics::{pointer, Diagnostic, Report};
 use crate::load::permissions::PermissionsFile;
 use crate::load::SourceFile;
 use crate::names;
@@ -524,7 +524,7 @@ pub(crate) struct Component<'a> {
 
 /// Builds the model from loaded files, reporting every problem found.
 pub fn build(files: &[SourceFile], filter: &PathFilter) -> Result<Model, Vec<Diagnostic>> {
-    build_with(files, filter, None)
+    build_with(files, filter, None, Report::default())
 }
 
 /// [`build`], giving operations without permissions of their own those of
@@ -533,10 +533,9 @@ pub fn build_with(
     files: &[SourceFile],
     filter: &PathFilter,
     reference: Option<&PermissionsFile>,
+    mut report: Report,
 ) -> Result<Model, Vec<Diagnostic>> {
-    let mut problems = Vec::new();
-    let mut warnings = Vec::new();
-    let merged = merge::differing(files, &mut problems, &mut warnings);
+    let merged = merge::differing(files, &mut report);
     let components = components(files, &merged);
 
     // Names are given to every component schema up front, in sorted order, so
@@ -549,15 +548,12 @@ pub fn build_with(
         .map(|schema| (schema, type_names.claim(names::type_name(schema))))
         .collect();
 
-    let mut lowering = schemas::Lowering::new(&components, &named, type_names);
-    let (operations, builders) =
-        operations::build(files, filter, reference, &mut lowering, &mut problems, &mut warnings);
-    let (mut types, type_problems) = lowering.finish();
+    let mut lowering = schemas::Lowering::new(&components, &named, type_names, report);
+    let (operations, builders) = operations::build(files, filter, reference, &mut lowering);
+    let (mut types, report) = lowering.finish();
     secrets::mark_holders(&mut types);
-    problems.extend(type_problems);
-
-    if !problems.is_empty() {
-        return Err(problems);
+    if !report.errors.is_empty() {
+        return Err(report.errors);
     }
     let mut model = Model {
         title: files
@@ -570,7 +566,7 @@ pub fn build_with(
         operations,
         features: Vec::new(),
         feature_table: FeatureTable::default(),
-        warnings,
+        warnings: report.warnings,
     };
     features::assign(&mut model);
     docs::complete(&mut model);

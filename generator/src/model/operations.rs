@@ -10,7 +10,7 @@ use super::filter::PathFilter;
 use super::schemas::{At, Lowering};
 use super::url_tree::Tree;
 use super::{Builder, Docs, HttpMethod, Operation, ParameterLocation, RequestBody, ResponseBody, Segment, Type};
-use crate::diagnostics::{pointer, Diagnostic};
+use crate::diagnostics::{pointer, Diagnostic, Report};
 use crate::load::permissions::PermissionsFile;
 use crate::load::{PathRef, SourceFile};
 use crate::names::{self, Namespace};
@@ -34,8 +34,6 @@ pub(crate) fn build(
     filter: &PathFilter,
     reference: Option<&PermissionsFile>,
     lowering: &mut Lowering<'_>,
-    problems: &mut Vec<Diagnostic>,
-    warnings: &mut Vec<Diagnostic>,
 ) -> (Vec<Operation>, Vec<Builder>) {
     let mut tree = Tree::new();
     let mut permissions = Permissioning {
@@ -44,32 +42,23 @@ pub(crate) fn build(
     };
     let mut operations = Vec::new();
     let items = crate::load::paths_in_order(files);
-    let mut found = collect(files, &items, problems);
+    let mut found = collect(files, &items, &mut lowering.report);
     let all: Vec<(&str, &str)> = found.iter().map(|op| (op.template, op.method.as_str())).collect();
     for (pattern, near) in filter.unmatched(&all) {
         let hint = match near.as_slice() {
             [] => String::new(),
             paths => format!("; paths near it: {}", paths.join(", ")),
         };
-        problems.push(Diagnostic {
-            file: std::path::PathBuf::from("(command line)"),
-            pointer: String::new(),
-            position: None,
-            message: format!("--include-path {pattern:?} matches no operation of the descriptions{hint}"),
-        });
+        lowering.report.error(Diagnostic::new(
+            "(command line)",
+            "",
+            format!("--include-path {pattern:?} matches no operation of the descriptions{hint}"),
+        ));
     }
     found.retain(|op| filter.selects(op.template, op.method.as_str()));
     found.sort_by(|a, b| (a.template, a.method).cmp(&(b.template, b.method)));
     for op in &found {
-        lower(
-            op,
-            lowering,
-            &mut tree,
-            &mut permissions,
-            &mut operations,
-            problems,
-            warnings,
-        );
+        lower(op, lowering, &mut tree, &mut permissions, &mut operations);
     }
     tree.add_me();
     (operations, tree.builders)
@@ -89,31 +78,29 @@ fn lower(
     tree: &mut Tree,
     permissioning: &mut Permissioning,
     operations: &mut Vec<Operation>,
-    problems: &mut Vec<Diagnostic>,
-    warnings: &mut Vec<Diagnostic>,
 ) {
-    let before = problems.len();
-    let (declared, parameters) = parameters(op, problems);
-    let segments = segments(op, &declared, problems, warnings);
-    let response = success_type(op, lowering, problems);
-    let body = request_body(op, lowering, problems);
-    check_error_responses(op, problems);
+    let before = lowering.report.errors.len();
+    let (declared, parameters) = parameters(op, &mut lowering.report);
+    let segments = segments(op, &declared, &mut lowering.report);
+    let response = success_type(op, lowering);
+    let body = request_body(op, lowering);
+    check_error_responses(op, &mut lowering.report);
     let at = extensions::Operation {
         file: op.file,
         pointer: &op.pointer,
         operation: op.operation,
     };
-    let own = extensions::permissions(&at, problems);
+    let own = extensions::permissions(&at, &mut lowering.report);
     let (permissions, unlisted) = extensions::with_reference(
         &at,
         own,
         permissioning.reference,
         op.method.as_str(),
         op.template,
-        warnings,
+        &mut lowering.report,
     );
-    let clouds = extensions::clouds(&at, problems);
-    if problems.len() > before {
+    let clouds = extensions::clouds(&at, &mut lowering.report);
+    if lowering.report.errors.len() > before {
         return;
     }
     let Some(segments) = segments else { return };
@@ -168,14 +155,14 @@ fn lower(
 }
 
 /// The operations of the path items, each method of a template once.
-fn collect<'a>(files: &'a [SourceFile], items: &[PathRef<'a>], problems: &mut Vec<Diagnostic>) -> Vec<Found<'a>> {
+fn collect<'a>(files: &'a [SourceFile], items: &[PathRef<'a>], report: &mut Report) -> Vec<Found<'a>> {
     // Where each method and path template was first defined.
     let mut defined: HashMap<(String, HttpMethod), usize> = HashMap::new();
     let mut found: Vec<Found> = Vec::new();
     for &PathRef { template, file, item } in items {
         let path_pointer = pointer("/paths", &[template]);
         let ReferenceOr::Item(item) = item else {
-            problems.push(file.diagnostic(
+            report.error(file.diagnostic(
                 path_pointer,
                 "a $ref path item is not supported; write the operations inline",
             ));
@@ -192,7 +179,7 @@ fn collect<'a>(files: &'a [SourceFile], items: &[PathRef<'a>], problems: &mut Ve
             let op_pointer = pointer(&path_pointer, &[key]);
             match defined.entry((template.to_owned(), method)) {
                 std::collections::hash_map::Entry::Occupied(other) => {
-                    problems.push(file.diagnostic(
+                    report.error(file.diagnostic(
                         op_pointer,
                         format!(
                             "{} {template} is also defined in {}",
@@ -218,7 +205,7 @@ fn collect<'a>(files: &'a [SourceFile], items: &[PathRef<'a>], problems: &mut Ve
         }
         for (key, operation) in [("head", &item.head), ("options", &item.options), ("trace", &item.trace)] {
             if operation.is_some() {
-                problems.push(file.diagnostic(
+                report.error(file.diagnostic(
                     pointer(&path_pointer, &[key]),
                     format!("{} operations are not supported", key.to_uppercase()),
                 ));
@@ -229,34 +216,29 @@ fn collect<'a>(files: &'a [SourceFile], items: &[PathRef<'a>], problems: &mut Ve
 }
 
 /// The path's segments, checked against its declared path parameters.
-fn segments(
-    op: &Found,
-    declared: &BTreeSet<String>,
-    problems: &mut Vec<Diagnostic>,
-    warnings: &mut Vec<Diagnostic>,
-) -> Option<Vec<Segment>> {
+fn segments(op: &Found, declared: &BTreeSet<String>, report: &mut Report) -> Option<Vec<Segment>> {
     let file = op.file;
     let path_pointer = pointer("/paths", &[op.template]);
-    let fail = |problems: &mut Vec<Diagnostic>, message: String| {
-        problems.push(file.diagnostic(path_pointer.clone(), message));
+    let fail = |report: &mut Report, message: String| {
+        report.error(file.diagnostic(path_pointer.clone(), message));
         None
     };
     let Some(rest) = op.template.strip_prefix('/') else {
-        return fail(problems, "a path must start with /".to_owned());
+        return fail(report, "a path must start with /".to_owned());
     };
     let mut segments = Vec::new();
     let mut used = BTreeSet::new();
     for text in rest.split('/') {
         if text.is_empty() || text == "." || text == ".." || text.contains(['?', '#', '%', ' ']) {
-            return fail(problems, format!("path segment {text:?} is not a valid fixed segment"));
+            return fail(report, format!("path segment {text:?} is not a valid fixed segment"));
         }
         let names = match template_parameters(text) {
             Ok(names) => names,
-            Err(message) => return fail(problems, format!("path segment {text:?}: {message}")),
+            Err(message) => return fail(report, format!("path segment {text:?}: {message}")),
         };
         if let Some(undeclared) = names.iter().find(|name| !declared.contains(*name)) {
             return fail(
-                problems,
+                report,
                 format!("path parameter {{{undeclared}}} is not declared in the operation's parameters"),
             );
         }
@@ -282,7 +264,7 @@ fn segments(
     }
     // A mistake of Microsoft's own descriptions: the parameter is left out.
     for unused in declared.difference(&used) {
-        warnings.push(op.file.diagnostic(
+        report.warn(op.file.diagnostic(
             pointer(&op.pointer, &["parameters"]),
             format!("path parameter {unused:?} is declared but not in the path; it is left out"),
         ));
@@ -312,7 +294,7 @@ fn template_parameters(text: &str) -> Result<Vec<String>, &'static str> {
 
 /// The path parameters' names, and the query and header parameters, of the
 /// path item and the operation (the operation's win on a clash).
-fn parameters(op: &Found, problems: &mut Vec<Diagnostic>) -> (BTreeSet<String>, Vec<super::Parameter>) {
+fn parameters(op: &Found, report: &mut Report) -> (BTreeSet<String>, Vec<super::Parameter>) {
     let mut path = BTreeSet::new();
     let mut others: Vec<super::Parameter> = Vec::new();
     let mut fields = Namespace::default();
@@ -329,7 +311,7 @@ fn parameters(op: &Found, problems: &mut Vec<Diagnostic>) -> (BTreeSet<String>, 
                 {
                     Some((parameter, _, _)) => parameter,
                     None => {
-                        problems.push(op.file.diagnostic(
+                        report.error(op.file.diagnostic(
                             pointer(&at, &["$ref"]),
                             format!("$ref {reference:?} points to no parameter in components/parameters"),
                         ));
@@ -346,7 +328,7 @@ fn parameters(op: &Found, problems: &mut Vec<Diagnostic>) -> (BTreeSet<String>, 
                 Parameter::Header { parameter_data, .. } => (ParameterLocation::Header, parameter_data),
                 Parameter::Cookie { parameter_data, .. } => {
                     if parameter_data.required {
-                        problems.push(op.file.diagnostic(at, "cookie parameters are not supported"));
+                        report.error(op.file.diagnostic(at, "cookie parameters are not supported"));
                     }
                     continue;
                 }
@@ -445,7 +427,7 @@ fn status_key(status: &StatusCode) -> String {
 }
 
 /// The body of the first 2XX response.
-fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>, problems: &mut Vec<Diagnostic>) -> ResponseBody {
+fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>) -> ResponseBody {
     let responses = &op.operation.responses;
     let success = responses.responses.iter().find(|(status, _)| match status {
         StatusCode::Code(code) => (200..300).contains(code),
@@ -453,7 +435,7 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>, problems: &mut 
     });
     let responses_pointer = pointer(&op.pointer, &["responses"]);
     let Some((status, response)) = success else {
-        problems.push(
+        lowering.report.error(
             op.file
                 .diagnostic(responses_pointer, "the operation has no 2XX response"),
         );
@@ -461,7 +443,7 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>, problems: &mut 
     };
     let response_pointer = pointer(&responses_pointer, &[&status_key(status)]);
     let Some((resolved, file, response_pointer)) = resolve_response(op, response, response_pointer.clone()) else {
-        problems.push(op.file.diagnostic(
+        lowering.report.error(op.file.diagnostic(
             pointer(&response_pointer, &["$ref"]),
             "this $ref points to no response in components/responses",
         ));
@@ -477,7 +459,7 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>, problems: &mut 
     if !media_type.contains("json") {
         return ResponseBody::Bytes;
     }
-    let Some(ty) = media_type_of(op, lowering, problems, (file, &media_pointer), media, "Response") else {
+    let Some(ty) = media_type_of(op, lowering, (file, &media_pointer), media, "Response") else {
         return ResponseBody::Empty;
     };
     // Graph answers `GET .../$ref` with references, where the descriptions say strings.
@@ -493,11 +475,7 @@ fn is_reference_read(op: &Found<'_>) -> bool {
 }
 
 /// The request body: JSON of a type, or bytes.
-fn request_body<'a>(
-    op: &Found<'a>,
-    lowering: &mut Lowering<'_>,
-    problems: &mut Vec<Diagnostic>,
-) -> Option<RequestBody> {
+fn request_body<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>) -> Option<RequestBody> {
     let body_pointer = pointer(&op.pointer, &["requestBody"]);
     let (body, file, body_pointer) = match op.operation.request_body.as_ref()? {
         ReferenceOr::Item(body) => (body, op.file, body_pointer),
@@ -505,7 +483,7 @@ fn request_body<'a>(
             match component(op, reference, "requestBodies", |c| &c.request_bodies) {
                 Some(found) => found,
                 None => {
-                    problems.push(op.file.diagnostic(
+                    lowering.report.error(op.file.diagnostic(
                         pointer(&body_pointer, &["$ref"]),
                         "this $ref points to no request body in components/requestBodies",
                     ));
@@ -515,7 +493,9 @@ fn request_body<'a>(
         }
     };
     let Some((media_type, media)) = body.content.iter().next() else {
-        problems.push(file.diagnostic(body_pointer, "the request body has no content"));
+        lowering
+            .report
+            .error(file.diagnostic(body_pointer, "the request body has no content"));
         return None;
     };
     if !media_type.contains("json") {
@@ -524,7 +504,7 @@ fn request_body<'a>(
         });
     }
     let media_pointer = pointer(&body_pointer, &["content", media_type]);
-    let ty = media_type_of(op, lowering, problems, (file, &media_pointer), media, "RequestBody")?;
+    let ty = media_type_of(op, lowering, (file, &media_pointer), media, "RequestBody")?;
     Some(RequestBody::Json {
         ty,
         patch: op.method == HttpMethod::Patch,
@@ -536,7 +516,6 @@ fn request_body<'a>(
 fn media_type_of<'a>(
     op: &Found<'a>,
     lowering: &mut Lowering<'_>,
-    problems: &mut Vec<Diagnostic>,
     (file, media_pointer): (&'a SourceFile, &str),
     media: &'a openapiv3::MediaType,
     suffix: &str,
@@ -547,7 +526,9 @@ fn media_type_of<'a>(
         } else {
             "the request body"
         };
-        problems.push(file.diagnostic(media_pointer, format!("{what} has no schema")));
+        lowering
+            .report
+            .error(file.diagnostic(media_pointer, format!("{what} has no schema")));
         return None;
     };
     let schema_pointer = pointer(media_pointer, &["schema"]);
@@ -565,7 +546,7 @@ fn media_type_of<'a>(
 
 /// Error responses need not name a type (every Graph error has the same
 /// body, which the runtime reads), but a reference among them must resolve.
-fn check_error_responses(op: &Found, problems: &mut Vec<Diagnostic>) {
+fn check_error_responses(op: &Found, report: &mut Report) {
     let responses = &op.operation.responses;
     let errors = responses
         .responses
@@ -580,7 +561,7 @@ fn check_error_responses(op: &Found, problems: &mut Vec<Diagnostic>) {
         );
     for (key, response) in errors {
         if resolve_response(op, response, String::new()).is_none() {
-            problems.push(op.file.diagnostic(
+            report.error(op.file.diagnostic(
                 pointer(&op.pointer, &["responses", &key, "$ref"]),
                 "this $ref points to no response in components/responses",
             ));

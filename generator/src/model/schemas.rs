@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use super::docs::docs_of;
 use super::{Component, Docs, EnumDef, Field, PageFields, StructDef, Type, TypeDef, UnionDef, UnionVariant, Variant};
-use crate::diagnostics::{pointer, Diagnostic};
+use crate::diagnostics::{pointer, Diagnostic, Report};
 use crate::load::SourceFile;
 use crate::names::{self, Namespace};
 use crate::shape::{Kind, Scalar, SchemaRef, Shape};
@@ -39,7 +39,8 @@ pub(crate) struct Lowering<'a> {
     /// Schemas deriving directly from each schema through `allOf`.
     children: HashMap<&'a str, Vec<&'a str>>,
     types: BTreeMap<String, TypeDef>,
-    problems: Vec<Diagnostic>,
+    /// The run's problems and warnings, which lowering the operations adds to too.
+    pub(super) report: Report,
     /// How many references are being resolved inside one another now.
     depth: usize,
 }
@@ -54,6 +55,7 @@ impl<'a> Lowering<'a> {
         components: &'a HashMap<&'a str, Component<'a>>,
         named: &'a HashMap<&'a str, String>,
         type_names: names::TypeNames,
+        report: Report,
     ) -> Self {
         let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
         for (name, component) in components {
@@ -72,15 +74,15 @@ impl<'a> Lowering<'a> {
             plain: HashMap::new(),
             children,
             types: BTreeMap::new(),
-            problems: Vec::new(),
+            report,
             depth: 0,
         }
     }
 
-    /// The generated types, sorted by name, and the problems found on the way.
-    pub fn finish(mut self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
+    /// The generated types, sorted by name, and the run's report.
+    pub fn finish(mut self) -> (Vec<TypeDef>, Report) {
         super::recursion::box_recursive_fields(&mut self.types);
-        (self.types.into_values().collect(), self.problems)
+        (self.types.into_values().collect(), self.report)
     }
 
     /// Claims a type name in the namespace shared by every generated type.
@@ -110,7 +112,7 @@ impl<'a> Lowering<'a> {
                 } else {
                     format!("$ref {reference:?} is not supported: graphgen resolves references of the form #/components/schemas/NAME")
                 };
-                self.problems.push(at.diagnostic(&["$ref"], message));
+                self.report.error(at.diagnostic(&["$ref"], message));
                 None
             }
         }
@@ -118,7 +120,7 @@ impl<'a> Lowering<'a> {
 
     fn type_of_reference(&mut self, at: At<'_, '_>, reference: &str) -> Type {
         if self.depth >= MAX_DEPTH {
-            self.problems.push(at.diagnostic(
+            self.report.error(at.diagnostic(
                 &["$ref"],
                 format!("schemas refer to one another more than {MAX_DEPTH} deep here; graphgen stops at that"),
             ));
@@ -201,7 +203,7 @@ impl<'a> Lowering<'a> {
                 match self.components.get_key_value(target_name) {
                     Some((target_name, _)) if *target_name != name => variants.push((tag.clone(), *target_name)),
                     Some(_) => {}
-                    None => self.problems.push(component.file.diagnostic(
+                    None => self.report.error(component.file.diagnostic(
                         at,
                         format!(
                             "the discriminator maps {tag:?} to {target:?}, which is no schema in components/schemas"
@@ -281,8 +283,8 @@ impl<'a> Lowering<'a> {
     /// Reports the extensions of `schema` that cannot be read.
     fn check_extensions(&mut self, at: At<'_, '_>, schema: &Shape) {
         for (name, expected) in schema.misread.iter() {
-            self.problems
-                .push(at.diagnostic(&[name], format!("{name} cannot be read here: expected {expected}")));
+            self.report
+                .error(at.diagnostic(&[name], format!("{name} cannot be read here: expected {expected}")));
         }
     }
 
@@ -391,7 +393,7 @@ impl<'a> Lowering<'a> {
                 if ty == Type::String {
                     ty = Type::Secret;
                 } else {
-                    self.problems.push(prop_at.diagnostic(
+                    self.report.error(prop_at.diagnostic(
                         &["x-graphgen-secret"],
                         "x-graphgen-secret applies only to string properties",
                     ));
@@ -457,8 +459,8 @@ impl<'a> Lowering<'a> {
                 return;
             }
             _ => {
-                self.problems
-                    .push(at.diagnostic(&[], "an allOf member must be an object schema"));
+                self.report
+                    .error(at.diagnostic(&[], "an allOf member must be an object schema"));
                 return;
             }
         };
@@ -487,7 +489,7 @@ impl<'a> Lowering<'a> {
             return;
         };
         if chain.len() >= MAX_DEPTH {
-            self.problems.push(at.diagnostic(
+            self.report.error(at.diagnostic(
                 &["$ref"],
                 format!("the allOf chain is more than {MAX_DEPTH} schemas long; graphgen stops at that"),
             ));
@@ -495,8 +497,8 @@ impl<'a> Lowering<'a> {
         }
         if chain.contains(&name) {
             let cycle: Vec<&str> = chain.iter().copied().chain([name]).collect();
-            self.problems
-                .push(at.diagnostic(&["$ref"], format!("the allOf chain is cyclic: {}", cycle.join(" -> "))));
+            self.report
+                .error(at.diagnostic(&["$ref"], format!("the allOf chain is cyclic: {}", cycle.join(" -> "))));
             return;
         }
         let base_at = At {
