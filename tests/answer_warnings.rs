@@ -3,36 +3,15 @@
 //! whether a warning is wanted, so another test's thread without a subscriber
 //! could switch it off here.
 
-use std::sync::{Arc, Mutex};
-
-use generated::{GraphClient, StaticToken};
+use generated::StaticToken;
+use graphgen_suite::{capture_log, local_client};
 use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn a_misfit_is_a_warning_naming_its_place_never_its_value() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (log, _guard) = capture_log(tracing::Level::WARN);
 
     let body = json!({"value": [
         {"@odata.type": "#microsoft.graph.emailAuthenticationMethod", "id": "e1"},
@@ -44,10 +23,7 @@ async fn a_misfit_is_a_warning_naming_its_place_never_its_value() {
         .respond_with(ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json"))
         .mount(&server)
         .await;
-    let client = GraphClient::builder(StaticToken::new("token"))
-        .base_url(format!("{}/v1.0", server.uri()))
-        .build()
-        .unwrap();
+    let client = local_client(&server.uri(), StaticToken::new("token")).build().unwrap();
     client
         .users()
         .by_user_id("adele@contoso.com")
@@ -57,7 +33,7 @@ async fn a_misfit_is_a_warning_naming_its_place_never_its_value() {
         .await
         .unwrap();
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = log.text();
     assert_eq!(log.matches("WARN").count(), 1, "{log}");
     assert!(log.contains("path=value[2].createdDateTime"), "{log}");
     assert!(

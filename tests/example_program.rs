@@ -1,5 +1,7 @@
 //! The `get_qr_code_pin_method` example, run as a user would run it, against a
-//! real HTTP server on 127.0.0.1.
+//! real HTTP server on 127.0.0.1: what it prints and how it exits, and that its
+//! options reach the client. How the client retries and times out is
+//! `network_faults.rs`'s.
 
 use std::path::PathBuf;
 use std::process::Output;
@@ -128,29 +130,6 @@ fn throttled() -> ResponseTemplate {
         .insert_header("Retry-After", "0")
         .insert_header("request-id", "9d0c3b1a-0000-4000-8000-000000000429")
         .set_body_raw(body.to_string(), "application/json")
-}
-
-#[tokio::test]
-async fn a_throttled_request_is_retried_and_succeeds() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(throttled())
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(seed_example().to_string(), "application/json"))
-        .mount(&server)
-        .await;
-    let output = run(&format!("{}/v1.0", server.uri()), "adele@contoso.com").await;
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
-    assert_no_token(&output);
 }
 
 #[tokio::test]

@@ -12,8 +12,8 @@ use generated::runtime::answer::GraphResponse;
 use generated::runtime::auth::{AccessToken, BoxFuture, TokenError};
 use generated::runtime::retry::RetryPolicy;
 use generated::{Error, GraphClient, StaticToken, TokenSource};
-use graphgen_suite::local_client;
 use graphgen_suite::seed_example;
+use graphgen_suite::{capture_log, local_client};
 use tokio::io::AsyncReadExt;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -464,33 +464,11 @@ fn plain_http_is_refused_except_on_loopback_or_when_allowed() {
 
 #[tokio::test]
 async fn tracing_names_the_path_template_never_the_user() {
-    use tracing_subscriber::fmt::format::FmtSpan;
-
-    #[derive(Clone, Default)]
-    struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
-    impl std::io::Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (log, _guard) = capture_log(tracing::Level::DEBUG);
 
     let server = serve(status(429).insert_header("Retry-After", "0"), 1, seed()).await;
     get(&client(&server)).await.unwrap();
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = log.text();
     assert!(log.contains("graph_request"), "{log}");
     assert!(
         log.contains("path=\"/users/{user-id}/authentication/qrCodePinMethod\""),
