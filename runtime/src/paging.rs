@@ -8,15 +8,36 @@
 //! `items()` returns has it as `delta_link()` once it has ended), and
 //! `.starting_at(link)` sends the same call to a saved delta link (or next link) instead:
 //!
-//! ```ignore
-//! let mut link: Option<String> = load_saved_link();
+//! ```no_run
+//! # use graphgen_runtime::{client::GraphClient, object::References, path::RequestPath};
+//! # async fn sync(client: GraphClient, saved: Option<String>) -> Result<(), graphgen_runtime::error::Error> {
+//! # let delta = || client.call::<References>(reqwest::Method::GET, RequestPath::root().segment("users").segment("delta()"));
+//! // `delta()` is a generated delta function's call: client.users().delta().get()
+//! let mut link: Option<String> = saved;
 //! loop {
-//!     let call = client.users().delta().get();
-//!     let call = match &link { Some(link) => call.starting_at(link), None => call };
+//!     let call = match &link { Some(link) => delta().starting_at(link), None => delta() };
 //!     let round = call.collect_delta().await?;
-//!     apply(round.items);
+//!     println!("{} changed", round.items.len());
 //!     link = round.delta_link; // save it; wait; go again for what changed since
 //! }
+//! # }
+//! ```
+//!
+//! Pages and items loop with their own `try_next`, nothing to import:
+//!
+//! ```no_run
+//! # use graphgen_runtime::{client::GraphClient, object::References, path::RequestPath};
+//! # async fn members(client: GraphClient) -> Result<(), graphgen_runtime::error::Error> {
+//! # let get = || client.call::<References>(reqwest::Method::GET, RequestPath::root().segment("groups").parameter("group-id", "g1").segment("members").segment("$ref"));
+//! let mut pages = get().pages();
+//! while let Some(page) = pages.try_next().await? {
+//!     println!("{} members on this page", page.value.unwrap_or_default().len());
+//! }
+//! let mut members = get().max_pages(10).items();
+//! while let Some(member) = members.try_next().await? {
+//!     println!("{:?}", member.odata_id);
+//! }
+//! # Ok(()) }
 //! ```
 
 use std::collections::HashSet;

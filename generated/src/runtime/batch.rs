@@ -3,12 +3,18 @@
 //! JSON batching: many calls in `POST /$batch` requests of at most 20, each
 //! call's answer read as if it had been sent alone.
 //!
-//! ```ignore
+//! ```no_run
+//! # use graphgen_runtime::{client::GraphClient, path::RequestPath};
+//! # async fn run(client: GraphClient) -> Result<(), graphgen_runtime::error::Error> {
+//! # let get = |segment| client.call::<serde_json::Value>(reqwest::Method::GET, RequestPath::root().segment("me").segment(segment));
+//! // In a generated crate: client.me().manager().get(), client.me().photo().get()
 //! let mut batch = client.batch();
-//! let me = batch.add(client.me().get());
-//! let manager = batch.add_after(client.me().manager().get(), &[me.id()]);
+//! let manager = batch.add(get("manager"));
+//! let photo = batch.add_after(get("photo"), &[manager.id()]);
 //! let mut answers = batch.send().await;
-//! let me = answers.take(me)?;          // GraphResponse<User>, or this call's own error
+//! let manager = answers.take(manager)?.value; // this call's value, or its own error
+//! let photo = answers.take(photo);
+//! # Ok(()) }
 //! ```
 //!
 //! # How a batch goes

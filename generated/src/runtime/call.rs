@@ -21,6 +21,23 @@ use super::send::{Request, Settings};
 
 /// One request, sent when awaited: `client.users().by_user_id(id).get().await`.
 /// The policy of the client applies unless this call overrides it.
+///
+/// ```no_run
+/// # use graphgen_runtime::{client::GraphClient, path::RequestPath, retry::RetryPolicy};
+/// # use std::time::Duration;
+/// # async fn run(client: GraphClient) -> Result<(), graphgen_runtime::error::Error> {
+/// # let get = || client.call::<serde_json::Value>(reqwest::Method::GET, RequestPath::root().segment("organization"));
+/// // `get()` is a generated operation's call, for example client.organization().get()
+/// let answer = get()
+///     .query("$select", "id,displayName")
+///     .retry(RetryPolicy::none())
+///     .timeout(Duration::from_secs(10))
+///     .send_with_response()
+///     .await?;
+/// println!("{} after {} attempt(s), request-id {:?}", answer.status, answer.attempts, answer.request_id);
+/// let value = get().await?; // the value alone
+/// # Ok(()) }
+/// ```
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<T> {
     client: GraphClient,

@@ -59,6 +59,26 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// A Microsoft Graph client: a service root, a token source, an HTTP
 /// connection pool and the request policy. Cloning is cheap and shares them.
+///
+/// ```
+/// # use graphgen_runtime::{auth::StaticToken, client::GraphClient, cloud::Cloud, retry::RetryPolicy};
+/// # use std::time::Duration;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = GraphClient::builder(StaticToken::new("eyJ0eXAi..."))
+///     .cloud(Cloud::UsGovL4)
+///     .retry_policy(RetryPolicy::default().max_retries(5))
+///     .timeout(Duration::from_secs(30))
+///     .build()?;
+/// assert_eq!(client.service_root(), "https://graph.microsoft.us/v1.0");
+///
+/// // A test server, or a proxy: plain HTTP only on loopback.
+/// let local = GraphClient::builder(StaticToken::new("token"))
+///     .base_url("http://127.0.0.1:8080/v1.0")
+///     .build()?;
+/// assert_eq!(local.service_root(), "http://127.0.0.1:8080/v1.0");
+/// assert!(GraphClient::builder(StaticToken::new("token")).base_url("http://example.com/v1.0").build().is_err());
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct GraphClient {
     pipeline: Arc<Pipeline>,

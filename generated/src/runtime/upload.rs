@@ -5,16 +5,20 @@
 //! slices to the session's pre-authenticated `uploadUrl`, streamed from an
 //! [`AsyncRead`], so a file of any size takes one slice of memory.
 //!
-//! ```ignore
-//! let session = client.drives().by_drive_id(drive).items().by_drive_item_id(item)
-//!     .create_upload_session().post(&request).await?;
+//! ```no_run
+//! # use graphgen_runtime::client::GraphClient;
+//! # async fn run(client: GraphClient, upload_url: String) -> Result<(), Box<dyn std::error::Error>> {
+//! // The session's `upload_url`, from a generated createUploadSession operation:
+//! // client.drives().by_drive_id(drive).items().by_drive_item_id(item).create_upload_session().post(&request)
 //! let file = tokio::fs::File::open("video.mp4").await?;
 //! let size = file.metadata().await?.len();
 //! let uploaded = client
-//!     .upload(session.upload_url.unwrap_or_default(), file, size)
+//!     .upload(upload_url, file, size)
 //!     .on_progress(|sent, total| println!("{sent} of {total} bytes"))
-//!     .send::<DriveItem>()
+//!     .send::<serde_json::Value>() // the generated DriveItem, in a generated crate
 //!     .await?;
+//! println!("{:?}", uploaded.item);
+//! # Ok(()) }
 //! ```
 //!
 //! # How an upload goes
