@@ -27,12 +27,7 @@ impl Tree {
                 operations: Vec::new(),
                 gate: Default::default(),
             }],
-            scopes: vec![Namespace::with_reserved(
-                &crate::runtime::client_methods()
-                    .iter()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>(),
-            )],
+            scopes: vec![Namespace::with_reserved(crate::runtime::CLIENT_METHODS)],
             edges: HashMap::new(),
         }
     }
