@@ -31,15 +31,11 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::{Method, Url};
+use reqwest::Url;
 
-use super::answer;
 use super::auth::TokenSource;
-use super::call::Call;
 use super::cloud::Cloud;
 use super::error::Error;
-use super::path::RequestPath;
-use super::read::FromJson;
 use super::retry::RetryPolicy;
 use super::send::{Exchange, Inspector, Pipeline, Settings};
 
@@ -117,23 +113,6 @@ impl GraphClient {
     /// What every request of this client is sent through.
     pub(super) fn pipeline(&self) -> &Pipeline {
         &self.pipeline
-    }
-
-    /// A request of `method` on `path` whose successful response body is a
-    /// `T` in JSON (an empty body reads as `null`, which `()` expects).
-    /// Generated request builders call this; nothing is sent until it is awaited.
-    pub fn call<T: FromJson>(&self, method: Method, path: RequestPath) -> Call<T> {
-        Call::new(self.clone(), method, path, answer::json::<T>)
-    }
-
-    /// A request whose successful response body is raw bytes (`application/octet-stream`).
-    pub fn call_bytes(&self, method: Method, path: RequestPath) -> Call<Vec<u8>> {
-        Call::new(self.clone(), method, path, answer::bytes)
-    }
-
-    /// A request whose successful response body is a count in plain text (`$count`).
-    pub fn call_count(&self, method: Method, path: RequestPath) -> Call<i64> {
-        Call::new(self.clone(), method, path, answer::count)
     }
 }
 

@@ -11,11 +11,12 @@ use percent_encoding::utf8_percent_encode;
 use reqwest::{Method, Url};
 use serde::Serialize;
 
-use super::answer::{answer, Decoder, GraphResponse};
+use super::answer::{self, answer, Decoder, GraphResponse};
 use super::auth::BoxFuture;
 use super::client::GraphClient;
 use super::error::Error;
 use super::path::{RequestPath, UNRESERVED_ONLY};
+use super::read::FromJson;
 use super::retry::RetryPolicy;
 use super::send::{Request, Settings};
 
@@ -63,6 +64,26 @@ enum Target {
 struct Body {
     content_type: &'static str,
     bytes: Result<Vec<u8>, serde_json::Error>,
+}
+
+/// The calls generated request builders make: nothing is sent until one is awaited.
+impl GraphClient {
+    /// A request of `method` on `path` whose successful response body is a
+    /// `T` in JSON (an empty body reads as `null`, which `()` expects).
+    /// Generated request builders call this; nothing is sent until it is awaited.
+    pub fn call<T: FromJson>(&self, method: Method, path: RequestPath) -> Call<T> {
+        Call::new(self.clone(), method, path, answer::json::<T>)
+    }
+
+    /// A request whose successful response body is raw bytes (`application/octet-stream`).
+    pub fn call_bytes(&self, method: Method, path: RequestPath) -> Call<Vec<u8>> {
+        Call::new(self.clone(), method, path, answer::bytes)
+    }
+
+    /// A request whose successful response body is a count in plain text (`$count`).
+    pub fn call_count(&self, method: Method, path: RequestPath) -> Call<i64> {
+        Call::new(self.clone(), method, path, answer::count)
+    }
 }
 
 impl<T> fmt::Debug for Call<T> {
