@@ -154,6 +154,17 @@ pub fn nested_type_name(parent: &str, member: &str) -> String {
     format!("{parent}{}", upper_camel(member, "Value"))
 }
 
+/// The type name of an inline schema of a list's items.
+pub fn item_type_name(list: &str) -> String {
+    format!("{list}Item")
+}
+
+/// The type name of an operation's inline request body or response
+/// (`suffix`: `RequestBody`, `Response`), after its operation id or path.
+pub fn body_type_name(operation: &str, suffix: &str) -> String {
+    format!("{}{suffix}", type_name(operation))
+}
+
 /// Type names, unique within each module of the models (and, at the root,
 /// also unique against the request builders, which the client module imports
 /// them beside).

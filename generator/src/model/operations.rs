@@ -532,10 +532,7 @@ fn media_type_of<'a>(
         return None;
     };
     let schema_pointer = pointer(media_pointer, &["schema"]);
-    let context = format!(
-        "{}{suffix}",
-        names::type_name(op.operation.operation_id.as_deref().unwrap_or(op.template))
-    );
+    let context = names::body_type_name(op.operation.operation_id.as_deref().unwrap_or(op.template), suffix);
     let at = At {
         file,
         pointer: &schema_pointer,

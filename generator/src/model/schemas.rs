@@ -296,7 +296,7 @@ impl<'a> Lowering<'a> {
             Kind::Array(items) => match items {
                 Some(items) => {
                     let item_at = pointer(at.pointer, &["items"]);
-                    let item_context = format!("{context}Item");
+                    let item_context = names::item_type_name(context);
                     let item = self.type_of(
                         At {
                             pointer: &item_at,
