@@ -112,12 +112,14 @@ macro_rules! json_object {
         let _ = ($key, $map, $at);
         Ok(false)
     }};
+    // Every property may be behind a feature that is off: nothing then reads
+    // `map` or `at`, and no arm but the last is left.
     (@read $object:ident, $rest:ident, $key:ident, $map:ident, $at:ident { $($(#[$cfg:meta])* $json:literal => $field:ident,)+ }) => {{
+        let _ = (&$map, &$at);
         match $key {
-            $($(#[$cfg])* $json => property($map, $at, $json, &mut $object.$field, &mut $object.$rest)?,)+
-            _ => return Ok(false),
+            $($(#[$cfg])* $json => property($map, $at, $json, &mut $object.$field, &mut $object.$rest).map(|()| true),)+
+            _ => Ok(false),
         }
-        Ok(true)
     }};
 }
 #[allow(unused_imports)] // a crate may have no models

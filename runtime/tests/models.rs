@@ -44,6 +44,27 @@ struct Empty {
 
 json_object!(Empty, rest {});
 
+/// Every property behind a feature that is off, as when a struct's only
+/// property is a navigation property of a type not compiled: the impls
+/// compile without a warning (clippy checks this file with warnings denied).
+#[derive(Debug, Default, PartialEq)]
+struct AllOff {
+    #[cfg(any())]
+    never: Option<String>,
+    rest: Map<String, Value>,
+}
+
+json_object!(AllOff, rest {
+    #[cfg(any())]
+    "never" => never,
+});
+
+#[test]
+fn a_struct_whose_properties_are_all_off_keeps_them_as_received() {
+    let read: AllOff = serde_json::from_value(json!({"never": "x"})).unwrap();
+    assert_eq!(read.rest["never"], "x");
+}
+
 #[test]
 fn listed_properties_go_to_fields_and_the_rest_to_the_map() {
     let read: Attachment =
