@@ -77,6 +77,10 @@ fn all_modules_make_one_crate_whose_module_features_build() {
     let dir = scratch.path().join("graph");
     graphgen::output::write_crate(&dir, &files).unwrap();
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    // The crate says what it holds, and its docs list every module's feature.
+    let lib = &files["src/lib.rs"];
+    assert!(lib.contains("//! Microsoft Graph: Applications, Bookings, Calendar,"), "{}", &lib[..600]);
+    assert!(manifest.contains("description = \"Microsoft Graph: Applications, Bookings,"));
     // Each module alone, as a user depends on one (`teams` has the
     // `microsoft.graph.clone` action, which must not shadow `Clone::clone`).
     let features: Vec<String> = modules
@@ -89,6 +93,9 @@ fn all_modules_make_one_crate_whose_module_features_build() {
             .iter()
             .map(|feature| vec!["--no-default-features", "--features", feature.as_str()]),
     );
+    for feature in &features {
+        assert!(lib.contains(&format!("`{feature}`")), "{feature} missing from the crate's docs");
+    }
     for selection in &selections {
         let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
             .args(["clippy", "--quiet"])

@@ -46,16 +46,26 @@ pub fn crate_root(model: &Model, emitted: &[Module<'_>]) -> TokenStream {
     } else {
         docs.push("see [`client`].".to_owned());
     }
-    if !model.features.is_empty() {
+    let list = |features: &mut dyn Iterator<Item = &String>| {
+        features
+            .map(|feature| format!("`{feature}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let modules = &model.feature_table.modules;
+    if !modules.is_empty() {
+        docs.push(String::new());
+        docs.push(format!(
+            "Each description is a cargo feature, all on by default (`full`): {}. To compile only",
+            list(&mut modules.iter().map(|(module, _)| module))
+        ));
+        docs.push("what you call, turn off the default features and name the ones you need; `Cargo.toml`".to_owned());
+        docs.push("lists their finer parts (the descriptions' tags) and what each turns on.".to_owned());
+    } else if !model.features.is_empty() {
         docs.push(String::new());
         docs.push(format!(
             "Each part of the API is a cargo feature, all on by default (`full`): {}. To compile only",
-            model
-                .features
-                .iter()
-                .map(|feature| format!("`{feature}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            list(&mut model.features.iter())
         ));
         docs.push("what you call, turn off the default features and name the parts you need.".to_owned());
     }

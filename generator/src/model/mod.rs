@@ -556,10 +556,7 @@ pub fn build_with(
         return Err(report.errors);
     }
     let mut model = Model {
-        title: files
-            .first()
-            .map(|file| file.document.info.title.clone())
-            .unwrap_or_default(),
+        title: title(files),
         sources: files.iter().map(SourceFile::file_name).collect(),
         types,
         builders,
@@ -571,6 +568,30 @@ pub fn build_with(
     features::assign(&mut model);
     docs::complete(&mut model);
     Ok(model)
+}
+
+/// The crate's title: the description's, or what the descriptions hold
+/// (`Microsoft Graph: Applications, Bookings, ...`), each title once and
+/// without a `Microsoft Graph - ` of its own.
+fn title(files: &[SourceFile]) -> String {
+    let mut titles: Vec<&str> = Vec::new();
+    for file in files {
+        let title = file.document.info.title.as_str();
+        if !titles.contains(&title) {
+            titles.push(title);
+        }
+    }
+    match titles.as_slice() {
+        [] => String::new(),
+        [title] => (*title).to_owned(),
+        _ => {
+            let parts: Vec<&str> = titles
+                .iter()
+                .map(|title| title.strip_prefix("Microsoft Graph - ").unwrap_or(title))
+                .collect();
+            format!("Microsoft Graph: {}", parts.join(", "))
+        }
+    }
 }
 
 /// All component schemas of all files. A schema defined in several files must
