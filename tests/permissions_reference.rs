@@ -24,6 +24,10 @@ fn same(a: &Permissions, b: &Permissions) -> bool {
 /// The seed fragment's paths with its own permissions left out: the
 /// reference gives exactly the table of the seed's documentation page.
 #[test]
+#[cfg_attr(
+    not(shared),
+    ignore = "needs Microsoft's descriptions in ../shared/graph (scripts/fetch-descriptions.sh)"
+)]
 fn the_seed_operation_gets_the_seed_pages_table() {
     let Some(reference) = shared_file("graph/permissions.json") else {
         return;
@@ -72,6 +76,10 @@ fn the_seed_operation_gets_the_seed_pages_table() {
 /// Every official module with the reference: coverage per module, and at
 /// least what an exact, case-insensitive match of the file finds.
 #[test]
+#[cfg_attr(
+    not(shared),
+    ignore = "needs Microsoft's descriptions in ../shared/graph (scripts/fetch-descriptions.sh)"
+)]
 fn official_modules_get_the_references_permissions() {
     let (Some(reference), Some(dir)) = (shared_file("graph/permissions.json"), shared_file("graph/v1.0")) else {
         return;
