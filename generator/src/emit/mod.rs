@@ -8,6 +8,8 @@ mod models;
 mod permissions;
 pub mod root;
 
+use std::collections::HashMap;
+
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
@@ -81,24 +83,33 @@ pub(crate) fn cfg(gate: &Gate) -> TokenStream {
 #[derive(Default)]
 pub(crate) struct Imports {
     names: Vec<(&'static str, String, Gate)>,
+    /// Where each `(path, name)` is in `names`.
+    index: HashMap<(&'static str, String), usize>,
 }
 
 impl Imports {
     /// `path::name`, used by an item behind `gate`.
     pub(crate) fn add(&mut self, path: &'static str, name: &str, gate: &Gate) {
-        match self.names.iter_mut().find(|(p, n, _)| *p == path && n == name) {
-            Some((_, _, joined)) => joined.join(gate),
-            None => self.names.push((path, name.to_owned(), gate.clone())),
+        match self.index.get(&(path, name.to_owned())) {
+            Some(&at) => self.names[at].2.join(gate),
+            None => {
+                self.index.insert((path, name.to_owned()), self.names.len());
+                self.names.push((path, name.to_owned(), gate.clone()));
+            }
         }
     }
 
     /// The `use` items, each after `attrs`.
     pub(crate) fn tokens(&self, attrs: TokenStream) -> TokenStream {
         let mut groups: Vec<(&str, &Gate, Vec<Ident>)> = Vec::new();
+        let mut group_of: HashMap<(&str, &Gate), usize> = HashMap::new();
         for (path, name, gate) in &self.names {
-            match groups.iter_mut().find(|(p, g, _)| p == path && *g == gate) {
-                Some((_, _, names)) => names.push(ident(name)),
-                None => groups.push((path, gate, vec![ident(name)])),
+            match group_of.get(&(*path, gate)) {
+                Some(&at) => groups[at].2.push(ident(name)),
+                None => {
+                    group_of.insert((path, gate), groups.len());
+                    groups.push((path, gate, vec![ident(name)]));
+                }
             }
         }
         let items = groups.iter().map(|(path, gate, names)| {
