@@ -204,7 +204,7 @@ impl ClientBuilder {
     /// Whether a value in an answer that does not fit its type fails the call
     /// with [`Error::Decode`] naming where it is (default `false`: the value is
     /// kept as received in its object's `additional_properties`, and a
-    /// `tracing` warning names where it is). [`Call::strict`] overrides it.
+    /// `tracing` warning names where it is). [`Call::strict`](super::call::Call::strict) overrides it.
     pub fn strict(mut self, strict: bool) -> Self {
         self.settings.strict = strict;
         self
