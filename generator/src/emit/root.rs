@@ -99,14 +99,44 @@ pub fn runtime_root() -> TokenStream {
     }
 }
 
+/// `source` with the examples of its docs marked `ignore`: they name the
+/// `graphgen_runtime` crate, which a crate that includes the runtime does not
+/// depend on, so its doctests would fail to compile.
+fn without_doctests(source: &str) -> String {
+    let mut open = false;
+    let mut out = String::with_capacity(source.len());
+    for line in source.lines() {
+        let trimmed = line.trim_start();
+        let fence = ["/// ```", "//! ```"]
+            .iter()
+            .find(|prefix| trimmed.starts_with(**prefix))
+            .map(|prefix| &trimmed[..prefix.len()]);
+        match fence {
+            Some(fence) if !open => {
+                out.push_str(&line[..line.len() - trimmed.len()]);
+                out.push_str(fence);
+                out.push_str("ignore");
+                open = true;
+            }
+            Some(_) => {
+                out.push_str(line);
+                open = false;
+            }
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// The runtime inline, for the single file a build script includes, and the
 /// re-exports. Modules behind a cargo feature are left out: the including
 /// crate does not declare graphgen's features.
 pub fn inline_runtime() -> Result<TokenStream, String> {
     let mut modules = Vec::new();
     for module in runtime::MODULES.iter().filter(|module| module.feature.is_none()) {
-        let file =
-            syn::parse_file(module.source).map_err(|error| format!("runtime module {}: {error}", module.name))?;
+        let source = without_doctests(module.source);
+        let file = syn::parse_file(&source).map_err(|error| format!("runtime module {}: {error}", module.name))?;
         let name = ident(module.name);
         let (attrs, items) = (file.attrs, file.items);
         modules.push(quote! { pub mod #name { #(#attrs)* #(#items)* } });
