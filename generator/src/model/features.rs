@@ -36,6 +36,7 @@ pub fn feature_name(group: &str) -> String {
 
 pub(super) fn assign(model: &mut Model) {
     mark_navigation(model);
+    acts_on(model);
     let groups: BTreeSet<String> = model.operations.iter().map(|op| feature_name(&op.group)).collect();
     if groups.len() < 2 {
         return gates(model);
@@ -83,8 +84,10 @@ pub(super) fn assign(model: &mut Model) {
     for operation in &model.operations {
         let mut names = Vec::new();
         operation_types(operation, &mut names);
-        if let Some(types) = requires.get_mut(&feature_name(&operation.group)) {
-            types.extend(names.into_iter().map(type_feature));
+        for group in operation_groups(operation) {
+            if let Some(types) = requires.get_mut(&feature_name(group)) {
+                types.extend(names.iter().copied().map(type_feature));
+            }
         }
     }
 
@@ -163,11 +166,14 @@ pub(super) fn gates(model: &mut Model) {
         }
     };
     for operation in &mut model.operations {
-        operation.gate = if on {
-            Gate::feature(feature_name(&operation.group))
-        } else {
-            Gate::always()
-        };
+        let mut gate = Gate::always();
+        if on {
+            gate = Gate::never();
+            for group in operation_groups(operation) {
+                gate.join(&Gate::feature(feature_name(group)));
+            }
+        }
+        operation.gate = gate;
     }
     // Builders: the features of the operations at and below each node. A
     // child always has a higher index than its parent, so one backwards pass suffices.
@@ -229,6 +235,103 @@ pub(super) fn gates(model: &mut Model) {
                 }
             }
         }
+    }
+}
+
+/// The groups whose features compile an operation: its own and that of what
+/// it acts on.
+fn operation_groups(operation: &super::Operation) -> impl Iterator<Item = &String> {
+    std::iter::once(&operation.group).chain(&operation.acts_on)
+}
+
+/// Microsoft tags an action or function by the entity set its path starts
+/// from (`users.Actions` for `sendMail`, `reply` and `move` alike), not by
+/// what it acts on, so a part such as `users-message` would lack them. Such an
+/// operation joins, beside its own, the group of what it acts on: the group
+/// that serves (answers a `GET` with) the first type it returns or sends, or
+/// that a property of its request body names (`sendMail` sends a `message`:
+/// `users.message`); failing that, the group of the nearest path above it
+/// (`/users/{user-id}` for `changePassword`).
+fn acts_on(model: &mut Model) {
+    let catch_all = |group: &str| group.ends_with(".Actions") || group.ends_with(".Functions");
+    let structs: HashMap<&str, &super::StructDef> = model
+        .types
+        .iter()
+        .filter_map(|def| match def {
+            TypeDef::Struct(def) => Some((def.name.as_str(), def)),
+            _ => None,
+        })
+        .collect();
+    // A page stands for its items.
+    let served_type = |ty: &Type| -> Option<String> {
+        let mut names = Vec::new();
+        named(ty, &mut names);
+        let name = *names.first()?;
+        match structs.get(name).and_then(|def| def.page.as_ref()) {
+            Some(page) => {
+                let mut items = Vec::new();
+                named(&page.item, &mut items);
+                items.first().map(|item| (*item).to_owned())
+            }
+            None => Some(name.to_owned()),
+        }
+    };
+    let mut serving: HashMap<String, BTreeMap<&str, usize>> = HashMap::new();
+    let mut at_path: HashMap<&str, &str> = HashMap::new();
+    for operation in model.operations.iter().filter(|op| !catch_all(&op.group)) {
+        at_path.entry(&operation.template).or_insert(&operation.group);
+        if operation.http_method != super::HttpMethod::Get {
+            continue;
+        }
+        if let ResponseBody::Json(ty) = &operation.response {
+            if let Some(name) = served_type(ty) {
+                *serving.entry(name).or_default().entry(&operation.group).or_default() += 1;
+            }
+        }
+    }
+    // The group serving a type most often (the first by name among equals).
+    let server = |name: &str| {
+        serving.get(name).and_then(|groups| {
+            groups
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(group, _)| (*group).to_owned())
+        })
+    };
+    let mut decided = Vec::new();
+    for operation in &model.operations {
+        if !catch_all(&operation.group) {
+            decided.push(None);
+            continue;
+        }
+        let mut candidates = Vec::new();
+        if let ResponseBody::Json(ty) = &operation.response {
+            candidates.extend(served_type(ty));
+        }
+        if let Some(RequestBody::Json { ty, .. }) = &operation.body {
+            let mut names = Vec::new();
+            named(ty, &mut names);
+            for name in names {
+                candidates.push(name.to_owned());
+                let fields = structs.get(name).map(|def| def.fields.as_slice()).unwrap_or_default();
+                candidates.extend(fields.iter().filter_map(|field| served_type(&field.ty)));
+            }
+        }
+        let by_type = candidates.iter().find_map(|name| server(name));
+        let by_path = || {
+            let mut path = operation.template.as_str();
+            while let Some((parent, _)) = path.rsplit_once('/') {
+                if let Some(group) = at_path.get(parent) {
+                    return Some((*group).to_owned());
+                }
+                path = parent;
+            }
+            None
+        };
+        decided.push(by_type.or_else(by_path).filter(|group| *group != operation.group));
+    }
+    for (operation, acts_on) in model.operations.iter_mut().zip(decided) {
+        operation.acts_on = acts_on;
     }
 }
 

@@ -388,6 +388,10 @@ pub struct Operation {
     /// The operation's first tag (or, without one, its first path segment),
     /// which names the cargo feature it belongs to.
     pub group: String,
+    /// For an action or function Microsoft tags by the entity set it starts
+    /// from (`users.Actions`), the group of what it acts on, which also
+    /// compiles it (decided in `features`).
+    pub acts_on: Option<String>,
     /// The name of the file it comes from (`Mail.yml`): its module.
     pub module: String,
     /// A permissions reference was given and does not name the operation,

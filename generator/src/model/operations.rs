@@ -131,6 +131,7 @@ fn lower(
         .unwrap_or_default();
     operations.push(Operation {
         group,
+        acts_on: None,
         module: op.file.file_name(),
         unlisted,
         gate: Default::default(),
