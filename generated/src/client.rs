@@ -4,18 +4,41 @@
 //! path, for example `client.users().by_user_id(id)`. Nothing is sent until the call of
 //! an operation (`get()`, ...) is awaited.
 
-use reqwest::Method;
 use super::models::{
     AuthenticationMethodCollectionResponse, QrCode, QrCodePinAuthenticationMethod, QrPin,
     UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody,
 };
 
 use super::runtime::call::Call;
-use super::runtime::client::GraphClient;
-use super::runtime::path::RequestPath;
 use super::runtime::patch::Patch;
+use super::runtime::path::RequestPath;
+use super::runtime::reqwest::Method;
+
+/// A Microsoft Graph client: a service root, a token source, an HTTP connection pool
+/// and the request policy, with the paths of this crate's descriptions. Cloning is
+/// cheap and shares them.
+///
+/// It is the runtime's [`GraphClient`](super::runtime::client::GraphClient), whose
+/// methods it has too (batches, uploads, calls by URL): its documentation says how
+/// every call behaves.
+#[derive(Clone, Debug)]
+pub struct GraphClient(super::runtime::client::GraphClient);
 
 impl GraphClient {
+    /// A client of `cloud`'s v1.0 endpoint with the default policy.
+    pub fn new(
+        cloud: super::runtime::cloud::Cloud,
+        tokens: impl super::runtime::auth::TokenSource + 'static,
+    ) -> Result<Self, super::runtime::error::Error> {
+        Self::builder(tokens).cloud(cloud).build()
+    }
+    /// A builder, to choose the cloud, a custom service root, the HTTP client,
+    /// retries, timeouts and limits.
+    pub fn builder(
+        tokens: impl super::runtime::auth::TokenSource + 'static,
+    ) -> super::runtime::client::ClientBuilder<Self> {
+        super::runtime::client::ClientBuilder::new(tokens)
+    }
     /// `/users`
     pub fn users(&self) -> UsersRequestBuilder {
         UsersRequestBuilder {
@@ -31,6 +54,19 @@ impl GraphClient {
             client: self.clone(),
             path: RequestPath::root().segment("me"),
         }
+    }
+}
+
+impl From<super::runtime::client::GraphClient> for GraphClient {
+    fn from(client: super::runtime::client::GraphClient) -> Self {
+        Self(client)
+    }
+}
+
+impl std::ops::Deref for GraphClient {
+    type Target = super::runtime::client::GraphClient;
+    fn deref(&self) -> &Self::Target {
+        &self.0
     }
 }
 

@@ -7,12 +7,13 @@
 //! does not know are kept in `additional_properties`, so a read-modify-write round trip
 //! loses nothing.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{Map, Value};
+use super::runtime::chrono::{DateTime, Utc};
+use super::runtime::serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::runtime::serde::de::MapAccess;
+use super::runtime::serde_json::{Map, Value};
 use super::runtime::bytes::Base64Bytes;
 use super::runtime::object::{
-    json_object, property, read_object, JsonObject, ODataType, Typed,
+    json_object, property, read_object, write_object, JsonObject, ODataType, Typed,
 };
 
 use super::runtime::paging::Page;
@@ -177,19 +178,15 @@ impl<'de> Deserialize<'de> for AnyAuthenticationMethod {
 }
 
 /// authenticationMethod
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationMethod {
     /// The unique identifier for an entity. Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The date and time the authentication method was registered to the user. Read-only. Optional. This optional value is null if the authentication method doesn't populate it.
-    #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<DateTime<Utc>>,
     /// Properties the description does not list, kept as they were received.
-    #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
 }
 
@@ -204,16 +201,12 @@ json_object!(AuthenticationMethod, additional_properties {
 });
 
 /// Collection of authenticationMethod
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationMethodCollectionResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<AnyAuthenticationMethod>>,
-    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
     pub odata_next_link: Option<String>,
-    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
     pub odata_count: Option<i64>,
     /// Properties the description does not list, kept as they were received.
-    #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
 }
 
@@ -287,22 +280,17 @@ string_enum!(AuthenticationPhoneType, Unrecognized {
 });
 
 /// emailAuthenticationMethod
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmailAuthenticationMethod {
     /// The unique identifier for an entity. Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The date and time the authentication method was registered to the user. Read-only. Optional. This optional value is null if the authentication method doesn't populate it.
-    #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<DateTime<Utc>>,
     /// The email address registered to this user.
-    #[serde(rename = "emailAddress", skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// Properties the description does not list, kept as they were received.
-    #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
 }
 
@@ -343,28 +331,21 @@ string_enum!(ErrorCorrectionLevel, Unrecognized {
 });
 
 /// microsoftAuthenticatorAuthenticationMethod
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MicrosoftAuthenticatorAuthenticationMethod {
     /// The unique identifier for an entity. Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The date and time that this app was registered. This property is null if the device isn't registered for passwordless Phone Sign-In.
-    #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<DateTime<Utc>>,
     /// Tags containing app metadata.
-    #[serde(rename = "deviceTag", skip_serializing_if = "Option::is_none")]
     pub device_tag: Option<String>,
     /// The name of the device on which this app is registered.
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Numerical version of this instance of the Authenticator app.
-    #[serde(rename = "phoneAppVersion", skip_serializing_if = "Option::is_none")]
     pub phone_app_version: Option<String>,
     /// Properties the description does not list, kept as they were received.
-    #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
 }
 
@@ -382,22 +363,17 @@ json_object!(MicrosoftAuthenticatorAuthenticationMethod, additional_properties {
 });
 
 /// passwordAuthenticationMethod
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PasswordAuthenticationMethod {
     /// The unique identifier for an entity. Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The date and time when this password was last updated. This property is currently not populated. Read-only. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
-    #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<DateTime<Utc>>,
     /// For security, the password is always returned as null from a LIST or GET operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<Secret>,
     /// Properties the description does not list, kept as they were received.
-    #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
 }
 
@@ -413,26 +389,19 @@ json_object!(PasswordAuthenticationMethod, additional_properties, secret {
 });
 
 /// phoneAuthenticationMethod
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhoneAuthenticationMethod {
     /// The unique identifier for an entity. Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The date and time the authentication method was registered to the user. Read-only. Optional. This optional value is null if the authentication method doesn't populate it.
-    #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<DateTime<Utc>>,
     /// The phone number to text or call for authentication. Phone numbers use the format +{country code} {number}x{extension}, with extension optional. For example, +1 5555551234 or +1 5555551234x123 are valid. Numbers are rejected when creating or updating if they don't match the required format.
-    #[serde(rename = "phoneNumber", skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
-    #[serde(rename = "phoneType", skip_serializing_if = "Option::is_none")]
     pub phone_type: Option<AuthenticationPhoneType>,
-    #[serde(rename = "smsSignInState", skip_serializing_if = "Option::is_none")]
     pub sms_sign_in_state: Option<AuthenticationMethodSignInState>,
     /// Properties the description does not list, kept as they were received.
-    #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
 }
 
@@ -450,31 +419,23 @@ json_object!(PhoneAuthenticationMethod, additional_properties {
 });
 
 /// A QR code of a user's qrCodePinAuthenticationMethod, with its validity period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QrCode {
     /// The unique identifier for an entity. Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The QR code image. Returned only when the QR code is created; null on GET, because the private key isn't stored on the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<QrCodeImageDetails>,
     /// When the QR code becomes valid.
-    #[serde(rename = "startDateTime", skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<DateTime<Utc>>,
     /// When the QR code stops being valid.
-    #[serde(rename = "expireDateTime", skip_serializing_if = "Option::is_none")]
     pub expire_date_time: Option<DateTime<Utc>>,
     /// When the QR code was created.
-    #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<DateTime<Utc>>,
     /// When the QR code was last used to sign in; 0001-01-01T00:00:00Z when it never was.
-    #[serde(rename = "lastUsedDateTime", skip_serializing_if = "Option::is_none")]
     pub last_used_date_time: Option<DateTime<Utc>>,
     /// Properties the description does not list, kept as they were received.
-    #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
 }
 
@@ -493,22 +454,17 @@ json_object!(QrCode, additional_properties {
 });
 
 /// The image of a QR code and what it encodes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QrCodeImageDetails {
     /// The QR code image, as bytes.
-    #[serde(rename = "binaryValue", skip_serializing_if = "Option::is_none")]
     pub binary_value: Option<Base64Bytes>,
     /// The raw content the QR code encodes, as bytes.
-    #[serde(rename = "rawContent", skip_serializing_if = "Option::is_none")]
     pub raw_content: Option<Base64Bytes>,
     /// How much of the QR code can be damaged and still be read.
-    #[serde(rename = "errorCorrectionLevel", skip_serializing_if = "Option::is_none")]
     pub error_correction_level: Option<ErrorCorrectionLevel>,
     /// The QR code's version (its size, from 1 to 40).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
     /// Properties the description does not list, kept as they were received.
-    #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
 }
 
@@ -520,28 +476,21 @@ json_object!(QrCodeImageDetails, additional_properties {
 });
 
 /// A QR code and PIN that a user signs in with, on shared devices where passwords are impractical.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QrCodePinAuthenticationMethod {
     /// The unique identifier for an entity. Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The date and time the authentication method was registered to the user. Read-only. Optional. This optional value is null if the authentication method doesn't populate it.
-    #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<DateTime<Utc>>,
     /// The standard QR code, valid for up to 395 days.
-    #[serde(rename = "standardQRCode", skip_serializing_if = "Option::is_none")]
     pub standard_qr_code: Option<QrCode>,
     /// A temporary QR code, valid for up to 12 hours, for a user who forgot their standard one.
-    #[serde(rename = "temporaryQRCode", skip_serializing_if = "Option::is_none")]
     pub temporary_qr_code: Option<QrCode>,
     /// The PIN the user enters after scanning a QR code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pin: Option<QrPin>,
     /// Properties the description does not list, kept as they were received.
-    #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
 }
 
@@ -559,31 +508,21 @@ json_object!(QrCodePinAuthenticationMethod, additional_properties, secret {
 });
 
 /// The PIN of a user's qrCodePinAuthenticationMethod. The code itself is a secret.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QrPin {
     /// The unique identifier for an entity. Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the object, for example `#microsoft.graph.qrCodePinAuthenticationMethod`.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The PIN. Returned only when the PIN is created or reset; null on GET.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<Secret>,
     /// Whether the user must change the PIN at the next sign-in.
-    #[serde(
-        rename = "forceChangePinNextSignIn",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub force_change_pin_next_sign_in: Option<bool>,
     /// When the PIN was created.
-    #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<DateTime<Utc>>,
     /// When the PIN was last updated.
-    #[serde(rename = "updatedDateTime", skip_serializing_if = "Option::is_none")]
     pub updated_date_time: Option<DateTime<Utc>>,
     /// Properties the description does not list, kept as they were received.
-    #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
 }
 
@@ -600,16 +539,13 @@ json_object!(QrPin, additional_properties, secret {
     "updatedDateTime" => updated_date_time,
 });
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody {
     /// The PIN in use now.
-    #[serde(rename = "currentPin", skip_serializing_if = "Option::is_none")]
     pub current_pin: Option<Secret>,
     /// The PIN to use from now on.
-    #[serde(rename = "newPin", skip_serializing_if = "Option::is_none")]
     pub new_pin: Option<Secret>,
     /// Properties the description does not list, kept as they were received.
-    #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
 }
 

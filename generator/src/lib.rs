@@ -76,7 +76,8 @@ pub fn generate_crate_into(specs: &[PathBuf], filter: &PathFilter, crate_name: &
 
 /// Generates the single-file module that a build script writes to `OUT_DIR`.
 /// It has no cargo features (the including crate does not declare them), so
-/// `filter` is how a build script picks the parts it compiles.
+/// `filter` is how a build script picks the parts it compiles. It uses the
+/// `graphgen-runtime` crate, the one dependency the including crate adds.
 pub fn generate_module(specs: &[PathBuf], filter: &PathFilter) -> Result<String, Error> {
     output::single_file(&model(specs, filter)?.without_features())
 }

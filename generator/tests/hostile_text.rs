@@ -264,8 +264,9 @@ fn root_segments_never_take_a_method_of_the_client() {
     for method in ["upload2", "batch2", "call_count2", "builder2"] {
         assert!(client.contains(&format!("pub fn {method}(")), "{method}:\n{client}");
     }
-    for taken in ["upload", "batch", "call_count", "builder"] {
-        assert!(!client.contains(&format!("pub fn {taken}(")), "{taken}");
+    // The generated client's own `builder` is the only one.
+    for (taken, own) in [("upload", 0), ("batch", 0), ("call_count", 0), ("builder", 1)] {
+        assert_eq!(client.matches(&format!("pub fn {taken}(")).count(), own, "{taken}");
     }
 }
 

@@ -27,6 +27,7 @@
 //! out): the call ends with `Error::Transport` or `Error::Timeout`.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -87,22 +88,7 @@ impl GraphClient {
     /// A builder, to choose the cloud, a custom service root, the HTTP client,
     /// retries, timeouts and limits.
     pub fn builder(tokens: impl TokenSource + 'static) -> ClientBuilder {
-        ClientBuilder {
-            tokens: Box::new(tokens),
-            cloud: Cloud::Global,
-            api_version: DEFAULT_API_VERSION.to_owned(),
-            base_url: None,
-            http: None,
-            allow_insecure_http: false,
-            inspect: None,
-            settings: Settings {
-                retry: RetryPolicy::default(),
-                timeout: DEFAULT_TIMEOUT,
-                max_redirects: DEFAULT_MAX_REDIRECTS,
-                max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-                strict: false,
-            },
-        }
+        ClientBuilder::new(tokens)
     }
 
     /// The service root requests go to, for example `https://graph.microsoft.com/v1.0`.
@@ -125,8 +111,9 @@ impl fmt::Debug for GraphClient {
     }
 }
 
-/// Configures a [`GraphClient`].
-pub struct ClientBuilder {
+/// Configures a [`GraphClient`], and builds it as `C`: a generated crate's
+/// client is the runtime's with the crate's paths (`From<GraphClient>`).
+pub struct ClientBuilder<C = GraphClient> {
     tokens: Box<dyn TokenSource>,
     cloud: Cloud,
     api_version: String,
@@ -135,9 +122,31 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     inspect: Option<Inspector>,
     settings: Settings,
+    client: PhantomData<fn() -> C>,
 }
 
-impl ClientBuilder {
+impl<C: From<GraphClient>> ClientBuilder<C> {
+    /// The default settings, with `tokens`.
+    pub fn new(tokens: impl TokenSource + 'static) -> Self {
+        ClientBuilder {
+            tokens: Box::new(tokens),
+            cloud: Cloud::Global,
+            api_version: DEFAULT_API_VERSION.to_owned(),
+            base_url: None,
+            http: None,
+            allow_insecure_http: false,
+            inspect: None,
+            settings: Settings {
+                retry: RetryPolicy::default(),
+                timeout: DEFAULT_TIMEOUT,
+                max_redirects: DEFAULT_MAX_REDIRECTS,
+                max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+                strict: false,
+            },
+            client: PhantomData,
+        }
+    }
+
     /// The national cloud to call (default: [`Cloud::Global`]).
     pub fn cloud(mut self, cloud: Cloud) -> Self {
         self.cloud = cloud;
@@ -219,7 +228,7 @@ impl ClientBuilder {
     }
 
     /// Checks the settings and builds the client.
-    pub fn build(self) -> Result<GraphClient, Error> {
+    pub fn build(self) -> Result<C, Error> {
         let service_root = match self.base_url {
             Some(url) => checked_service_root(&url, self.allow_insecure_http)?,
             None => self.cloud.service_root(&self.api_version),
@@ -232,13 +241,13 @@ impl ClientBuilder {
                 .map_err(Error::Transport)?,
         };
         let pipeline = Pipeline::new(http, service_root, self.tokens, self.settings, self.inspect)?;
-        Ok(GraphClient {
+        Ok(C::from(GraphClient {
             pipeline: Arc::new(pipeline),
-        })
+        }))
     }
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("cloud", &self.cloud)

@@ -8,6 +8,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -56,12 +57,16 @@ pub fn read_object<'de, A: MapAccess<'de>, T: JsonObject>(mut map: A, at: &At<'_
     Ok(Ok(object))
 }
 
-/// Implements `Deserialize`, [`FromJson`] and [`JsonObject`] for a generated
-/// struct: each JSON property listed into its field (a field of a type behind
-/// a feature carries the feature's `cfg`), every other one, and any value that
-/// does not fit its field, into the map named first. `JsonObject` and
-/// `FromJson` must be in scope where it is used, as in a generated crate's
-/// `models`.
+/// Implements `Serialize`, `Deserialize`, [`FromJson`] and [`JsonObject`] for
+/// a generated struct: each JSON property listed into its field (a field of a
+/// type behind a feature carries the feature's `cfg`), every other one, and
+/// any value that does not fit its field, into the map named first; written
+/// back as each field that is set, then that map. The names it uses (serde's
+/// `Serialize`, `Serializer`, `Deserialize`, `Deserializer`, `MapAccess`,
+/// serde_json's `Map` and `Value`, and this module's and `read`'s helpers)
+/// must be in scope where it is used, as in a generated crate's `models`, so
+/// that it names no crate: code that includes generated code depends on this
+/// runtime alone.
 ///
 /// ```ignore
 /// json_object!(Attachment, additional_properties {
@@ -73,17 +78,27 @@ pub fn read_object<'de, A: MapAccess<'de>, T: JsonObject>(mut map: A, at: &At<'_
 /// A struct that can hold a [`Secret`](super::secret::Secret), itself or in a
 /// field's type, says so after the map (`additional_properties, secret`), so
 /// that errors about its answers never show their body.
-#[allow(unused_macros)] // a crate may have no models
-macro_rules! json_object {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __json_object {
     ($name:ident, $rest:ident { $($(#[$cfg:meta])* $json:literal => $field:ident,)* }) => {
-        json_object!(@impl $name, $rest, false { $($(#[$cfg])* $json => $field,)* });
+        $crate::__json_object!(@impl $name, $rest, false { $($(#[$cfg])* $json => $field,)* });
     };
     ($name:ident, $rest:ident, secret { $($(#[$cfg:meta])* $json:literal => $field:ident,)* }) => {
-        json_object!(@impl $name, $rest, true { $($(#[$cfg])* $json => $field,)* });
+        $crate::__json_object!(@impl $name, $rest, true { $($(#[$cfg])* $json => $field,)* });
     };
     (@impl $name:ident, $rest:ident, $secrets:literal { $($(#[$cfg:meta])* $json:literal => $field:ident,)* }) => {
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #[allow(unused_mut)]
+                let mut object = write_object(serializer)?;
+                $($(#[$cfg])* object.field($json, &self.$field)?;)*
+                object.end(&self.$rest)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 read_root(deserializer)
             }
         }
@@ -92,17 +107,17 @@ macro_rules! json_object {
             const EXPECTED: &'static str = "an object";
             const HOLDS_SECRETS: bool = $secrets;
 
-            fn read_map<'de, A: ::serde::de::MapAccess<'de>>(map: A, at: &At<'_>) -> Result<Fit<Self>, A::Error> {
+            fn read_map<'de, A: MapAccess<'de>>(map: A, at: &At<'_>) -> Result<Fit<Self>, A::Error> {
                 read_object(map, at)
             }
         }
 
         impl JsonObject for $name {
-            fn property<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A, at: &At<'_>) -> Result<bool, A::Error> {
-                json_object!(@read self, $rest, key, map, at { $($(#[$cfg])* $json => $field,)* })
+            fn property<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A, at: &At<'_>) -> Result<bool, A::Error> {
+                $crate::__json_object!(@read self, $rest, key, map, at { $($(#[$cfg])* $json => $field,)* })
             }
 
-            fn additional_properties(&mut self) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
+            fn additional_properties(&mut self) -> &mut Map<String, Value> {
                 &mut self.$rest
             }
         }
@@ -122,18 +137,43 @@ macro_rules! json_object {
         }
     }};
 }
-#[allow(unused_imports)] // a crate may have no models
-pub(crate) use json_object;
+#[doc(inline)]
+pub use crate::__json_object as json_object;
+
+/// Writes a generated struct as a JSON object (for `json_object!`).
+pub fn write_object<S: Serializer>(serializer: S) -> Result<ObjectWriter<S::SerializeMap>, S::Error> {
+    serializer.serialize_map(None).map(ObjectWriter)
+}
+
+/// A generated struct being written: its fields that are set, then the
+/// properties it kept.
+pub struct ObjectWriter<M>(M);
+
+impl<M: SerializeMap> ObjectWriter<M> {
+    /// `value` under `key`, if it is set.
+    pub fn field<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) -> Result<(), M::Error> {
+        match value {
+            Some(value) => self.0.serialize_entry(key, value),
+            None => Ok(()),
+        }
+    }
+
+    /// The properties without a field, and the end of the object.
+    pub fn end(mut self, rest: &Map<String, Value>) -> Result<M::Ok, M::Error> {
+        for (key, value) in rest {
+            self.0.serialize_entry(key, value)?;
+        }
+        self.0.end()
+    }
+}
 
 /// A reference to an object, as `GET .../$ref` answers:
 /// `{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/..."}`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Reference {
     /// The URL of the object referred to.
-    #[serde(rename = "@odata.id", skip_serializing_if = "Option::is_none")]
     pub odata_id: Option<String>,
     /// Other properties, kept as they were received.
-    #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
 }
 
@@ -142,19 +182,15 @@ json_object!(Reference, additional_properties {
 });
 
 /// A page of references, as `GET .../$ref` of a collection answers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct References {
     /// The references of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<Reference>>,
     /// Where the next page is.
-    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
     pub odata_next_link: Option<String>,
     /// How many there are in all, when `$count=true` asked.
-    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
     pub odata_count: Option<i64>,
     /// Other properties, kept as they were received.
-    #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
 }
 

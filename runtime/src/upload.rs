@@ -5,11 +5,16 @@
 //!
 //! ```no_run
 //! # use graphgen_runtime::client::GraphClient;
-//! # async fn run(client: GraphClient, upload_url: String) -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn run(
+//! #     client: GraphClient,
+//! #     upload_url: String,
+//! #     file: impl tokio::io::AsyncRead + Unpin + Send,
+//! #     size: u64,
+//! # ) -> Result<(), Box<dyn std::error::Error>> {
 //! // The session's `upload_url`, from a generated createUploadSession operation:
 //! // client.drives().by_drive_id(drive).items().by_drive_item_id(item).create_upload_session().post(&request)
-//! let file = tokio::fs::File::open("video.mp4").await?;
-//! let size = file.metadata().await?.len();
+//! // and any `AsyncRead`, for example `tokio::fs::File::open("video.mp4").await?`
+//! // with its `size` from `file.metadata().await?.len()`.
 //! let uploaded = client
 //!     .upload(upload_url, file, size)
 //!     .on_progress(|sent, total| println!("{sent} of {total} bytes"))

@@ -22,8 +22,11 @@ use super::read::FromJson;
 ///     NotSupported = "notSupported",
 /// });
 /// ```
-#[allow(unused_macros)] // a crate may have no enums
-macro_rules! string_enum {
+/// Like `json_object!`, it names serde's traits as they are in scope where it
+/// is used, and no crate.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __string_enum {
     ($name:ident, $other:ident { $($variant:ident = $value:literal,)* }) => {
         impl $name {
             /// The value as Graph writes it.
@@ -50,15 +53,15 @@ macro_rules! string_enum {
             }
         }
 
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <String as ::serde::Deserialize>::deserialize(deserializer).map(|value| Self::from(value.as_str()))
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <String as Deserialize>::deserialize(deserializer).map(|value| Self::from(value.as_str()))
             }
         }
 
@@ -71,8 +74,8 @@ macro_rules! string_enum {
         }
     };
 }
-#[allow(unused_imports)] // a crate may have no enums
-pub(crate) use string_enum;
+#[doc(inline)]
+pub use crate::__string_enum as string_enum;
 
 /// A number Graph may send as a JSON number or as `"NaN"`, `"INF"` or
 /// `"-INF"` (its `ReferenceNumeric`), and sometimes as a numeric string.

@@ -1,23 +1,13 @@
 //! The runtime's macros for generated models (`json_object!`, `string_enum!`)
-//! and the values of operations' parameters. The macros are the crate's own
-//! (`pub(crate)`, as in a generated crate), so their modules are compiled into
-//! this test as they are copied into a generated crate's `runtime`.
-
-#[allow(dead_code)]
-#[path = "../src/object.rs"]
-mod object;
-#[allow(dead_code)]
-#[path = "../src/read.rs"]
-mod read;
-#[allow(dead_code)]
-#[path = "../src/values.rs"]
-mod values;
+//! and the values of operations' parameters, used as generated code uses
+//! them: through the runtime's paths, with the names they use in scope.
 
 use graphgen_runtime::call::ParameterValue;
-use graphgen_runtime::paging;
-use object::{json_object, property, read_object, JsonObject};
-use read::{read_root, At, Fit, FromJson};
-use values::string_enum;
+use graphgen_runtime::object::{json_object, property, read_object, write_object, JsonObject};
+use graphgen_runtime::read::{read_root, At, Fit, FromJson};
+use graphgen_runtime::serde::de::MapAccess;
+use graphgen_runtime::serde::{Deserialize, Deserializer, Serialize, Serializer};
+use graphgen_runtime::values::string_enum;
 
 use serde_json::{json, Map, Value};
 

@@ -15,7 +15,7 @@ use generated::{GraphClient, TokenSource};
 /// (`http://127.0.0.1:PORT`): the service root `base/v1.0`, and retries that
 /// wait milliseconds where Graph's would wait seconds. Every test that talks
 /// to a local server starts here.
-pub fn local_client(base: &str, tokens: impl TokenSource + 'static) -> ClientBuilder {
+pub fn local_client(base: &str, tokens: impl TokenSource + 'static) -> ClientBuilder<GraphClient> {
     GraphClient::builder(tokens)
         .base_url(format!("{base}/v1.0"))
         .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(10)))

@@ -4,8 +4,8 @@
 //! call's answer read as if it had been sent alone.
 //!
 //! ```no_run
-//! # use graphgen_runtime::{client::GraphClient, path::RequestPath};
-//! # async fn run(client: GraphClient) -> Result<(), graphgen_runtime::error::Error> {
+//! # use generated::runtime::{client::GraphClient, path::RequestPath};
+//! # async fn run(client: GraphClient) -> Result<(), generated::runtime::error::Error> {
 //! # let get = |segment| client.call::<serde_json::Value>(reqwest::Method::GET, RequestPath::root().segment("me").segment(segment));
 //! // In a generated crate: client.me().manager().get(), client.me().photo().get()
 //! let mut batch = client.batch();

@@ -24,9 +24,9 @@ use super::send::{Request, Settings};
 /// The policy of the client applies unless this call overrides it.
 ///
 /// ```no_run
-/// # use graphgen_runtime::{client::GraphClient, path::RequestPath, retry::RetryPolicy};
+/// # use generated::runtime::{client::GraphClient, path::RequestPath, retry::RetryPolicy};
 /// # use std::time::Duration;
-/// # async fn run(client: GraphClient) -> Result<(), graphgen_runtime::error::Error> {
+/// # async fn run(client: GraphClient) -> Result<(), generated::runtime::error::Error> {
 /// # let get = || client.call::<serde_json::Value>(reqwest::Method::GET, RequestPath::root().segment("organization"));
 /// // `get()` is a generated operation's call, for example client.organization().get()
 /// let answer = get()

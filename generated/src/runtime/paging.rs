@@ -11,8 +11,8 @@
 //! `.starting_at(link)` sends the same call to a saved delta link (or next link) instead:
 //!
 //! ```no_run
-//! # use graphgen_runtime::{client::GraphClient, object::References, path::RequestPath};
-//! # async fn sync(client: GraphClient, saved: Option<String>) -> Result<(), graphgen_runtime::error::Error> {
+//! # use generated::runtime::{client::GraphClient, object::References, path::RequestPath};
+//! # async fn sync(client: GraphClient, saved: Option<String>) -> Result<(), generated::runtime::error::Error> {
 //! # let delta = || client.call::<References>(reqwest::Method::GET, RequestPath::root().segment("users").segment("delta()"));
 //! // `delta()` is a generated delta function's call: client.users().delta().get()
 //! let mut link: Option<String> = saved;
@@ -28,8 +28,8 @@
 //! Pages and items loop with their own `try_next`, nothing to import:
 //!
 //! ```no_run
-//! # use graphgen_runtime::{client::GraphClient, object::References, path::RequestPath};
-//! # async fn members(client: GraphClient) -> Result<(), graphgen_runtime::error::Error> {
+//! # use generated::runtime::{client::GraphClient, object::References, path::RequestPath};
+//! # async fn members(client: GraphClient) -> Result<(), generated::runtime::error::Error> {
 //! # let get = || client.call::<References>(reqwest::Method::GET, RequestPath::root().segment("groups").parameter("group-id", "g1").segment("members").segment("$ref"));
 //! let mut pages = get().pages();
 //! while let Some(page) = pages.try_next().await? {

@@ -54,34 +54,73 @@ fn imports(model: &Model) -> TokenStream {
     }
     let mut imports = Imports::default();
     let has_operations = !model.operations.is_empty();
-    if has_operations {
-        imports.add("reqwest", "Method", &operations);
-    }
     for (name, gate) in &types {
         imports.add("super::models", name, gate);
     }
     if has_operations {
         imports.add("super::runtime::call", "Call", &operations);
     }
-    imports.add("super::runtime::client", "GraphClient", &Gate::always());
-    if has_operations {
-        imports.add("super::runtime::path", "RequestPath", &operations);
-    }
     if let Some(patch) = &patch {
         imports.add("super::runtime::patch", "Patch", patch);
+    }
+    if has_operations {
+        imports.add("super::runtime::path", "RequestPath", &operations);
+        imports.add("super::runtime::reqwest", "Method", &operations);
     }
     imports.tokens(quote!())
 }
 
-/// The service root's children, as methods of the client.
+/// The client: the runtime's, with the service root's children as methods
+/// (a type of the generated code's own, so that code including it can add
+/// them while the runtime is a crate of its own).
 fn root_impl(model: &Model) -> TokenStream {
     let root_methods = model.builders[0]
         .children
         .iter()
         .map(|child| child_method(model, child, true));
     quote! {
+        /// A Microsoft Graph client: a service root, a token source, an HTTP connection pool
+        /// and the request policy, with the paths of this crate's descriptions. Cloning is
+        /// cheap and shares them.
+        ///
+        /// It is the runtime's [`GraphClient`](super::runtime::client::GraphClient), whose
+        /// methods it has too (batches, uploads, calls by URL): its documentation says how
+        /// every call behaves.
+        #[derive(Clone, Debug)]
+        pub struct GraphClient(super::runtime::client::GraphClient);
+
         impl GraphClient {
+            /// A client of `cloud`'s v1.0 endpoint with the default policy.
+            pub fn new(
+                cloud: super::runtime::cloud::Cloud,
+                tokens: impl super::runtime::auth::TokenSource + 'static,
+            ) -> Result<Self, super::runtime::error::Error> {
+                Self::builder(tokens).cloud(cloud).build()
+            }
+
+            /// A builder, to choose the cloud, a custom service root, the HTTP client,
+            /// retries, timeouts and limits.
+            pub fn builder(
+                tokens: impl super::runtime::auth::TokenSource + 'static,
+            ) -> super::runtime::client::ClientBuilder<Self> {
+                super::runtime::client::ClientBuilder::new(tokens)
+            }
+
             #(#root_methods)*
+        }
+
+        impl From<super::runtime::client::GraphClient> for GraphClient {
+            fn from(client: super::runtime::client::GraphClient) -> Self {
+                Self(client)
+            }
+        }
+
+        impl std::ops::Deref for GraphClient {
+            type Target = super::runtime::client::GraphClient;
+
+            fn deref(&self) -> &Self::Target {
+                &self.0
+            }
         }
     }
 }

@@ -14,21 +14,22 @@ use crate::names;
 
 /// Where each name the models import comes from, in the order they are imported.
 const IMPORTS: &[(&str, &str)] = &[
-    ("chrono", "DateTime"),
-    ("chrono", "NaiveDate"),
-    ("chrono", "NaiveTime"),
-    ("chrono", "Utc"),
-    ("serde", "Deserialize"),
-    ("serde", "Deserializer"),
-    ("serde", "Serialize"),
-    ("serde", "Serializer"),
-    ("serde::de", "MapAccess"),
-    ("serde_json", "Map"),
-    ("serde_json", "Value"),
+    ("super::runtime::chrono", "DateTime"),
+    ("super::runtime::chrono", "NaiveDate"),
+    ("super::runtime::chrono", "NaiveTime"),
+    ("super::runtime::chrono", "Utc"),
+    ("super::runtime::serde", "Deserialize"),
+    ("super::runtime::serde", "Deserializer"),
+    ("super::runtime::serde", "Serialize"),
+    ("super::runtime::serde", "Serializer"),
+    ("super::runtime::serde::de", "MapAccess"),
+    ("super::runtime::serde_json", "Map"),
+    ("super::runtime::serde_json", "Value"),
     ("super::runtime::bytes", "Base64Bytes"),
     ("super::runtime::object", "json_object"),
     ("super::runtime::object", "property"),
     ("super::runtime::object", "read_object"),
+    ("super::runtime::object", "write_object"),
     ("super::runtime::object", "JsonObject"),
     ("super::runtime::object", "ODataType"),
     ("super::runtime::object", "Typed"),
@@ -53,7 +54,12 @@ fn needs(model: &Model, def: &TypeDef) -> BTreeSet<&'static str> {
     match def {
         TypeDef::Struct(def) => {
             out.extend([
+                "Deserialize",
+                "Deserializer",
                 "Serialize",
+                "Serializer",
+                "MapAccess",
+                "write_object",
                 "Map",
                 "Value",
                 "json_object",
@@ -90,7 +96,14 @@ fn needs(model: &Model, def: &TypeDef) -> BTreeSet<&'static str> {
                 }
             }
         }
-        TypeDef::Enum(_) => out.extend(["string_enum", "FromJson"]),
+        TypeDef::Enum(_) => out.extend([
+            "Deserialize",
+            "Deserializer",
+            "Serialize",
+            "Serializer",
+            "string_enum",
+            "FromJson",
+        ]),
         TypeDef::Union(def) => {
             out.extend([
                 "Deserialize",
@@ -262,11 +275,10 @@ fn struct_tokens(model: &Model, def: &StructDef, cfg: &TokenStream) -> TokenStre
     quote! {
         #docs
         #cfg
-        #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq)]
         pub struct #name {
             #(#fields)*
             /// Properties the description does not list, kept as they were received.
-            #[serde(flatten)]
             pub #extra: Map<String, Value>,
         }
 
@@ -283,14 +295,9 @@ fn field_tokens(model: &Model, field: &Field, module: &str) -> TokenStream {
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
-    let rename = (field.name != field.json_name).then(|| {
-        let json = &field.json_name;
-        quote!(rename = #json,)
-    });
     quote! {
         #docs
         #cfg
-        #[serde(#rename skip_serializing_if = "Option::is_none")]
         pub #name: Option<#ty>,
     }
 }

@@ -6,17 +6,27 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, inner_doc_attrs, Module};
-use crate::model::Model;
+use std::collections::HashMap;
+
+use crate::model::{HttpMethod, Model, ResponseBody, Segment, Type};
 use crate::{runtime, text};
 
 /// The items every generated crate re-exports at its root.
 fn reexports() -> TokenStream {
     quote! {
+        pub use client::GraphClient;
         pub use runtime::auth::{AccessToken, StaticToken, TokenSource};
         pub use runtime::call::Call;
-        pub use runtime::client::GraphClient;
         pub use runtime::cloud::Cloud;
         pub use runtime::error::{Error, GraphError};
+    }
+}
+
+/// The crates the runtime re-exports for generated code (as `runtime/src/lib.rs` does).
+fn crate_reexports() -> TokenStream {
+    quote! {
+        /// The crates generated code names, through this module.
+        pub use {chrono, reqwest, serde, serde_json};
     }
 }
 
@@ -28,8 +38,109 @@ fn runtime_docs() -> TokenStream {
     ])
 }
 
+/// The chain of calls from the client to `builder` (`.users().by_user_id("id")`),
+/// or `None` when a step takes more than one argument.
+fn steps_to(model: &Model, builder: usize) -> Option<String> {
+    let mut parent = vec![None; model.builders.len()];
+    for (index, node) in model.builders.iter().enumerate() {
+        for child in &node.children {
+            parent[child.builder].get_or_insert((index, child));
+        }
+    }
+    let mut steps = Vec::new();
+    let mut at = builder;
+    while at != 0 {
+        let (up, child) = parent[at]?;
+        steps.push(match &child.segment {
+            Segment::Fixed(_) => format!(".{}()", child.method),
+            Segment::Parameter { .. } => format!(".{}(\"id\")", child.method),
+            Segment::Template { .. } => return None,
+        });
+        at = up;
+    }
+    steps.reverse();
+    Some(steps.concat())
+}
+
+/// A crate-level example that runs as a doctest: the client, a call of the
+/// description's shortest `GET` and, where one is a page, paging.
+fn guide(model: &Model, crate_name: &str) -> Vec<String> {
+    let builder_of: HashMap<usize, usize> = model
+        .builders
+        .iter()
+        .enumerate()
+        .flat_map(|(index, builder)| builder.operations.iter().map(move |&operation| (operation, index)))
+        .collect();
+    let is_page =
+        |ty: &Type| matches!(ty, Type::Named(name) if model.struct_def(name).is_some_and(|def| def.page.is_some()));
+    let mut gets: Vec<(usize, &str, String, bool)> = model
+        .operations
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| op.http_method == HttpMethod::Get && op.method_name == "get")
+        .filter_map(|(index, op)| {
+            let ResponseBody::Json(ty) = &op.response else {
+                return None;
+            };
+            let steps = steps_to(model, *builder_of.get(&index)?)?;
+            Some((
+                op.template.matches('/').count(),
+                op.template.as_str(),
+                steps,
+                is_page(ty),
+            ))
+        })
+        .collect();
+    gets.sort();
+    let Some(call) = gets.iter().find(|get| !get.3).or(gets.first()) else {
+        return Vec::new();
+    };
+    let krate = crate_name.replace('-', "_");
+    let mut lines = vec![
+        String::new(),
+        "# Calling Graph".to_owned(),
+        String::new(),
+        "A call is sent when it is awaited; an answer Graph refuses is [`Error::Graph`], with".to_owned(),
+        "Graph's `code` and `message` and the request's ids. [`runtime::client`] says how every".to_owned(),
+        "call behaves (retries, redirects, timeouts, tokens).".to_owned(),
+        String::new(),
+        "```".to_owned(),
+        format!("use {krate}::{{Cloud, Error, GraphClient, StaticToken}};"),
+        String::new(),
+        "async fn example(client: &GraphClient) -> Result<(), Error> {".to_owned(),
+        format!("    match client{}.get().await {{", call.2),
+        "        Ok(value) => println!(\"{value:?}\"),".to_owned(),
+        "        Err(Error::Graph(error)) => println!(\"{} {:?}: {:?}\", error.status, error.code, error.message),"
+            .to_owned(),
+        "        Err(other) => return Err(other),".to_owned(),
+        "    }".to_owned(),
+    ];
+    if let Some(page) = gets.iter().find(|get| get.3) {
+        lines.extend([
+            "    // Every item of every page, following `@odata.nextLink`.".to_owned(),
+            format!("    let mut items = client{}.get().items();", page.2),
+            "    while let Some(item) = items.try_next().await? {".to_owned(),
+            "        println!(\"{item:?}\");".to_owned(),
+            "    }".to_owned(),
+        ]);
+    }
+    lines.extend([
+        "    Ok(())".to_owned(),
+        "}".to_owned(),
+        String::new(),
+        "fn main() -> Result<(), Error> {".to_owned(),
+        "    let client = GraphClient::new(Cloud::Global, StaticToken::new(\"eyJ0eXAi...\"))?;".to_owned(),
+        "    // Run `example(&client)` on an async runtime, tokio for one.".to_owned(),
+        "    drop(example(&client));".to_owned(),
+        "    Ok(())".to_owned(),
+        "}".to_owned(),
+        "```".to_owned(),
+    ]);
+    lines
+}
+
 /// `lib.rs` of a crate holding `emitted`.
-pub fn crate_root(model: &Model, emitted: &[Module<'_>]) -> TokenStream {
+pub fn crate_root(model: &Model, emitted: &[Module<'_>], crate_name: &str) -> TokenStream {
     let mut docs = vec![text::markdown(&model.title), String::new()];
     docs.push(format!(
         "Generated by graphgen from {}. Start with a [`GraphClient`] and follow the path of the URL:",
@@ -69,6 +180,7 @@ pub fn crate_root(model: &Model, emitted: &[Module<'_>]) -> TokenStream {
         ));
         docs.push("what you call, turn off the default features and name the parts you need.".to_owned());
     }
+    docs.extend(guide(model, crate_name));
     let docs = inner_doc_attrs(&docs);
     let declarations = emitted.iter().map(|module| ident(module.name));
     let reexports = reexports();
@@ -77,7 +189,6 @@ pub fn crate_root(model: &Model, emitted: &[Module<'_>]) -> TokenStream {
     quote! {
         #docs
         #(#[rustfmt::skip] pub mod #declarations;)*
-        #[rustfmt::skip]
         pub mod runtime;
         #reexports
     }
@@ -86,6 +197,7 @@ pub fn crate_root(model: &Model, emitted: &[Module<'_>]) -> TokenStream {
 /// `runtime/mod.rs` of a crate: the runtime's modules, each in its own file.
 pub fn runtime_root() -> TokenStream {
     let docs = runtime_docs();
+    let reexports = crate_reexports();
     let modules = runtime::MODULES.iter().map(|module| {
         let name = ident(module.name);
         match module.feature {
@@ -93,61 +205,24 @@ pub fn runtime_root() -> TokenStream {
             None => quote! { pub mod #name; },
         }
     });
+    // Not `#[rustfmt::skip]` on its declaration: that makes the module
+    // macro-expanded, and the runtime's exported macros could not be named by
+    // path in it.
     quote! {
+        #![cfg_attr(rustfmt, rustfmt::skip)]
         #docs
         #(#modules)*
-    }
-}
-
-/// `source` with the examples of its docs marked `ignore`: they name the
-/// `graphgen_runtime` crate, which a crate that includes the runtime does not
-/// depend on, so its doctests would fail to compile.
-fn without_doctests(source: &str) -> String {
-    let mut open = false;
-    let mut out = String::with_capacity(source.len());
-    for line in source.lines() {
-        let trimmed = line.trim_start();
-        let fence = ["/// ```", "//! ```"]
-            .iter()
-            .find(|prefix| trimmed.starts_with(**prefix))
-            .map(|prefix| &trimmed[..prefix.len()]);
-        match fence {
-            Some(fence) if !open => {
-                out.push_str(&line[..line.len() - trimmed.len()]);
-                out.push_str(fence);
-                out.push_str("ignore");
-                open = true;
-            }
-            Some(_) => {
-                out.push_str(line);
-                open = false;
-            }
-            None => out.push_str(line),
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// The runtime inline, for the single file a build script includes, and the
-/// re-exports. Modules behind a cargo feature are left out: the including
-/// crate does not declare graphgen's features.
-pub fn inline_runtime() -> Result<TokenStream, String> {
-    let mut modules = Vec::new();
-    for module in runtime::MODULES.iter().filter(|module| module.feature.is_none()) {
-        let source = without_doctests(module.source);
-        let file = syn::parse_file(&source).map_err(|error| format!("runtime module {}: {error}", module.name))?;
-        let name = ident(module.name);
-        let (attrs, items) = (file.attrs, file.items);
-        modules.push(quote! { pub mod #name { #(#attrs)* #(#items)* } });
-    }
-    let docs = runtime_docs();
-    let reexports = reexports();
-    Ok(quote! {
-        pub mod runtime {
-            #docs
-            #(#modules)*
-        }
         #reexports
-    })
+    }
+}
+
+/// What a build script's file holds beside the generated modules: the
+/// runtime is the `graphgen-runtime` crate, which the including crate depends
+/// on (the one dependency it adds), under the name generated code uses.
+pub fn runtime_crate() -> TokenStream {
+    let reexports = reexports();
+    quote! {
+        pub use ::graphgen_runtime as runtime;
+        #reexports
+    }
 }

@@ -12,7 +12,7 @@ pub(super) fn manifest(model: &Model, crate_name: &str) -> Result<String, Error>
     Ok(format!(
         "{MARK_MANIFEST} from {sources}. Do not edit: change the description and regenerate.\n\
          [package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\
-         description = {title}\n\n[lib]\ndoctest = false\n\n[dependencies]\n{dependencies}\n[features]\n{features}",
+         description = {title}\n\n[dependencies]\n{dependencies}\n[features]\n{features}",
         sources = text::line(&model.sources.join(", ")),
         // Prose: cargo hands the description to rustc in the environment.
         title = text::toml_string(&text::line(&model.title)),

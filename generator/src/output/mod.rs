@@ -42,7 +42,7 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
     let header = header(model);
     let emitted = emit::modules(model);
 
-    let lib = emit::root::crate_root(model, &emitted);
+    let lib = emit::root::crate_root(model, &emitted, crate_name);
     files.insert("src/lib.rs".to_owned(), header.clone() + &format(lib)?);
 
     for module in &emitted {
@@ -54,10 +54,13 @@ pub fn crate_files(model: &Model, crate_name: &str) -> Result<Files, Error> {
 
     let runtime_mod = emit::root::runtime_root();
     files.insert("src/runtime/mod.rs".to_owned(), header.clone() + &format(runtime_mod)?);
+    // The runtime's doc examples name its crate; in a copy they name the
+    // crate's `runtime` module, and run as the crate's doctests.
+    let runtime_path = format!("{}::runtime::", crate_name.replace('-', "_"));
     for module in runtime::MODULES {
         files.insert(
             format!("src/runtime/{}.rs", module.name),
-            header.clone() + module.source,
+            header.clone() + &module.source.replace("graphgen_runtime::", &runtime_path),
         );
     }
     Ok(files)
@@ -80,8 +83,7 @@ pub fn single_file(model: &Model) -> Result<String, Error> {
         push_module(&mut spaced, module, 1)?;
         spaced.push("}\n");
     }
-    let tokens = emit::root::inline_runtime().map_err(Error::Internal)?;
-    spaced.push(&format_at(tokens, 0)?);
+    spaced.push(&format_at(emit::root::runtime_crate(), 0)?);
     Ok(spaced.out)
 }
 
