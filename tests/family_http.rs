@@ -3,9 +3,6 @@
 //! updatePin action (204), and the polymorphic, paged list of methods.
 
 use chrono::{DateTime, Utc};
-use generated::client::{
-    UsersUserIdAuthenticationMethodsGetParameters, UsersUserIdAuthenticationQrCodePinMethodDeleteParameters,
-};
 use generated::models::{
     AnyAuthenticationMethod, AuthenticationPhoneType, QrCode, QrCodePinAuthenticationMethod, QrPin,
     UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody as UpdatePin,
@@ -162,16 +159,13 @@ async fn delete_sends_if_match_and_reads_204() {
         .by_user_id("adele@contoso.com")
         .authentication()
         .qr_code_pin_method();
-    let parameters = UsersUserIdAuthenticationQrCodePinMethodDeleteParameters {
-        if_match: Some("W/\"etag-1\"".to_owned()),
-    };
-    builder.delete_with(parameters).await.unwrap();
+    builder.delete().if_match("W/\"etag-1\"").await.unwrap();
     let request = only_request(&server).await;
     assert_eq!(request.headers["if-match"], "W/\"etag-1\"");
     assert!(request.body.is_empty());
     assert!(request.headers.get("content-type").is_none());
 
-    // Without parameters, no If-Match is sent.
+    // Without it, no If-Match is sent.
     builder.delete().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     assert!(requests[1].headers.get("if-match").is_none());
@@ -244,17 +238,14 @@ async fn the_methods_list_follows_three_pages_of_mixed_subtypes() {
         .respond_with(page(serde_json::json!([{"id": "base-without-type"}, {"@odata.type": "#microsoft.graph.passwordAuthenticationMethod", "id": "pw"}]), None))
         .mount(&server).await;
 
-    let parameters = UsersUserIdAuthenticationMethodsGetParameters {
-        top: Some(2),
-        ..Default::default()
-    };
     let call = || {
         client(&server)
             .users()
             .by_user_id("adele@contoso.com")
             .authentication()
             .methods()
-            .get_with(parameters.clone())
+            .get()
+            .top(2)
     };
 
     let first = call().await.unwrap();
@@ -318,18 +309,15 @@ async fn query_options_are_encoded_and_joined() {
         .respond_with(json(200, serde_json::json!({"value": [], "@odata.count": 0})))
         .mount(&server)
         .await;
-    let parameters = UsersUserIdAuthenticationMethodsGetParameters {
-        select: Some(vec!["id".to_owned(), "createdDateTime".to_owned()]),
-        filter: Some("id eq 'a&b=c' or id eq '#1+2'".to_owned()),
-        count: Some(true),
-        ..Default::default()
-    };
     let page = client(&server)
         .users()
         .by_user_id("adele@contoso.com")
         .authentication()
         .methods()
-        .get_with(parameters)
+        .get()
+        .filter("id eq 'a&b=c' or id eq '#1+2'")
+        .count(true)
+        .select(["id", "createdDateTime"])
         .await
         .unwrap();
     assert_eq!(page.odata_count, Some(0));

@@ -29,7 +29,7 @@ fn client(server: &MockServer, strict: bool) -> GraphClient {
         .unwrap()
 }
 
-fn methods(client: &GraphClient) -> Call<AuthenticationMethodCollectionResponse> {
+fn methods(client: &GraphClient) -> Call<AuthenticationMethodCollectionResponse, impl Sized> {
     client
         .users()
         .by_user_id("adele@contoso.com")

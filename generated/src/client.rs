@@ -10,6 +10,7 @@ use super::models::{
 };
 
 use super::runtime::call::Call;
+use super::runtime::options;
 use super::runtime::patch::Patch;
 use super::runtime::path::RequestPath;
 use super::runtime::reqwest::Method;
@@ -146,6 +147,8 @@ impl UsersUserIdAuthenticationMethodsRequestBuilder {
     ///
     /// `GET /users/{user-id}/authentication/methods`
     ///
+    /// Query options and headers, set on the call: [`top`](super::runtime::call::Call::top), [`skip`](super::runtime::call::Call::skip), [`search`](super::runtime::call::Call::search), [`filter`](super::runtime::call::Call::filter), [`count`](super::runtime::call::Call::count), [`orderby`](super::runtime::call::Call::orderby), [`select`](super::runtime::call::Call::select), [`expand`](super::runtime::call::Call::expand).
+    ///
     /// Awaited, this gives the first page. `.collect_all().await` gives every item of every
     /// page, and `.items()` / `.pages()` stream them, following `@odata.nextLink`.
     ///
@@ -162,47 +165,21 @@ impl UsersUserIdAuthenticationMethodsRequestBuilder {
     /// As data: [`USER_AUTHENTICATION_LIST_METHOD`](super::permissions::USER_AUTHENTICATION_LIST_METHOD).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/authentication-list-methods?view=graph-rest-1.0)
-    pub fn get(&self) -> Call<AuthenticationMethodCollectionResponse> {
-        self.get_with(UsersUserIdAuthenticationMethodsGetParameters::default())
-    }
-    /// [`get`](Self::get) with query options and headers.
-    pub fn get_with(
+    pub fn get(
         &self,
-        parameters: UsersUserIdAuthenticationMethodsGetParameters,
-    ) -> Call<AuthenticationMethodCollectionResponse> {
-        self.client
-            .call(Method::GET, self.path.clone())
-            .query_option("$top", parameters.top)
-            .query_option("$skip", parameters.skip)
-            .query_option("$search", parameters.search)
-            .query_option("$filter", parameters.filter)
-            .query_option("$count", parameters.count)
-            .query_option("$orderby", parameters.orderby)
-            .query_option("$select", parameters.select)
-            .query_option("$expand", parameters.expand)
+    ) -> Call<AuthenticationMethodCollectionResponse, (Self, options::Get)> {
+        self.client.call(Method::GET, self.path.clone()).accepting()
     }
 }
 
-/// Query options and headers of `GET /users/{user-id}/authentication/methods`; unset ones are not sent.
-#[derive(Clone, Debug, Default)]
-pub struct UsersUserIdAuthenticationMethodsGetParameters {
-    /// Query option `$top`: Show only the first n items
-    pub top: Option<i64>,
-    /// Query option `$skip`: Skip the first n items
-    pub skip: Option<i64>,
-    /// Query option `$search`: Search items by search phrases
-    pub search: Option<String>,
-    /// Query option `$filter`: Filter items by property values
-    pub filter: Option<String>,
-    /// Query option `$count`: Include count of items
-    pub count: Option<bool>,
-    /// Query option `$orderby`: Order items by property values
-    pub orderby: Option<Vec<String>>,
-    /// Query option `$select`: Select properties to be returned
-    pub select: Option<Vec<String>>,
-    /// Query option `$expand`: Expand related entities
-    pub expand: Option<Vec<String>>,
-}
+impl options::Top<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
+impl options::Skip<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
+impl options::Search<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
+impl options::Filter<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
+impl options::Count<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
+impl options::OrderBy<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
+impl options::Select<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
+impl options::Expand<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
 
 /// Requests on `/users/{user-id}/authentication/qrCodePinMethod`.
 #[derive(Clone, Debug)]
@@ -298,6 +275,8 @@ impl UsersUserIdAuthenticationQrCodePinMethodRequestBuilder {
     ///
     /// `DELETE /users/{user-id}/authentication/qrCodePinMethod`
     ///
+    /// Query options and headers, set on the call: [`if_match`](super::runtime::call::Call::if_match).
+    ///
     /// # Permissions
     ///
     /// | Permission type | Least privileged permissions | Higher privileged permissions |
@@ -309,28 +288,13 @@ impl UsersUserIdAuthenticationQrCodePinMethodRequestBuilder {
     /// As data: [`USERS_AUTHENTICATION_DELETE_QR_CODE_PIN_METHOD`](super::permissions::USERS_AUTHENTICATION_DELETE_QR_CODE_PIN_METHOD).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/authentication-delete-qrcodepinmethod?view=graph-rest-1.0)
-    pub fn delete(&self) -> Call<()> {
-        self.delete_with(
-            UsersUserIdAuthenticationQrCodePinMethodDeleteParameters::default(),
-        )
-    }
-    /// [`delete`](Self::delete) with query options and headers.
-    pub fn delete_with(
-        &self,
-        parameters: UsersUserIdAuthenticationQrCodePinMethodDeleteParameters,
-    ) -> Call<()> {
-        self.client
-            .call(Method::DELETE, self.path.clone())
-            .header_option("If-Match", parameters.if_match)
+    pub fn delete(&self) -> Call<(), (Self, options::Delete)> {
+        self.client.call(Method::DELETE, self.path.clone()).accepting()
     }
 }
 
-/// Query options and headers of `DELETE /users/{user-id}/authentication/qrCodePinMethod`; unset ones are not sent.
-#[derive(Clone, Debug, Default)]
-pub struct UsersUserIdAuthenticationQrCodePinMethodDeleteParameters {
-    /// Header `If-Match`: ETag
-    pub if_match: Option<String>,
-}
+impl options::IfMatch<options::Delete>
+for UsersUserIdAuthenticationQrCodePinMethodRequestBuilder {}
 
 /// Requests on `/users/{user-id}/authentication/qrCodePinMethod/pin`.
 #[derive(Clone, Debug)]
@@ -492,6 +456,8 @@ impl UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeRequestBuilder {
     ///
     /// `DELETE /users/{user-id}/authentication/qrCodePinMethod/standardQRCode`
     ///
+    /// Query options and headers, set on the call: [`if_match`](super::runtime::call::Call::if_match).
+    ///
     /// # Permissions
     ///
     /// | Permission type | Least privileged permissions | Higher privileged permissions |
@@ -503,28 +469,13 @@ impl UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeRequestBuilder {
     /// As data: [`USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_DELETE_STANDARD_QR_CODE`](super::permissions::USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_DELETE_STANDARD_QR_CODE).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrcode-delete?view=graph-rest-1.0)
-    pub fn delete(&self) -> Call<()> {
-        self.delete_with(
-            UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeDeleteParameters::default(),
-        )
-    }
-    /// [`delete`](Self::delete) with query options and headers.
-    pub fn delete_with(
-        &self,
-        parameters: UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeDeleteParameters,
-    ) -> Call<()> {
-        self.client
-            .call(Method::DELETE, self.path.clone())
-            .header_option("If-Match", parameters.if_match)
+    pub fn delete(&self) -> Call<(), (Self, options::Delete)> {
+        self.client.call(Method::DELETE, self.path.clone()).accepting()
     }
 }
 
-/// Query options and headers of `DELETE /users/{user-id}/authentication/qrCodePinMethod/standardQRCode`; unset ones are not sent.
-#[derive(Clone, Debug, Default)]
-pub struct UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeDeleteParameters {
-    /// Header `If-Match`: ETag
-    pub if_match: Option<String>,
-}
+impl options::IfMatch<options::Delete>
+for UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeRequestBuilder {}
 
 /// Requests on `/users/{user-id}/authentication/qrCodePinMethod/temporaryQRCode`.
 #[derive(Clone, Debug)]
@@ -587,6 +538,8 @@ impl UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeRequestBuilder {
     ///
     /// `DELETE /users/{user-id}/authentication/qrCodePinMethod/temporaryQRCode`
     ///
+    /// Query options and headers, set on the call: [`if_match`](super::runtime::call::Call::if_match).
+    ///
     /// # Permissions
     ///
     /// | Permission type | Least privileged permissions | Higher privileged permissions |
@@ -598,25 +551,10 @@ impl UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeRequestBuilder {
     /// As data: [`USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_DELETE_TEMPORARY_QR_CODE`](super::permissions::USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_DELETE_TEMPORARY_QR_CODE).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrcode-delete?view=graph-rest-1.0)
-    pub fn delete(&self) -> Call<()> {
-        self.delete_with(
-            UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeDeleteParameters::default(),
-        )
-    }
-    /// [`delete`](Self::delete) with query options and headers.
-    pub fn delete_with(
-        &self,
-        parameters: UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeDeleteParameters,
-    ) -> Call<()> {
-        self.client
-            .call(Method::DELETE, self.path.clone())
-            .header_option("If-Match", parameters.if_match)
+    pub fn delete(&self) -> Call<(), (Self, options::Delete)> {
+        self.client.call(Method::DELETE, self.path.clone()).accepting()
     }
 }
 
-/// Query options and headers of `DELETE /users/{user-id}/authentication/qrCodePinMethod/temporaryQRCode`; unset ones are not sent.
-#[derive(Clone, Debug, Default)]
-pub struct UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeDeleteParameters {
-    /// Header `If-Match`: ETag
-    pub if_match: Option<String>,
-}
+impl options::IfMatch<options::Delete>
+for UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeRequestBuilder {}

@@ -22,7 +22,7 @@
 //!         Err(other) => return Err(other),
 //!     }
 //!     // Every item of every page, following `@odata.nextLink`.
-//!     let mut items = client.me().authentication().methods().get().items();
+//!     let mut items = client.me().authentication().methods().get().top(50).items();
 //!     while let Some(item) = items.try_next().await? {
 //!         println!("{item:?}");
 //!     }

@@ -296,16 +296,6 @@ pub fn operation_method(http_method: &str) -> String {
     snake(http_method, "send")
 }
 
-/// The struct of an operation's query and header parameters:
-/// `UsersUserIdRequestBuilder` and `GET` give `UsersUserIdGetParameters`.
-pub fn parameters_struct(builder: &str, http_method: &str) -> String {
-    format!(
-        "{}{}Parameters",
-        builder.strip_suffix("RequestBuilder").unwrap_or(builder),
-        upper_camel(&http_method.to_ascii_lowercase(), "Send")
-    )
-}
-
 /// The constant holding an operation's permissions, from its operationId.
 pub fn permissions_const(operation_id: &str) -> String {
     let name = ensure_start(words(operation_id).to_shouty_snake_case(), "OPERATION", "N");

@@ -35,6 +35,7 @@ pub const MODULES: &[Module] = &[
     module("cloud", include_str!("../../runtime/src/cloud.rs")),
     module("error", include_str!("../../runtime/src/error.rs")),
     module("object", include_str!("../../runtime/src/object.rs")),
+    module("options", include_str!("../../runtime/src/options.rs")),
     module("paging", include_str!("../../runtime/src/paging.rs")),
     module("patch", include_str!("../../runtime/src/patch.rs")),
     module("path", include_str!("../../runtime/src/path.rs")),
@@ -77,6 +78,39 @@ pub const CLIENT_METHODS: &[&str] = &[
     "service_root",
     "upload",
 ];
+
+/// The query options (`$...`) and headers the runtime's `Call` has a setter
+/// for, by name on the wire, with the trait that marks the operations taking
+/// each (`runtime/src/options.rs`; a test reads them there).
+pub const OPTIONS: &[Setter] = &[
+    Setter::new("$select", "Select", "select"),
+    Setter::new("$expand", "Expand", "expand"),
+    Setter::new("$filter", "Filter", "filter"),
+    Setter::new("$search", "Search", "search"),
+    Setter::new("$orderby", "OrderBy", "orderby"),
+    Setter::new("$top", "Top", "top"),
+    Setter::new("$skip", "Skip", "skip"),
+    Setter::new("$count", "Count", "count"),
+    Setter::new("ConsistencyLevel", "ConsistencyLevel", "consistency_level"),
+    Setter::new("If-Match", "IfMatch", "if_match"),
+];
+
+/// A setter of the runtime's `Call` for a query option or header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setter {
+    /// The option's name on the wire.
+    pub wire: &'static str,
+    /// The trait marking the operations that take it.
+    pub marker: &'static str,
+    /// The method of `Call`.
+    pub method: &'static str,
+}
+
+impl Setter {
+    const fn new(wire: &'static str, marker: &'static str, method: &'static str) -> Self {
+        Setter { wire, marker, method }
+    }
+}
 
 /// The body of `[name]` in the runtime's manifest, up to the comments and
 /// blank line before the next table.
@@ -150,6 +184,34 @@ mod tests {
     #[test]
     fn client_methods_are_the_runtimes() {
         assert_eq!(CLIENT_METHODS, client_methods_in_the_sources());
+    }
+
+    #[test]
+    fn options_and_method_markers_are_the_runtimes() {
+        let source = source("options");
+        // `Select: fn select(...) => query("$select", ...);`
+        let declared: Vec<[String; 3]> = source
+            .lines()
+            .filter_map(|line| {
+                let (marker, rest) = line.trim().split_once(": fn ")?;
+                let (method, rest) = rest.split_once('(')?;
+                let wire = rest.split_once("(\"")?.1.split_once('"')?.0;
+                Some([wire, marker, method].map(str::to_owned))
+            })
+            .collect();
+        let listed: Vec<[String; 3]> = OPTIONS
+            .iter()
+            .map(|setter| [setter.wire, setter.marker, setter.method].map(str::to_owned))
+            .collect();
+        assert_eq!(listed, declared);
+        use crate::model::HttpMethod::*;
+        for method in [Get, Put, Post, Patch, Delete] {
+            let marker = format!("    {},\n", method.marker());
+            assert!(
+                source.contains(&marker),
+                "runtime/src/options.rs lacks the marker {marker:?}"
+            );
+        }
     }
 
     #[test]

@@ -114,7 +114,7 @@ impl GraphClient {
 impl Batch {
     /// Adds a call, built as for sending it alone (`client.users().by_user_id(id).get()`).
     /// Its query options, headers, body, retry policy and strictness go with it.
-    pub fn add<T>(&mut self, call: Call<T>) -> BatchItem<T> {
+    pub fn add<T, O>(&mut self, call: Call<T, O>) -> BatchItem<T> {
         self.add_after(call, &[])
     }
 
@@ -122,7 +122,7 @@ impl Batch {
     /// (`dependsOn`); when one of them fails, this one is answered `424 Failed
     /// Dependency`. Calls that depend on each other travel in the same
     /// request, so at most 20 may be linked.
-    pub fn add_after<T>(&mut self, call: Call<T>, after: &[BatchId]) -> BatchItem<T> {
+    pub fn add_after<T, O>(&mut self, call: Call<T, O>, after: &[BatchId]) -> BatchItem<T> {
         let index = self.steps.len();
         let (request, decode, settings) = call.into_batch_step();
         // A call that cannot be sent, and every call that depends on it, has

@@ -19,6 +19,7 @@ pub mod client;
 pub mod cloud;
 pub mod error;
 pub mod object;
+pub mod options;
 pub mod paging;
 pub mod patch;
 pub mod path;

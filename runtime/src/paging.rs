@@ -77,7 +77,7 @@ pub struct Collected<T> {
     pub delta_link: Option<String>,
 }
 
-impl<P: Page> Call<P> {
+impl<P: Page, O> Call<P, O> {
     /// The same call sent to a link Graph gave earlier instead: a saved
     /// `@odata.deltaLink` (the changes since) or `@odata.nextLink` (the rest
     /// of a collection). The token still goes only to the service root's origin.
@@ -100,7 +100,7 @@ impl<P: Page> Call<P> {
     pub fn pages(self) -> Pages<P> {
         let limit = self.page_limit().unwrap_or(usize::MAX);
         let state = Paging {
-            next: Some(self),
+            next: Some(self.accepting::<()>()),
             seen: HashSet::new(),
             read: 0,
         };

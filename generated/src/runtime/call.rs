@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::future::IntoFuture;
+use std::marker::PhantomData;
 use std::time::Duration;
 
 use percent_encoding::utf8_percent_encode;
@@ -39,19 +40,30 @@ use super::send::{Request, Settings};
 /// let value = get().await?; // the value alone
 /// # Ok(()) }
 /// ```
+///
+/// `O` says which query options and headers the operation takes, each a setter
+/// ([`options`](super::options)): a generated operation's call is a
+/// `Call<T, (Builder, Method)>`, one without options a `Call<T>`.
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Call<T> {
+pub struct Call<T, O = ()> {
     client: GraphClient,
     method: Method,
     target: Target,
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     body: Option<Body>,
+    policy: Overrides,
+    decode: Decoder<T>,
+    options: PhantomData<fn() -> O>,
+}
+
+/// What a call chooses over its client's policy.
+#[derive(Clone, Copy, Debug, Default)]
+struct Overrides {
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
     strict: Option<bool>,
     max_pages: Option<usize>,
-    decode: Decoder<T>,
 }
 
 /// Where a call goes: a path below the service root, or a page link Graph gave.
@@ -86,7 +98,7 @@ impl GraphClient {
     }
 }
 
-impl<T> fmt::Debug for Call<T> {
+impl<T, O> fmt::Debug for Call<T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let template = match &self.target {
             Target::Path(path) => path.template(),
@@ -96,9 +108,7 @@ impl<T> fmt::Debug for Call<T> {
             .field("method", &self.method)
             .field("path", &template)
             .field("query", &self.query.iter().map(|(name, _)| *name).collect::<Vec<_>>())
-            .field("retry", &self.retry)
-            .field("timeout", &self.timeout)
-            .field("strict", &self.strict)
+            .field("policy", &self.policy)
             .finish_non_exhaustive()
     }
 }
@@ -150,60 +160,61 @@ impl<T> Call<T> {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
-            retry: None,
-            timeout: None,
-            strict: None,
-            max_pages: None,
+            policy: Overrides::default(),
             decode,
+            options: PhantomData,
+        }
+    }
+}
+
+impl<T, O> Call<T, O> {
+    /// The same call, taking the query options and headers `O2` says
+    /// ([`options`](super::options)); generated operations call this.
+    pub fn accepting<O2>(self) -> Call<T, O2> {
+        Call {
+            client: self.client,
+            method: self.method,
+            target: self.target,
+            query: self.query,
+            headers: self.headers,
+            body: self.body,
+            policy: self.policy,
+            decode: self.decode,
+            options: PhantomData,
         }
     }
 
     /// Retries this call with `policy` instead of the client's.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
+        self.policy.retry = Some(policy);
         self
     }
 
     /// Gives each attempt of this call `timeout` instead of the client's.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.policy.timeout = Some(timeout);
         self
     }
 
     /// Whether a value in the answer that does not fit its type fails this
     /// call, instead of the client's choice ([`ClientBuilder::strict`](super::client::ClientBuilder::strict)).
     pub fn strict(mut self, strict: bool) -> Self {
-        self.strict = Some(strict);
+        self.policy.strict = Some(strict);
         self
     }
 
-    /// Adds a query option, for example `$top`; the value is percent-encoded.
-    pub fn query(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.query.push((name, value.into()));
+    /// Adds a query option (lists comma-separated); the value is
+    /// percent-encoded. The setters of [`options`](super::options) are typed
+    /// and say which operations take them; this is for the others.
+    pub fn query(mut self, name: &'static str, value: impl ParameterValue) -> Self {
+        self.query.push((name, value.into_parameter()));
         self
     }
 
-    /// Adds a request header, for example `ConsistencyLevel: eventual`.
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
+    /// Adds a request header (lists comma-separated), for example `Prefer`.
+    pub fn header(mut self, name: &'static str, value: impl ParameterValue) -> Self {
+        self.headers.push((name, value.into_parameter()));
         self
-    }
-
-    /// Adds a query option when it is set (lists comma-separated), as the
-    /// operations' `..._with` methods do with their parameters.
-    pub fn query_option(self, name: &'static str, value: Option<impl ParameterValue>) -> Self {
-        match value {
-            Some(value) => self.query(name, value.into_parameter()),
-            None => self,
-        }
-    }
-
-    /// Adds a request header when it is set (lists comma-separated).
-    pub fn header_option(self, name: &'static str, value: Option<impl ParameterValue>) -> Self {
-        match value {
-            Some(value) => self.header(name, value.into_parameter()),
-            None => self,
-        }
     }
 
     /// Sends `body` as JSON.
@@ -226,13 +237,13 @@ impl<T> Call<T> {
 
     /// Reads at most `pages` pages when paged; see [`Call::max_pages`].
     pub(super) fn with_page_limit(mut self, pages: usize) -> Self {
-        self.max_pages = Some(pages);
+        self.policy.max_pages = Some(pages);
         self
     }
 
     /// How many pages paging reads at most.
     pub(super) fn page_limit(&self) -> Option<usize> {
-        self.max_pages
+        self.policy.max_pages
     }
 
     /// The same request again, on a page link: same headers and policy, no
@@ -252,11 +263,9 @@ impl<T> Call<T> {
             query: Vec::new(),
             headers: self.headers.clone(),
             body: None,
-            retry: self.retry,
-            timeout: self.timeout,
-            strict: self.strict,
-            max_pages: self.max_pages,
+            policy: self.policy,
             decode: self.decode,
+            options: PhantomData,
         }
     }
 
@@ -299,9 +308,9 @@ impl<T> Call<T> {
     /// The client's policy with this call's own choices over it.
     fn settings(&self) -> Settings {
         let mut settings = self.client.pipeline().settings();
-        settings.retry = self.retry.unwrap_or(settings.retry);
-        settings.timeout = self.timeout.unwrap_or(settings.timeout);
-        settings.strict = self.strict.unwrap_or(settings.strict);
+        settings.retry = self.policy.retry.unwrap_or(settings.retry);
+        settings.timeout = self.policy.timeout.unwrap_or(settings.timeout);
+        settings.strict = self.policy.strict.unwrap_or(settings.strict);
         settings
     }
 
@@ -356,11 +365,11 @@ pub(super) struct BatchStep {
     pub body: Option<(&'static str, Vec<u8>)>,
 }
 
-impl<T: Send + 'static> IntoFuture for Call<T> {
+impl<T: Send + 'static, O> IntoFuture for Call<T, O> {
     type Output = Result<T, Error>;
     type IntoFuture = BoxFuture<'static, Result<T, Error>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        Box::pin(self.accepting::<()>().send())
     }
 }

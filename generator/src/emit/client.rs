@@ -9,7 +9,7 @@ use quote::quote;
 
 use super::{cfg, doc_attrs, ident, type_tokens, Imports, Module, Piece};
 use crate::model::{
-    Builder, Child, Gate, Model, Operation, Parameter, ParameterLocation, RequestBody, ResponseBody, Segment, Type,
+    Builder, Child, Gate, Model, Operation, ParameterLocation, RequestBody, ResponseBody, Segment, Takes, Type,
 };
 
 pub fn module(model: &Model) -> Module<'_> {
@@ -36,7 +36,11 @@ fn imports(model: &Model) -> TokenStream {
     let mut types: BTreeMap<String, Gate> = BTreeMap::new();
     let mut operations = Gate::never();
     let mut patch: Option<Gate> = None;
+    let mut options: Option<Gate> = None;
     for operation in &model.operations {
+        if setters(operation).next().is_some() {
+            options.get_or_insert_with(Gate::never).join(&operation.gate);
+        }
         let mut names = BTreeSet::new();
         if let ResponseBody::Json(ty) = &operation.response {
             collect_named(ty, &mut names);
@@ -59,6 +63,9 @@ fn imports(model: &Model) -> TokenStream {
     }
     if has_operations {
         imports.add("super::runtime::call", "Call", &operations);
+    }
+    if let Some(options) = &options {
+        imports.add("super::runtime", "options", options);
     }
     if let Some(patch) = &patch {
         imports.add("super::runtime::patch", "Patch", patch);
@@ -146,10 +153,16 @@ fn builder_tokens(model: &Model, builder: &Builder) -> TokenStream {
         .operations
         .iter()
         .map(|&index| operation_methods(model, &model.operations[index]));
-    let parameter_structs = builder
-        .operations
-        .iter()
-        .filter_map(|&index| parameters_struct(&model.operations[index]));
+    let mut markers = Vec::new();
+    for &index in &builder.operations {
+        let operation = &model.operations[index];
+        let gate = super::cfg(&operation.gate);
+        let method = ident(operation.http_method.marker());
+        for setter in setters(operation) {
+            let marker = ident(setter.marker);
+            markers.push(quote!(#gate impl options::#marker<options::#method> for #name {}));
+        }
+    }
     quote! {
         #docs
         #cfg
@@ -165,8 +178,19 @@ fn builder_tokens(model: &Model, builder: &Builder) -> TokenStream {
             #(#operations)*
         }
 
-        #(#parameter_structs)*
+        #(#markers)*
     }
+}
+
+/// The runtime's setters the call of `operation` has.
+fn setters(operation: &Operation) -> impl Iterator<Item = crate::runtime::Setter> + '_ {
+    operation
+        .parameters
+        .iter()
+        .filter_map(|parameter| match parameter.takes {
+            Takes::Setter(setter) => Some(setter),
+            _ => None,
+        })
 }
 
 /// The method stepping to `child`, on the client itself or on a builder.
@@ -222,7 +246,7 @@ fn child_method(model: &Model, child: &Child, from_client: bool) -> TokenStream 
     }
 }
 
-/// The operation's method, and its `_with` twin when it takes parameters.
+/// The operation's method: its call, with the setters of the options it takes.
 fn operation_methods(model: &Model, operation: &Operation) -> TokenStream {
     let cfg = cfg(&operation.method_gate);
     let method = ident(&operation.method_name);
@@ -235,15 +259,15 @@ fn operation_methods(model: &Model, operation: &Operation) -> TokenStream {
         ResponseBody::Reference => (quote!(super::runtime::object::Reference), quote!(call)),
         ResponseBody::References => (quote!(super::runtime::object::References), quote!(call)),
     };
-    let (body_argument, body_name, attach_body) = match &operation.body {
-        None => (quote!(), quote!(), quote!()),
+    let (body_argument, attach_body) = match &operation.body {
+        None => (quote!(), quote!()),
         Some(RequestBody::Json {
             ty: body_type,
             patch: false,
         }) => {
             let ty = type_tokens(body_type);
             let typed = typed_body(model, body_type, quote!(body));
-            (quote!(body: &#ty,), quote!(body,), quote!(.json_body(#typed)))
+            (quote!(body: &#ty,), quote!(.json_body(#typed)))
         }
         Some(RequestBody::Json {
             ty: body_type,
@@ -251,52 +275,42 @@ fn operation_methods(model: &Model, operation: &Operation) -> TokenStream {
         }) => {
             let ty = type_tokens(body_type);
             let typed = typed_body(model, body_type, quote!(&body.into()));
-            (
-                quote!(body: impl Into<Patch<#ty>>,),
-                quote!(body,),
-                quote!(.json_body(#typed)),
-            )
+            (quote!(body: impl Into<Patch<#ty>>,), quote!(.json_body(#typed)))
         }
-        Some(RequestBody::Bytes { content_type }) => (
-            quote!(body: Vec<u8>,),
-            quote!(body,),
-            quote!(.bytes_body(body, #content_type)),
-        ),
+        Some(RequestBody::Bytes { content_type }) => (quote!(body: Vec<u8>,), quote!(.bytes_body(body, #content_type))),
     };
     let docs = doc_attrs(&operation.docs);
-    let call = quote!(self.client.#constructor(Method::#http, self.path.clone())#attach_body);
-    let (Some(struct_name), Some(with)) = (&operation.parameters_struct, &operation.method_with_parameters) else {
-        return quote! {
-            #docs
-            #cfg
-            pub fn #method(&self, #body_argument) -> Call<#output> {
-                #call
-            }
+    let mut arguments = Vec::new();
+    let mut required = Vec::new();
+    for parameter in &operation.parameters {
+        let Takes::Argument(argument) = &parameter.takes else {
+            continue;
         };
-    };
-    let struct_name = ident(struct_name);
-    let with = ident(with);
-    let with_docs = doc_attrs(&[format!(
-        "[`{}`](Self::{}) with query options and headers.",
-        operation.method_name, operation.method_name
-    )]);
-    let apply = operation.parameters.iter().map(|parameter| {
-        let field = ident(&parameter.field);
+        let argument = ident(argument);
+        // Strings as path parameters are taken; other types as they are.
+        let (ty, value) = match &parameter.ty {
+            Type::String => (quote!(impl AsRef<str>), quote!(#argument.as_ref())),
+            ty => (type_tokens(ty), quote!(#argument)),
+        };
+        arguments.push(quote!(#argument: #ty,));
         let wire = &parameter.wire_name;
-        let add = ident(parameter_method(parameter));
-        quote!(.#add(#wire, parameters.#field))
-    });
+        required.push(match parameter.location {
+            ParameterLocation::Query => quote!(.query(#wire, #value)),
+            ParameterLocation::Header => quote!(.header(#wire, #value)),
+        });
+    }
+    let (output, accepting) = match setters(operation).next() {
+        Some(_) => {
+            let marker = ident(operation.http_method.marker());
+            (quote!(Call<#output, (Self, options::#marker)>), quote!(.accepting()))
+        }
+        None => (quote!(Call<#output>), quote!()),
+    };
     quote! {
         #docs
         #cfg
-        pub fn #method(&self, #body_argument) -> Call<#output> {
-            self.#with(#body_name #struct_name::default())
-        }
-
-        #with_docs
-        #cfg
-        pub fn #with(&self, #body_argument parameters: #struct_name) -> Call<#output> {
-            #call #(#apply)*
+        pub fn #method(&self, #body_argument #(#arguments)*) -> #output {
+            self.client.#constructor(Method::#http, self.path.clone())#attach_body #(#required)* #accepting
         }
     }
 }
@@ -311,38 +325,4 @@ fn typed_body(model: &Model, ty: &Type, body: TokenStream) -> TokenStream {
         }
         _ => body,
     }
-}
-
-/// The runtime's `Call` method that adds a parameter when it is set.
-fn parameter_method(parameter: &Parameter) -> &'static str {
-    match parameter.location {
-        ParameterLocation::Query => "query_option",
-        ParameterLocation::Header => "header_option",
-    }
-}
-
-fn parameters_struct(operation: &Operation) -> Option<TokenStream> {
-    let name = ident(operation.parameters_struct.as_deref()?);
-    let cfg = cfg(&operation.gate);
-    let docs = doc_attrs(&[format!(
-        "Query options and headers of {}; unset ones are not sent.",
-        text::code(&format!("{} {}", operation.http_method.as_str(), operation.template))
-    )]);
-    let fields = operation.parameters.iter().map(|parameter| {
-        let field = ident(&parameter.field);
-        let ty = type_tokens(&parameter.ty);
-        let docs = doc_attrs(&parameter.docs);
-        quote! {
-            #docs
-            pub #field: Option<#ty>,
-        }
-    });
-    Some(quote! {
-        #docs
-        #cfg
-        #[derive(Clone, Debug, Default)]
-        pub struct #name {
-            #(#fields)*
-        }
-    })
 }

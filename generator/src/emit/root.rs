@@ -8,7 +8,7 @@ use quote::quote;
 use super::{ident, inner_doc_attrs, Module};
 use std::collections::HashMap;
 
-use crate::model::{HttpMethod, Model, ResponseBody, Segment, Type};
+use crate::model::{HttpMethod, Model, ResponseBody, Segment, Takes, Type};
 use crate::{runtime, text};
 
 /// The items every generated crate re-exports at its root.
@@ -73,11 +73,12 @@ fn guide(model: &Model, crate_name: &str) -> Vec<String> {
         .collect();
     let is_page =
         |ty: &Type| matches!(ty, Type::Named(name) if model.struct_def(name).is_some_and(|def| def.page.is_some()));
-    let mut gets: Vec<(usize, &str, String, bool)> = model
+    let mut gets: Vec<(usize, &str, String, bool, bool)> = model
         .operations
         .iter()
         .enumerate()
         .filter(|(_, op)| op.http_method == HttpMethod::Get && op.method_name == "get")
+        .filter(|(_, op)| op.parameters.iter().all(|p| !matches!(p.takes, Takes::Argument(_))))
         .filter_map(|(index, op)| {
             let ResponseBody::Json(ty) = &op.response else {
                 return None;
@@ -88,6 +89,9 @@ fn guide(model: &Model, crate_name: &str) -> Vec<String> {
                 op.template.as_str(),
                 steps,
                 is_page(ty),
+                op.parameters
+                    .iter()
+                    .any(|p| matches!(p.takes, Takes::Setter(setter) if setter.method == "top")),
             ))
         })
         .collect();
@@ -118,7 +122,11 @@ fn guide(model: &Model, crate_name: &str) -> Vec<String> {
     if let Some(page) = gets.iter().find(|get| get.3) {
         lines.extend([
             "    // Every item of every page, following `@odata.nextLink`.".to_owned(),
-            format!("    let mut items = client{}.get().items();", page.2),
+            format!(
+                "    let mut items = client{}.get(){}.items();",
+                page.2,
+                if page.4 { ".top(50)" } else { "" }
+            ),
             "    while let Some(item) = items.try_next().await? {".to_owned(),
             "        println!(\"{item:?}\");".to_owned(),
             "    }".to_owned(),

@@ -1,4 +1,4 @@
-//! The doc comment of every operation and parameter, written once the model
+//! The doc comment of every operation, with its query options, written once the model
 //! is built: the description's text, then what graphgen knows beside it
 //! (the request line, paging, PATCH, permissions, clouds, the documentation
 //! page). Renderers write these lines as they are.
@@ -9,10 +9,11 @@ use crate::shape::Shape;
 use crate::text;
 
 use super::{
-    Docs, Model, Operation, Parameter, ParameterLocation, Permissions, RequestBody, ResponseBody, Scopes, Type, TypeDef,
+    Docs, Model, Operation, Parameter, ParameterLocation, Permissions, RequestBody, ResponseBody, Scopes, Takes, Type,
+    TypeDef,
 };
 
-/// Replaces the description's docs of each operation and parameter by their
+/// Replaces the description's docs of each operation by its
 /// whole doc comment.
 pub(super) fn complete(model: &mut Model) {
     let pages: HashSet<String> = model
@@ -45,30 +46,47 @@ pub(super) fn complete(model: &mut Model) {
     };
     for operation in &mut model.operations {
         operation.docs = operation_docs(&kinds, operation);
-        for parameter in &mut operation.parameters {
-            parameter.docs = parameter_docs(parameter);
-        }
     }
 }
 
-/// The docs of a parameter's field: the description's, and where it goes.
-fn parameter_docs(parameter: &Parameter) -> Vec<String> {
-    let kind = match parameter.location {
-        ParameterLocation::Query => "Query option",
-        ParameterLocation::Header => "Header",
-    };
-    let wire = format!("{kind} {}", text::code(&parameter.wire_name));
-    match parameter.docs.as_slice() {
-        [] => vec![format!("{wire}.")],
-        // Most descriptions are a line: one line says both.
-        [line] => vec![format!("{wire}: {line}")],
-        lines => {
-            let mut lines = lines.to_vec();
+/// What the docs say of the operation's query options and headers: the
+/// call's setters, the method's arguments, and the others by name.
+fn parameter_docs(parameters: &[Parameter]) -> Vec<String> {
+    let mut setters = Vec::new();
+    let mut others = Vec::new();
+    for parameter in parameters {
+        let (kind, by_name) = match parameter.location {
+            ParameterLocation::Query => ("query option", "query"),
+            ParameterLocation::Header => ("header", "header"),
+        };
+        let wire = text::code(&parameter.wire_name);
+        let what = match &parameter.takes {
+            Takes::Setter(setter) => {
+                setters.push(format!("[`{0}`](super::runtime::call::Call::{0})", setter.method));
+                continue;
+            }
+            Takes::Argument(argument) => format!("- `{argument}`: the {kind} {wire}"),
+            Takes::ByName => {
+                format!("- the {kind} {wire}, set with [`{by_name}`](super::runtime::call::Call::{by_name})")
+            }
+        };
+        others.push(match parameter.docs.is_empty() {
+            true => format!("{what}."),
+            false => format!("{what}: {}", parameter.docs.join(" ")),
+        });
+    }
+    let mut lines = Vec::new();
+    if !setters.is_empty() {
+        lines.push(format!(
+            "Query options and headers, set on the call: {}.",
+            setters.join(", ")
+        ));
+        if !others.is_empty() {
             lines.push(String::new());
-            lines.push(format!("{wire}."));
-            lines
         }
     }
+    lines.extend(others);
+    lines
 }
 
 /// The generated types whose answers get a word on how to go on with them.
@@ -102,6 +120,10 @@ fn operation_docs(kinds: &ResponseKinds<'_>, operation: &Operation) -> Vec<Strin
         ResponseBody::References => true,
         _ => false,
     };
+    let parameters = parameter_docs(&operation.parameters);
+    if !parameters.is_empty() {
+        paragraph(&mut docs, parameters);
+    }
     if paged {
         paragraph(
             &mut docs,

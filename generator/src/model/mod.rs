@@ -370,6 +370,17 @@ pub enum HttpMethod {
 }
 
 impl HttpMethod {
+    /// The runtime's marker of operations of this method (`options::Get`).
+    pub fn marker(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "Get",
+            HttpMethod::Put => "Put",
+            HttpMethod::Post => "Post",
+            HttpMethod::Patch => "Patch",
+            HttpMethod::Delete => "Delete",
+        }
+    }
+
     /// Upper case, as on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -416,10 +427,6 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// Query options and headers, in the description's order.
     pub parameters: Vec<Parameter>,
-    /// The struct holding [`Operation::parameters`], when there are any.
-    pub parameters_struct: Option<String>,
-    /// The method taking [`Operation::parameters`], for example `get_with`.
-    pub method_with_parameters: Option<String>,
     pub permissions: Option<Permissions>,
     /// The constant holding [`Operation::permissions`].
     pub permissions_const: Option<String>,
@@ -460,12 +467,24 @@ pub enum RequestBody {
 pub struct Parameter {
     /// The name on the wire, for example `$select` or `ConsistencyLevel`.
     pub wire_name: String,
-    /// The field of the parameters struct.
-    pub field: String,
+    /// How the operation's call takes it.
+    pub takes: Takes,
     pub location: ParameterLocation,
     /// `String`, `Bool`, `I32`, `I64` or a list of those.
     pub ty: Type,
     pub docs: Docs,
+}
+
+/// How an operation's call takes a query option or header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Takes {
+    /// A setter of the runtime's `Call`, there for the operations whose
+    /// builder implements the setter's marker trait.
+    Setter(crate::runtime::Setter),
+    /// An argument of the operation's method, by this name: the parameter is required.
+    Argument(String),
+    /// By its name, with `Call::query` or `Call::header`, as the operation's docs say.
+    ByName,
 }
 
 /// Where a parameter goes.

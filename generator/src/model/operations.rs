@@ -9,11 +9,12 @@ use super::extensions;
 use super::filter::PathFilter;
 use super::schemas::{At, Lowering};
 use super::url_tree::Tree;
-use super::{Builder, Docs, HttpMethod, Operation, ParameterLocation, RequestBody, ResponseBody, Segment, Type};
+use super::{Builder, Docs, HttpMethod, Operation, ParameterLocation, RequestBody, ResponseBody, Segment, Takes, Type};
 use crate::diagnostics::{pointer, Diagnostic, Report};
 use crate::load::permissions::PermissionsFile;
 use crate::load::{PathRef, SourceFile};
 use crate::names::{self, Namespace};
+use crate::runtime::Setter;
 use crate::text::doc_lines;
 
 struct Found<'a> {
@@ -113,15 +114,6 @@ fn lower(
     let index = operations.len();
     tree.builders[node].operations.push(index);
     let method_name = tree.scopes[node].claim(names::operation_method(op.method.as_str()));
-    let (parameters_struct, method_with_parameters) = if parameters.is_empty() {
-        (None, None)
-    } else {
-        let base = names::parameters_struct(&tree.builders[node].name, op.method.as_str());
-        (
-            Some(lowering.claim_type_name(base)),
-            Some(tree.scopes[node].claim(format!("{method_name}_with"))),
-        )
-    };
     let group = op
         .operation
         .tags
@@ -140,8 +132,6 @@ fn lower(
         http_method: op.method,
         body,
         parameters,
-        parameters_struct,
-        method_with_parameters,
         template: op.template.to_owned(),
         permissions_const: permissions
             .as_ref()
@@ -298,7 +288,6 @@ fn template_parameters(text: &str) -> Result<Vec<String>, &'static str> {
 fn parameters(op: &Found, report: &mut Report) -> (BTreeSet<String>, Vec<super::Parameter>) {
     let mut path = BTreeSet::new();
     let mut others: Vec<super::Parameter> = Vec::new();
-    let mut fields = Namespace::default();
     let lists = [
         (pointer("/paths", &[op.template, "parameters"]), &op.item.parameters),
         (pointer(&op.pointer, &["parameters"]), &op.operation.parameters),
@@ -340,26 +329,45 @@ fn parameters(op: &Found, report: &mut Report) -> (BTreeSet<String>, Vec<super::
             };
             let parameter = super::Parameter {
                 wire_name: data.name.clone(),
-                field: String::new(),
+                // Decided below, once the operation's own have replaced the path item's.
+                takes: if data.required {
+                    Takes::Argument(String::new())
+                } else {
+                    Takes::ByName
+                },
                 location,
                 ty,
                 docs: data.description.as_deref().map(doc_lines).unwrap_or_default(),
             };
             match others.iter_mut().find(|other| other.wire_name == parameter.wire_name) {
-                Some(other) => {
-                    *other = super::Parameter {
-                        field: other.field.clone(),
-                        ..parameter
-                    }
-                }
-                None => others.push(super::Parameter {
-                    field: fields.claim(names::field_name(&parameter.wire_name)),
-                    ..parameter
-                }),
+                Some(other) => *other = parameter,
+                None => others.push(parameter),
             }
         }
     }
+    let mut arguments = Namespace::with_reserved(&["body"]);
+    let mut setters = BTreeSet::new();
+    for parameter in &mut others {
+        parameter.takes = match (&parameter.takes, setter(parameter)) {
+            (Takes::Argument(_), _) => Takes::Argument(arguments.claim(names::argument_name(&parameter.wire_name))),
+            (_, Some(setter)) if setters.insert(setter.marker) => Takes::Setter(setter),
+            _ => Takes::ByName,
+        };
+    }
     (path, others)
+}
+
+/// The runtime's setter trait for an option or header it knows (query
+/// options by their exact name, headers ignoring case).
+fn setter(parameter: &super::Parameter) -> Option<Setter> {
+    let wire = parameter.wire_name.as_str();
+    crate::runtime::OPTIONS
+        .iter()
+        .find(|setter| match parameter.location {
+            ParameterLocation::Query => setter.wire.starts_with('$') && setter.wire == wire,
+            ParameterLocation::Header => !setter.wire.starts_with('$') && setter.wire.eq_ignore_ascii_case(wire),
+        })
+        .copied()
 }
 
 /// Query and header values are text: strings, numbers, booleans, and lists of

@@ -84,8 +84,11 @@ impl Spaced {
 /// Whether a blank line goes between two lines of generated code.
 fn blank_between(line: &str, next: &str) -> bool {
     // A comment never ends an item, even one whose text ends in `;` (`&lt;`).
-    let ends_item = line == "}" || line == "};" || (line.ends_with(';') && !line.starts_with([' ', '/']));
+    let at_margin = !line.starts_with([' ', '/']);
+    let ends_item = line == "}" || line == "};" || at_margin && (line.ends_with(';') || line.ends_with("{}"));
     let same_group = line.starts_with("use ") && next.starts_with("use ")
+        // The marker impls of one builder (`impl options::Select<options::Get> for ... {}`).
+        || line.ends_with("{}") && (next.starts_with("impl ") || next.starts_with("#[cfg"))
         || line.starts_with("pub mod ") && (next.starts_with("pub mod ") || next.starts_with("#["))
         || line.starts_with("pub use ") && next.starts_with("pub use ");
     let after_docs = line.starts_with("//!") && !next.starts_with("//!");
