@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use generated::client::UsersUserIdAuthenticationQrCodePinMethodRequestBuilder;
+use generated::client::QrCodePinMethodRequestBuilder;
 use generated::models::QrCodePinAuthenticationMethod;
 use generated::runtime::batch::MAX_BATCH_REQUESTS;
 use generated::runtime::retry::RetryPolicy;
@@ -23,7 +23,7 @@ fn client(server: &HostileServer) -> GraphClient {
 }
 
 /// The seed endpoint's requests for user `id`.
-fn seed_method(client: &GraphClient, id: impl AsRef<str>) -> UsersUserIdAuthenticationQrCodePinMethodRequestBuilder {
+fn seed_method(client: &GraphClient, id: impl AsRef<str>) -> QrCodePinMethodRequestBuilder {
     client.users().by_user_id(id).authentication().qr_code_pin_method()
 }
 

@@ -154,7 +154,7 @@ fn official_style_fixture_builds_alone_with_each_feature() {
         // A required query option is an argument; one the runtime has no setter for is set by name.
         "start_date_time: impl AsRef<str>,\n        end_date_time: impl AsRef<str>,\n    ) -> Call<UserListRemindersResponse, (Self, options::Get)>",
         ".query(\"startDateTime\", start_date_time.as_ref())",
-        "impl options::Top<options::Get> for UsersUserIdRemindersRequestBuilder {}",
+        "impl options::Top<options::Get> for RemindersRequestBuilder {}",
         "the header `Prefer`, set with [`header`](super::runtime::call::Call::header)",
         // An action that creates an upload session says how to send the file.
         "[`GraphClient::upload`](super::runtime::client::GraphClient::upload)",

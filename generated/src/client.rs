@@ -50,8 +50,8 @@ impl GraphClient {
     /// `/me`: the signed-in user, as `/users/{user-id}` is any user.
     ///
     /// Every request below `/users/{user-id}` is sent to `/me/...` from here.
-    pub fn me(&self) -> UsersUserIdRequestBuilder {
-        UsersUserIdRequestBuilder {
+    pub fn me(&self) -> UserRequestBuilder {
+        UserRequestBuilder {
             client: self.clone(),
             path: RequestPath::root().segment("me"),
         }
@@ -82,8 +82,8 @@ impl UsersRequestBuilder {
     /// `/users/{user-id}`: one item, by its `user-id`.
     ///
     /// The value is sent as exactly one path segment, percent-encoded.
-    pub fn by_user_id(&self, user_id: impl AsRef<str>) -> UsersUserIdRequestBuilder {
-        UsersUserIdRequestBuilder {
+    pub fn by_user_id(&self, user_id: impl AsRef<str>) -> UserRequestBuilder {
+        UserRequestBuilder {
             client: self.client.clone(),
             path: self.path.parameter("user-id", user_id.as_ref()),
         }
@@ -92,15 +92,15 @@ impl UsersRequestBuilder {
 
 /// Requests on `/users/{user-id}`.
 #[derive(Clone, Debug)]
-pub struct UsersUserIdRequestBuilder {
+pub struct UserRequestBuilder {
     client: GraphClient,
     path: RequestPath,
 }
 
-impl UsersUserIdRequestBuilder {
+impl UserRequestBuilder {
     /// `/users/{user-id}/authentication`
-    pub fn authentication(&self) -> UsersUserIdAuthenticationRequestBuilder {
-        UsersUserIdAuthenticationRequestBuilder {
+    pub fn authentication(&self) -> AuthenticationRequestBuilder {
+        AuthenticationRequestBuilder {
             client: self.client.clone(),
             path: self.path.segment("authentication"),
         }
@@ -109,24 +109,22 @@ impl UsersUserIdRequestBuilder {
 
 /// Requests on `/users/{user-id}/authentication`.
 #[derive(Clone, Debug)]
-pub struct UsersUserIdAuthenticationRequestBuilder {
+pub struct AuthenticationRequestBuilder {
     client: GraphClient,
     path: RequestPath,
 }
 
-impl UsersUserIdAuthenticationRequestBuilder {
+impl AuthenticationRequestBuilder {
     /// `/users/{user-id}/authentication/methods`
-    pub fn methods(&self) -> UsersUserIdAuthenticationMethodsRequestBuilder {
-        UsersUserIdAuthenticationMethodsRequestBuilder {
+    pub fn methods(&self) -> MethodsRequestBuilder {
+        MethodsRequestBuilder {
             client: self.client.clone(),
             path: self.path.segment("methods"),
         }
     }
     /// `/users/{user-id}/authentication/qrCodePinMethod`
-    pub fn qr_code_pin_method(
-        &self,
-    ) -> UsersUserIdAuthenticationQrCodePinMethodRequestBuilder {
-        UsersUserIdAuthenticationQrCodePinMethodRequestBuilder {
+    pub fn qr_code_pin_method(&self) -> QrCodePinMethodRequestBuilder {
+        QrCodePinMethodRequestBuilder {
             client: self.client.clone(),
             path: self.path.segment("qrCodePinMethod"),
         }
@@ -135,12 +133,12 @@ impl UsersUserIdAuthenticationRequestBuilder {
 
 /// Requests on `/users/{user-id}/authentication/methods`.
 #[derive(Clone, Debug)]
-pub struct UsersUserIdAuthenticationMethodsRequestBuilder {
+pub struct MethodsRequestBuilder {
     client: GraphClient,
     path: RequestPath,
 }
 
-impl UsersUserIdAuthenticationMethodsRequestBuilder {
+impl MethodsRequestBuilder {
     /// List methods
     ///
     /// Retrieve a list of authentication methods registered to a user. The authentication methods are defined by the types derived from the authenticationMethod resource type, and only the methods supported on this API version. See Azure AD authentication methods API overview for a list of currently supported methods. This API is supported in the following national cloud deployments.
@@ -172,44 +170,40 @@ impl UsersUserIdAuthenticationMethodsRequestBuilder {
     }
 }
 
-impl options::Top<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
-impl options::Skip<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
-impl options::Search<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
-impl options::Filter<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
-impl options::Count<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
-impl options::OrderBy<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
-impl options::Select<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
-impl options::Expand<options::Get> for UsersUserIdAuthenticationMethodsRequestBuilder {}
+impl options::Top<options::Get> for MethodsRequestBuilder {}
+impl options::Skip<options::Get> for MethodsRequestBuilder {}
+impl options::Search<options::Get> for MethodsRequestBuilder {}
+impl options::Filter<options::Get> for MethodsRequestBuilder {}
+impl options::Count<options::Get> for MethodsRequestBuilder {}
+impl options::OrderBy<options::Get> for MethodsRequestBuilder {}
+impl options::Select<options::Get> for MethodsRequestBuilder {}
+impl options::Expand<options::Get> for MethodsRequestBuilder {}
 
 /// Requests on `/users/{user-id}/authentication/qrCodePinMethod`.
 #[derive(Clone, Debug)]
-pub struct UsersUserIdAuthenticationQrCodePinMethodRequestBuilder {
+pub struct QrCodePinMethodRequestBuilder {
     client: GraphClient,
     path: RequestPath,
 }
 
-impl UsersUserIdAuthenticationQrCodePinMethodRequestBuilder {
+impl QrCodePinMethodRequestBuilder {
     /// `/users/{user-id}/authentication/qrCodePinMethod/pin`
-    pub fn pin(&self) -> UsersUserIdAuthenticationQrCodePinMethodPinRequestBuilder {
-        UsersUserIdAuthenticationQrCodePinMethodPinRequestBuilder {
+    pub fn pin(&self) -> PinRequestBuilder {
+        PinRequestBuilder {
             client: self.client.clone(),
             path: self.path.segment("pin"),
         }
     }
     /// `/users/{user-id}/authentication/qrCodePinMethod/standardQRCode`
-    pub fn standard_qr_code(
-        &self,
-    ) -> UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeRequestBuilder {
-        UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeRequestBuilder {
+    pub fn standard_qr_code(&self) -> StandardQrCodeRequestBuilder {
+        StandardQrCodeRequestBuilder {
             client: self.client.clone(),
             path: self.path.segment("standardQRCode"),
         }
     }
     /// `/users/{user-id}/authentication/qrCodePinMethod/temporaryQRCode`
-    pub fn temporary_qr_code(
-        &self,
-    ) -> UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeRequestBuilder {
-        UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeRequestBuilder {
+    pub fn temporary_qr_code(&self) -> TemporaryQrCodeRequestBuilder {
+        TemporaryQrCodeRequestBuilder {
             client: self.client.clone(),
             path: self.path.segment("temporaryQRCode"),
         }
@@ -293,22 +287,19 @@ impl UsersUserIdAuthenticationQrCodePinMethodRequestBuilder {
     }
 }
 
-impl options::IfMatch<options::Delete>
-for UsersUserIdAuthenticationQrCodePinMethodRequestBuilder {}
+impl options::IfMatch<options::Delete> for QrCodePinMethodRequestBuilder {}
 
 /// Requests on `/users/{user-id}/authentication/qrCodePinMethod/pin`.
 #[derive(Clone, Debug)]
-pub struct UsersUserIdAuthenticationQrCodePinMethodPinRequestBuilder {
+pub struct PinRequestBuilder {
     client: GraphClient,
     path: RequestPath,
 }
 
-impl UsersUserIdAuthenticationQrCodePinMethodPinRequestBuilder {
+impl PinRequestBuilder {
     /// `/users/{user-id}/authentication/qrCodePinMethod/pin/microsoft.graph.updatePin`
-    pub fn update_pin(
-        &self,
-    ) -> UsersUserIdAuthenticationQrCodePinMethodPinUpdatePinRequestBuilder {
-        UsersUserIdAuthenticationQrCodePinMethodPinUpdatePinRequestBuilder {
+    pub fn update_pin(&self) -> UpdatePinRequestBuilder {
+        UpdatePinRequestBuilder {
             client: self.client.clone(),
             path: self.path.segment("microsoft.graph.updatePin"),
         }
@@ -364,12 +355,12 @@ impl UsersUserIdAuthenticationQrCodePinMethodPinRequestBuilder {
 
 /// Requests on `/users/{user-id}/authentication/qrCodePinMethod/pin/microsoft.graph.updatePin`.
 #[derive(Clone, Debug)]
-pub struct UsersUserIdAuthenticationQrCodePinMethodPinUpdatePinRequestBuilder {
+pub struct UpdatePinRequestBuilder {
     client: GraphClient,
     path: RequestPath,
 }
 
-impl UsersUserIdAuthenticationQrCodePinMethodPinUpdatePinRequestBuilder {
+impl UpdatePinRequestBuilder {
     /// Invoke action updatePin
     ///
     /// Change the PIN of a user's qrCodePinAuthenticationMethod, giving the current PIN and the new one.
@@ -397,12 +388,12 @@ impl UsersUserIdAuthenticationQrCodePinMethodPinUpdatePinRequestBuilder {
 
 /// Requests on `/users/{user-id}/authentication/qrCodePinMethod/standardQRCode`.
 #[derive(Clone, Debug)]
-pub struct UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeRequestBuilder {
+pub struct StandardQrCodeRequestBuilder {
     client: GraphClient,
     path: RequestPath,
 }
 
-impl UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeRequestBuilder {
+impl StandardQrCodeRequestBuilder {
     /// Get standardQRCode
     ///
     /// Read the standard QR code of a user's qrCodePinAuthenticationMethod. The image property returns null for GET operations because the QR code private key isn't stored on the server.
@@ -474,17 +465,16 @@ impl UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeRequestBuilder {
     }
 }
 
-impl options::IfMatch<options::Delete>
-for UsersUserIdAuthenticationQrCodePinMethodStandardQrCodeRequestBuilder {}
+impl options::IfMatch<options::Delete> for StandardQrCodeRequestBuilder {}
 
 /// Requests on `/users/{user-id}/authentication/qrCodePinMethod/temporaryQRCode`.
 #[derive(Clone, Debug)]
-pub struct UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeRequestBuilder {
+pub struct TemporaryQrCodeRequestBuilder {
     client: GraphClient,
     path: RequestPath,
 }
 
-impl UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeRequestBuilder {
+impl TemporaryQrCodeRequestBuilder {
     /// Get temporaryQRCode
     ///
     /// Read the temporary QR code of a user's qrCodePinAuthenticationMethod. The image property returns null for GET operations because the QR code private key isn't stored on the server.
@@ -556,5 +546,4 @@ impl UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeRequestBuilder {
     }
 }
 
-impl options::IfMatch<options::Delete>
-for UsersUserIdAuthenticationQrCodePinMethodTemporaryQrCodeRequestBuilder {}
+impl options::IfMatch<options::Delete> for TemporaryQrCodeRequestBuilder {}

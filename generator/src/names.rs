@@ -212,13 +212,50 @@ pub const UNRECOGNIZED_VARIANT: &str = "Unrecognized";
 /// The name of the field that keeps properties the description does not list.
 pub const ADDITIONAL_PROPERTIES_FIELD: &str = "additional_properties";
 
-/// The request builder type for a path, from its segments.
-pub fn builder_name(segments: &[String]) -> String {
+/// The word a path segment gives the names of request builders at and below
+/// it: `qrCodePinMethod` gives `QrCodePinMethod`, a function segment
+/// `microsoft.graph.reminderView(StartDateTime='{StartDateTime}')` its name and
+/// parameters (`ReminderViewWithStartDateTime`), a parameter segment
+/// `{mailFolder-id1}` the name of what it picks (`MailFolder`).
+pub fn builder_word(segment: &str) -> String {
+    if let Some(parameter) = segment.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')) {
+        return upper_words(parameter.split('-').next().unwrap_or(parameter));
+    }
+    match segment.split_once('(') {
+        // A function or an alternate key: `ReminderViewWithStartDateTimeEndDateTime`.
+        Some((name, arguments)) => {
+            let parameters: String = arguments
+                .split(',')
+                .filter_map(|argument| argument.split_once('=').map(|(parameter, _)| upper_words(parameter)))
+                .collect();
+            let name = upper_words(name);
+            match name.len() + parameters.len() + 4 > BUILDER_WORDS_MAX || parameters.is_empty() {
+                true => name,
+                false => format!("{name}With{parameters}"),
+            }
+        }
+        None => upper_words(segment),
+    }
+}
+
+fn upper_words(text: &str) -> String {
+    words(&segment_words(text)).to_upper_camel_case()
+}
+
+/// How long the words of a request builder's name may be: with
+/// `RequestBuilder` and a number that keeps it unique, at most 60 characters.
+const BUILDER_WORDS_MAX: usize = 44;
+
+/// The request builder type named by `words`, the words of its path from
+/// the last it needs (see `url_tree.rs`): the last words that fit in 60
+/// characters with `RequestBuilder`.
+pub fn builder_name(words: &[String]) -> String {
+    let mut start = 0;
+    while start + 1 < words.len() && words[start..].iter().map(String::len).sum::<usize>() > BUILDER_WORDS_MAX {
+        start += 1;
+    }
     // Inside a longer name `Self` is no keyword, so the words are joined as they are.
-    let mut name: String = segments
-        .iter()
-        .map(|segment| words(&segment_words(segment)).to_upper_camel_case())
-        .collect();
+    let mut name: String = words[start..].concat();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert_str(0, "Root");
     }
@@ -282,13 +319,25 @@ const TRAIT_METHODS: &[&str] = &[
 /// The method that steps into a parameter segment: `{user-id}` becomes `by_user_id`.
 pub fn parameter_method(parameter: &str) -> String {
     // The `by_` prefix already keeps a keyword such as `type` from being one.
-    let name = words(parameter).to_snake_case();
+    let name = words(unnumbered(parameter)).to_snake_case();
     format!("by_{}", if name.is_empty() { "id" } else { &name })
 }
 
-/// The argument name of a path parameter: `user-id` becomes `user_id`.
+/// The argument name of a parameter: `user-id` becomes `user_id`.
 pub fn argument_name(parameter: &str) -> String {
-    snake(parameter, "value")
+    snake(unnumbered(parameter), "value")
+}
+
+/// A parameter's name without the number Microsoft's descriptions add to
+/// tell it from a parameter of the same name higher in the path
+/// (`mailFolder-id1`); the method taking it is on another builder.
+fn unnumbered(parameter: &str) -> &str {
+    let name = parameter.trim_end_matches(|c: char| c.is_ascii_digit());
+    if name.is_empty() {
+        parameter
+    } else {
+        name
+    }
 }
 
 /// The method that sends an operation: `get`, `put`, `patch`, `post`, `delete`.
@@ -395,13 +444,38 @@ mod tests {
         assert_eq!(segment_method("qrCodePinMethod"), "qr_code_pin_method");
         assert_eq!(segment_method("microsoft.graph.updatePin"), "update_pin");
         assert_eq!(parameter_method("user-id"), "by_user_id");
+        assert_eq!(parameter_method("mailFolder-id1"), "by_mail_folder_id");
+        assert_eq!(argument_name("mailFolder-id1"), "mail_folder_id");
         assert_eq!(
             permissions_const("users.authentication.GetQrCodePinMethod"),
             "USERS_AUTHENTICATION_GET_QR_CODE_PIN_METHOD"
         );
+        assert_eq!(builder_word("qrCodePinMethod"), "QrCodePinMethod");
+        assert_eq!(builder_word("{mailFolder-id1}"), "MailFolder");
         assert_eq!(
-            builder_name(&["users".into(), "{user-id}".into(), "authentication".into()]),
-            "UsersUserIdAuthenticationRequestBuilder"
+            builder_word("microsoft.graph.reminderView(StartDateTime='{StartDateTime}',EndDateTime='{EndDateTime}')"),
+            "ReminderViewWithStartDateTimeEndDateTime"
+        );
+        assert_eq!(builder_word("applications(appId='{appId}')"), "ApplicationsWithAppId");
+        assert_eq!(builder_word("microsoft.graph.incidentReport()"), "IncidentReport");
+        assert_eq!(builder_word("$count"), "Count");
+        assert_eq!(
+            builder_name(&["User".into(), "Authentication".into()]),
+            "UserAuthenticationRequestBuilder"
+        );
+        // The last words that fit: 60 characters at most, with a number to keep it unique.
+        let deep: Vec<String> = [
+            "AccessPackageResourceEnvironment",
+            "AccessPackageResourceScope",
+            "Resource",
+            "Environment",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        assert_eq!(builder_name(&deep), "ResourceEnvironmentRequestBuilder");
+        assert_eq!(
+            builder_name(&deep[1..3]),
+            "AccessPackageResourceScopeResourceRequestBuilder"
         );
     }
 
@@ -414,7 +488,8 @@ mod tests {
         assert_eq!(field_name("ünïcode"), "n_code");
         assert_eq!(variant_name("Self"), "SelfValue");
         assert_eq!(parameter_method("type"), "by_type");
-        assert_eq!(builder_name(&["self".into()]), "SelfRequestBuilder");
+        assert_eq!(builder_name(&[builder_word("self")]), "SelfRequestBuilder");
+        assert_eq!(builder_name(&[builder_word("{1-id}")]), "Root1RequestBuilder");
         assert_eq!(variant_name("-INF"), "Inf");
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(type_name("2fa"), "N2fa");

@@ -62,6 +62,7 @@ pub(crate) fn build(
         lower(op, lowering, &mut tree, &mut permissions, &mut operations);
     }
     tree.add_me();
+    tree.name_builders(lowering);
     (operations, tree.builders)
 }
 
@@ -105,7 +106,7 @@ fn lower(
         return;
     }
     let Some(segments) = segments else { return };
-    let node = tree.node_for(&segments, lowering);
+    let node = tree.node_for(&segments);
     let operation_id = op
         .operation
         .operation_id

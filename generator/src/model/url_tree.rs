@@ -15,6 +15,10 @@ pub(super) struct Tree {
     pub(super) scopes: Vec<Namespace>,
     /// The child of a builder for a segment, by builder index and segment.
     edges: HashMap<(usize, Segment), usize>,
+    /// The words of each builder's path that its name is made of (`names::builder_word`):
+    /// a parameter's stands for the collection before it when it names its items
+    /// (`messages/{message-id}` is `Message`).
+    words: Vec<Vec<String>>,
 }
 
 impl Tree {
@@ -29,10 +33,11 @@ impl Tree {
             }],
             scopes: vec![Namespace::with_reserved(crate::runtime::CLIENT_METHODS)],
             edges: HashMap::new(),
+            words: vec![Vec::new()],
         }
     }
 
-    pub(super) fn node_for(&mut self, segments: &[Segment], lowering: &mut Lowering) -> usize {
+    pub(super) fn node_for(&mut self, segments: &[Segment]) -> usize {
         let mut node = 0;
         for (depth, segment) in segments.iter().enumerate() {
             if let Some(&child) = self.edges.get(&(node, segment.clone())) {
@@ -43,8 +48,20 @@ impl Tree {
             let texts: Vec<String> = path.iter().map(segment_text).collect();
             let template: String = texts.iter().map(|text| format!("/{text}")).collect();
             let index = self.builders.len();
+            let mut words = self.words[node].clone();
+            let word = names::builder_word(&texts[depth]);
+            let after_fixed = depth > 0 && matches!(segments[depth - 1], Segment::Fixed(_));
+            match words.last_mut() {
+                Some(last)
+                    if after_fixed && matches!(segment, Segment::Parameter { .. }) && names_items(last, &word) =>
+                {
+                    *last = word
+                }
+                _ => words.push(word),
+            }
+            self.words.push(words);
             self.builders.push(Builder {
-                name: lowering.claim_type_name(names::builder_name(&texts)),
+                name: String::new(),
                 template: template.clone(),
                 children: Vec::new(),
                 operations: Vec::new(),
@@ -79,6 +96,42 @@ impl Tree {
         }
         node
     }
+}
+
+impl Tree {
+    /// Names every builder once the tree is whole: by the fewest last words of
+    /// its path that no other builder's path ends in (`QrCodePinMethod`,
+    /// `UserMessages`, `MailFolderMessages`), at most 60 characters
+    /// (`names::builder_name`), unique among the crate's types.
+    pub(super) fn name_builders(&mut self, lowering: &mut Lowering) {
+        let mut endings: HashMap<&[String], usize> = HashMap::new();
+        for words in &self.words[1..] {
+            for start in 0..words.len() {
+                *endings.entry(&words[start..]).or_default() += 1;
+            }
+        }
+        let names: Vec<String> = self.words[1..]
+            .iter()
+            .map(|words| {
+                let start = (0..words.len())
+                    .rev()
+                    .find(|&start| endings[&words[start..]] == 1)
+                    .unwrap_or(0);
+                names::builder_name(&words[start..])
+            })
+            .collect();
+        for (builder, name) in self.builders[1..].iter_mut().zip(names) {
+            builder.name = lowering.claim_type_name(name);
+        }
+    }
+}
+
+/// Whether a parameter's word names the items of the collection before it:
+/// `Messages` and `Message`, `Versions` and `AgreementFileVersion`, `Me` and `User` not.
+fn names_items(collection: &str, item: &str) -> bool {
+    let (collection, item) = (collection.to_lowercase(), item.to_lowercase());
+    let one = collection.strip_suffix('s').unwrap_or(&collection);
+    !one.is_empty() && (collection.starts_with(&item) || item.starts_with(one) || item.ends_with(one))
 }
 
 fn segment_text(segment: &Segment) -> String {
