@@ -54,24 +54,7 @@ pub(super) fn assign(model: &mut Model) {
     // until then the JSON is kept (`additional_properties`, `Unrecognized`).
     let mut requires = BTreeMap::new();
     for def in &model.types {
-        let mut names = Vec::new();
-        match def {
-            TypeDef::Struct(def) => def
-                .fields
-                .iter()
-                .filter(|field| !field.navigation)
-                .for_each(|field| named(&field.ty, &mut names)),
-            // The declared type only: other variants exist when their types
-            // are compiled anyway (the enum is non-exhaustive).
-            TypeDef::Union(def) => names.extend(
-                def.variants
-                    .iter()
-                    .filter(|variant| variant.untagged)
-                    .map(|variant| variant.ty.as_str()),
-            ),
-            TypeDef::Enum(_) => {}
-        }
-        let features: Features = names
+        let features: Features = needs(def)
             .into_iter()
             .filter(|name| *name != def.name())
             .map(type_feature)
@@ -99,14 +82,8 @@ pub(super) fn assign(model: &mut Model) {
     if model.sources.len() > 1 {
         let mut modules: BTreeMap<String, Features> = BTreeMap::new();
         for operation in &model.operations {
-            let module = feature_name(
-                operation
-                    .module
-                    .rsplit_once('.')
-                    .map_or(&operation.module, |(stem, _)| stem),
-            );
             modules
-                .entry(module)
+                .entry(module_feature(operation))
                 .or_default()
                 .insert(feature_name(&operation.group));
         }
@@ -158,12 +135,19 @@ fn table(
 /// always compiled.
 pub(super) fn gates(model: &mut Model) {
     let on = !model.features.is_empty();
+    let hints = if on { hints(model) } else { HashMap::new() };
+    // A type's own feature, and the feature a user would turn on for it: the
+    // same items, since the latter turns on the former, but rustc's note on a
+    // type configured out shows this gate.
     let type_gate = |name: &str| {
-        if on {
-            Gate::feature(type_feature(name))
-        } else {
-            Gate::always()
+        if !on {
+            return Gate::always();
         }
+        let mut gate = Gate::feature(type_feature(name));
+        if let Some(hint) = hints.get(name) {
+            gate.join(&Gate::feature(hint.clone()));
+        }
+        gate
     };
     for operation in &mut model.operations {
         let mut gate = Gate::always();
@@ -236,6 +220,95 @@ pub(super) fn gates(model: &mut Model) {
             }
         }
     }
+}
+
+/// For each type, the feature a user looks for that compiles it: the module
+/// (with one file, the part) whose operations name it most often, and for a
+/// type only other types name, that of the nearest type named so, the most
+/// named first (`ItemBody` is `mail`'s, as `Message` is).
+fn hints(model: &Model) -> HashMap<String, String> {
+    let modules = model.sources.len() > 1;
+    let mut named_by: HashMap<&str, BTreeMap<String, usize>> = HashMap::new();
+    for operation in &model.operations {
+        let feature = match modules {
+            true => module_feature(operation),
+            false => feature_name(&operation.group),
+        };
+        let mut names = Vec::new();
+        operation_types(operation, &mut names);
+        for name in names {
+            *named_by.entry(name).or_default().entry(feature.clone()).or_default() += 1;
+        }
+    }
+    let features: HashSet<&str> = model
+        .features
+        .iter()
+        .map(String::as_str)
+        .chain(model.feature_table.modules.iter().map(|(module, _)| module.as_str()))
+        .collect();
+    // The most often named first, then by name: the order hints spread in.
+    let mut direct: Vec<(usize, &str, &str)> = Vec::new();
+    for (name, counts) in &named_by {
+        let best = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
+        if let Some((feature, count)) = best {
+            if let Some(feature) = features.get(feature.as_str()) {
+                direct.push((*count, name, feature));
+            }
+        }
+    }
+    direct.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let types: HashMap<&str, &TypeDef> = model.types.iter().map(|def| (def.name(), def)).collect();
+    let mut hints: HashMap<&str, &str> = HashMap::new();
+    let mut queue: std::collections::VecDeque<&str> = std::collections::VecDeque::new();
+    for (_, name, feature) in direct {
+        hints.insert(name, feature);
+        queue.push_back(name);
+    }
+    while let Some(name) = queue.pop_front() {
+        let hint = hints[name];
+        for next in types.get(name).map(|def| needs(def)).unwrap_or_default() {
+            if !hints.contains_key(next) {
+                hints.insert(next, hint);
+                queue.push_back(next);
+            }
+        }
+    }
+    hints
+        .into_iter()
+        .map(|(name, hint)| (name.to_owned(), hint.to_owned()))
+        .collect()
+}
+
+/// The types whose features a type's feature turns on: those its properties
+/// name, navigation properties aside, and a union's declared type only (other
+/// variants exist when their types are compiled anyway: the enum is non-exhaustive).
+fn needs(def: &TypeDef) -> Vec<&str> {
+    let mut names = Vec::new();
+    match def {
+        TypeDef::Struct(def) => def
+            .fields
+            .iter()
+            .filter(|field| !field.navigation)
+            .for_each(|field| named(&field.ty, &mut names)),
+        TypeDef::Union(def) => names.extend(
+            def.variants
+                .iter()
+                .filter(|variant| variant.untagged)
+                .map(|variant| variant.ty.as_str()),
+        ),
+        TypeDef::Enum(_) => {}
+    }
+    names
+}
+
+/// The feature of the module (the file) an operation comes from.
+fn module_feature(operation: &super::Operation) -> String {
+    feature_name(
+        operation
+            .module
+            .rsplit_once('.')
+            .map_or(&operation.module, |(stem, _)| stem),
+    )
 }
 
 /// The groups whose features compile an operation: its own and that of what
