@@ -165,6 +165,25 @@ pub fn body_type_name(operation: &str, suffix: &str) -> String {
     format!("{}{suffix}", type_name(operation))
 }
 
+/// How long a type name may be before a number that keeps it unique (60
+/// characters with one below 100).
+const TYPE_NAME_MAX: usize = 58;
+
+/// The last words of an `UpperCamelCase` name that fit in `max` characters
+/// (`ResumeRequestBody` of `TaskProcessingResultResumeRequestBody` for 17),
+/// or its last word where even that is longer.
+fn last_words(name: &str, max: usize) -> &str {
+    let starts = name.char_indices().filter(|(at, c)| *at > 0 && c.is_ascii_uppercase());
+    let mut rest = name;
+    for (at, _) in starts {
+        if rest.len() <= max {
+            break;
+        }
+        rest = &name[at..];
+    }
+    rest
+}
+
 /// Type names, unique within each module of the models (and, at the root,
 /// also unique against the request builders, which the client module imports
 /// them beside).
@@ -187,7 +206,7 @@ impl TypeNames {
             .modules
             .entry(module.clone())
             .or_insert_with(|| Namespace::with_reserved(RESERVED_TYPES));
-        let name = scope.claim(simple_name(&path).to_owned());
+        let name = scope.claim(last_words(simple_name(&path), TYPE_NAME_MAX).to_owned());
         if module.is_empty() {
             name
         } else {
@@ -255,7 +274,8 @@ pub fn builder_name(words: &[String]) -> String {
         start += 1;
     }
     // Inside a longer name `Self` is no keyword, so the words are joined as they are.
-    let mut name: String = words[start..].concat();
+    let joined: String = words[start..].concat();
+    let mut name = last_words(&joined, BUILDER_WORDS_MAX).to_owned();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert_str(0, "Root");
     }
@@ -477,6 +497,11 @@ mod tests {
             builder_name(&deep[1..3]),
             "AccessPackageResourceScopeResourceRequestBuilder"
         );
+        // One word longer than that keeps its last words.
+        assert_eq!(
+            builder_name(&["GetSkypeForBusinessDeviceUsageDistributionUserCounts".into()]),
+            "ForBusinessDeviceUsageDistributionUserCountsRequestBuilder"
+        );
     }
 
     #[test]
@@ -509,6 +534,18 @@ mod tests {
             "call_records::Value2",
             "reserved in every module"
         );
+        // At most 60 characters, a number included: the last words that fit.
+        let long = "IdentityGovernanceLifecycleWorkflowDeletedItemWorkflowRunUserProcessingResultTaskProcessingResultResumeRequestBody";
+        assert_eq!(
+            names.claim(long.into()),
+            "UserProcessingResultTaskProcessingResultResumeRequestBody"
+        );
+        assert_eq!(
+            names.claim(long.into()),
+            "UserProcessingResultTaskProcessingResultResumeRequestBody2"
+        );
+        let one_word = "a::Onewordthatgoesonandonandonandonandonandonandonandonandon";
+        assert_eq!(names.claim(one_word.into()), one_word, "a word is never cut");
     }
 
     #[test]
