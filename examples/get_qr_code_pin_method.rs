@@ -1,7 +1,7 @@
 //! Reads a user's QR code PIN authentication method.
 //!
 //! ```text
-//! GRAPH_TOKEN=... cargo run --example get_qr_code_pin_method -- --user adele@contoso.com
+//! GRAPH_TOKEN=... cargo run --bin get_qr_code_pin_method -- --user adele@contoso.com
 //! ```
 //!
 //! On success the method is printed as JSON on stdout (exit 0); on failure the

@@ -5,7 +5,6 @@
 
 use std::path::PathBuf;
 use std::process::Output;
-use std::sync::OnceLock;
 
 use graphgen_suite::seed_example;
 use wiremock::matchers::{header, method, path};
@@ -13,23 +12,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "example-token-c2VjcmV0";
 
-/// The example's binary, built (or found up to date) once per test run.
+/// The example program, built by cargo with this test.
 fn example() -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-            let status = std::process::Command::new(cargo)
-                .args(["build", "--quiet", "--example", "get_qr_code_pin_method"])
-                .current_dir(graphgen_suite::root())
-                .status()
-                .unwrap();
-            assert!(status.success(), "the example does not build");
-            // Test binaries live in target/<profile>/deps, examples in target/<profile>/examples.
-            let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
-            deps.parent().unwrap().join("examples").join("get_qr_code_pin_method")
-        })
-        .clone()
+    PathBuf::from(env!("CARGO_BIN_EXE_get_qr_code_pin_method"))
 }
 
 async fn run(base_url: &str, user: &str) -> Output {

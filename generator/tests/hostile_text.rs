@@ -142,9 +142,11 @@ fn cargo(dir: &Path, args: &[&str]) -> std::process::Output {
         .current_dir(dir)
         .env(
             "CARGO_TARGET_DIR",
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/hostile-text"),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/standalone"),
         )
+        // As tests/standalone_crates.rs builds, so the dependencies built there serve here.
         .env("RUSTFLAGS", "-D warnings")
+        .env("RUSTDOCFLAGS", "-D warnings")
         .output()
         .unwrap()
 }
