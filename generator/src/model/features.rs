@@ -227,7 +227,8 @@ pub(super) fn gates(model: &mut Model) {
 /// type only other types name, that of the nearest type named so, the most
 /// named first (`ItemBody` is `mail`'s, as `Message` is).
 fn hints(model: &Model) -> HashMap<String, String> {
-    let modules = model.sources.len() > 1;
+    // Modules have features where `assign` made them (more than one file).
+    let modules = !model.feature_table.modules.is_empty();
     let mut named_by: HashMap<&str, BTreeMap<String, usize>> = HashMap::new();
     for operation in &model.operations {
         let feature = match modules {
