@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
+use generated::runtime::object::RemovedReason;
 use generated::runtime::paging::Page;
 use generated::runtime::path::RequestPath;
 use generated::runtime::read::{At, Fit, FromJson};
@@ -250,4 +251,44 @@ async fn retries_are_chosen_by_cause() {
     let server = failing_once(429).await;
     delta(&client(&server)).retry(no_unavailable).send().await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_generated_delta_query_types_what_was_removed() {
+    let server = MockServer::start().await;
+    let link = format!("{}/v1.0/users/microsoft.graph.delta()?$deltatoken=d1", server.uri());
+    answer(
+        &server,
+        "/v1.0/users/microsoft.graph.delta()",
+        None,
+        json!({
+            "value": [
+                {"id": "1", "displayName": "Adele Vance"},
+                {"id": "2", "@removed": {"reason": "changed"}},
+                {"id": "3", "@removed": {"reason": "deleted"}},
+                {"id": "4", "@removed": {"reason": "archived"}},
+            ],
+            "@odata.deltaLink": link,
+        }),
+    )
+    .await;
+    let round = client(&server).users().delta().get().collect_delta().await.unwrap();
+    assert_eq!(round.delta_link.as_deref(), Some(link.as_str()));
+    let removed: Vec<Option<RemovedReason>> = round
+        .items
+        .iter()
+        .map(|user| user.removed.as_ref().and_then(|removed| removed.reason.clone()))
+        .collect();
+    assert_eq!(
+        removed,
+        [
+            None,
+            Some(RemovedReason::Changed),
+            Some(RemovedReason::Deleted),
+            Some(RemovedReason::Unrecognized("archived".to_owned())),
+        ]
+    );
+    // Typed, not left among the properties nobody knows.
+    assert!(round.items.iter().all(|user| user.additional_properties.is_empty()));
+    assert_eq!(round.items[0].display_name.as_deref(), Some("Adele Vance"));
 }

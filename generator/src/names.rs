@@ -29,6 +29,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Deserializer",
     "GraphClient",
     "JsonObject",
+    "Literal",
     "Map",
     "MapAccess",
     "Method",
@@ -43,6 +44,8 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Numeric",
     "Page",
     "Patch",
+    "PropertyName",
+    "Removed",
     "RequestPath",
     "Result",
     "Secret",
@@ -211,6 +214,26 @@ impl TypeNames {
             name
         } else {
             format!("{module}::{name}")
+        }
+    }
+
+    /// Claims `path` as [`claim`](Self::claim) does, as a name that no module
+    /// enclosing its own has either: a type there that code in this module
+    /// names would otherwise be shadowed by it (`use super::*`). For names
+    /// claimed after every type a description defines has been.
+    pub fn claim_unshadowed(&mut self, path: String) -> String {
+        loop {
+            let claimed = self.claim(path.clone());
+            let name = simple_name(&claimed);
+            let mut module = module_of(&claimed);
+            let mut shadows = false;
+            while !module.is_empty() {
+                module = module_of(module);
+                shadows |= self.modules.get(module).is_some_and(|scope| scope.taken.contains(name));
+            }
+            if !shadows {
+                return claimed;
+            }
         }
     }
 }

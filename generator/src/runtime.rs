@@ -40,6 +40,7 @@ pub const MODULES: &[Module] = &[
     module("patch", include_str!("../../runtime/src/patch.rs")),
     module("path", include_str!("../../runtime/src/path.rs")),
     module("permissions", include_str!("../../runtime/src/permissions.rs")),
+    module("query", include_str!("../../runtime/src/query.rs")),
     module("read", include_str!("../../runtime/src/read.rs")),
     module("retry", include_str!("../../runtime/src/retry.rs")),
     module("secret", include_str!("../../runtime/src/secret.rs")),
@@ -83,17 +84,21 @@ pub const CLIENT_METHODS: &[&str] = &[
 /// for, by name on the wire, with the trait that marks the operations taking
 /// each (`runtime/src/options.rs`; a test reads them there).
 pub const OPTIONS: &[Setter] = &[
-    Setter::new("$select", "Select", "select"),
-    Setter::new("$expand", "Expand", "expand"),
-    Setter::new("$filter", "Filter", "filter"),
-    Setter::new("$search", "Search", "search"),
-    Setter::new("$orderby", "OrderBy", "orderby"),
+    Setter::typed("$select", "Select", "select"),
+    Setter::typed("$expand", "Expand", "expand"),
+    Setter::typed("$filter", "Filter", "filter"),
+    Setter::typed("$search", "Search", "search"),
+    Setter::typed("$orderby", "OrderBy", "orderby"),
     Setter::new("$top", "Top", "top"),
     Setter::new("$skip", "Skip", "skip"),
     Setter::new("$count", "Count", "count"),
     Setter::new("ConsistencyLevel", "ConsistencyLevel", "consistency_level"),
     Setter::new("If-Match", "IfMatch", "if_match"),
 ];
+
+/// The header whose operations send it by themselves for advanced queries
+/// (`Call::advanced_queries`).
+pub const CONSISTENCY_LEVEL: &str = "ConsistencyLevel";
 
 /// A setter of the runtime's `Call` for a query option or header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,11 +109,26 @@ pub struct Setter {
     pub marker: &'static str,
     /// The method of `Call`.
     pub method: &'static str,
+    /// The setter takes the property enum of the operation's items
+    /// (`options::Properties`).
+    pub properties: bool,
 }
 
 impl Setter {
     const fn new(wire: &'static str, marker: &'static str, method: &'static str) -> Self {
-        Setter { wire, marker, method }
+        Setter {
+            wire,
+            marker,
+            method,
+            properties: false,
+        }
+    }
+
+    const fn typed(wire: &'static str, marker: &'static str, method: &'static str) -> Self {
+        Setter {
+            properties: true,
+            ..Setter::new(wire, marker, method)
+        }
     }
 }
 
@@ -189,20 +209,26 @@ mod tests {
     #[test]
     fn options_and_method_markers_are_the_runtimes() {
         let source = source("options");
-        // `Select: fn select(...) => query("$select", ...);`
-        let declared: Vec<[String; 3]> = source
+        // `Select: fn select<...>(...) where Properties => query("$select", ...);`
+        let declared: Vec<[String; 4]> = source
             .lines()
             .filter_map(|line| {
                 let (marker, rest) = line.trim().split_once(": fn ")?;
-                let (method, rest) = rest.split_once('(')?;
+                let method = rest.split(['(', '<']).next()?;
+                let (head, rest) = rest.split_once(" => ")?;
                 let wire = rest.split_once("(\"")?.1.split_once('"')?.0;
-                Some([wire, marker, method].map(str::to_owned))
+                let typed = head.ends_with(" where Properties").to_string();
+                Some([wire, marker, method, &typed].map(str::to_owned))
             })
             .collect();
-        let listed: Vec<[String; 3]> = OPTIONS
+        let listed: Vec<[String; 4]> = OPTIONS
             .iter()
-            .map(|setter| [setter.wire, setter.marker, setter.method].map(str::to_owned))
+            .map(|setter| {
+                let typed = setter.properties.to_string();
+                [setter.wire, setter.marker, setter.method, &typed].map(str::to_owned)
+            })
             .collect();
+        assert!(source.contains(&format!("header(\"{CONSISTENCY_LEVEL}\"")));
         assert_eq!(listed, declared);
         use crate::model::HttpMethod::*;
         for method in [Get, Put, Post, Patch, Delete] {

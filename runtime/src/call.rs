@@ -15,6 +15,7 @@ use super::auth::BoxFuture;
 use super::client::GraphClient;
 use super::error::Error;
 use super::path::{RequestPath, UNRESERVED_ONLY};
+use super::query;
 use super::read::FromJson;
 use super::retry::RetryPolicy;
 use super::send::{Request, Settings};
@@ -52,6 +53,8 @@ pub struct Call<T, O = ()> {
     body: Option<Body>,
     policy: Overrides,
     decode: Decoder<T>,
+    /// The operation sends `ConsistencyLevel: eventual` for advanced queries.
+    eventual: bool,
     options: PhantomData<fn() -> O>,
 }
 
@@ -160,6 +163,7 @@ impl<T> Call<T> {
             body: None,
             policy: Overrides::default(),
             decode,
+            eventual: false,
             options: PhantomData,
         }
     }
@@ -178,8 +182,39 @@ impl<T, O> Call<T, O> {
             body: self.body,
             policy: self.policy,
             decode: self.decode,
+            eventual: self.eventual,
             options: PhantomData,
         }
+    }
+
+    /// Marks the operation as one on directory objects, whose advanced
+    /// queries need `ConsistencyLevel: eventual` and `$count=true`: the call
+    /// adds them when its query is one ([`query::advanced`]) and it does not
+    /// set `ConsistencyLevel` itself. Generated operations whose descriptions
+    /// list `ConsistencyLevel` call this.
+    pub fn advanced_queries(mut self) -> Self {
+        self.eventual = true;
+        self
+    }
+
+    /// The call as it is sent: with the header and option an advanced query
+    /// needs, where its operation takes them and it has not set them.
+    pub(super) fn prepared(mut self) -> Self {
+        let Target::Path(path) = &self.target else { return self };
+        let counting = path.template().ends_with("/$count");
+        let set = self
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("ConsistencyLevel"));
+        let query = self.query.iter().map(|(name, value)| (*name, value.as_str()));
+        if !self.eventual || set || !(counting || query::advanced(query)) {
+            return self;
+        }
+        self.headers.push(("ConsistencyLevel", "eventual".to_owned()));
+        if !counting && !self.query.iter().any(|(name, _)| *name == "$count") {
+            self.query.push(("$count", "true".to_owned()));
+        }
+        self
     }
 
     /// Retries this call with `policy` instead of the client's.
@@ -263,6 +298,7 @@ impl<T, O> Call<T, O> {
             body: None,
             policy: self.policy,
             decode: self.decode,
+            eventual: self.eventual,
             options: PhantomData,
         }
     }
@@ -275,6 +311,11 @@ impl<T, O> Call<T, O> {
     /// Sends the request and returns the decoded body with the response's
     /// request-id, client-request-id, date and the number of attempts.
     pub async fn send_with_response(self) -> Result<GraphResponse<T>, Error> {
+        self.prepared().send_as_is().await
+    }
+
+    /// Sends the request as it stands.
+    async fn send_as_is(self) -> Result<GraphResponse<T>, Error> {
         let pipeline = self.client.pipeline();
         let settings = self.settings();
         let (url, template) = match &self.target {
@@ -329,6 +370,10 @@ impl<T, O> Call<T, O> {
 
     /// This call as one request of a JSON batch, and how its answer is read.
     pub(super) fn into_batch_step(self) -> (Result<BatchStep, Error>, Decoder<T>, Settings) {
+        self.prepared().into_batch_step_as_is()
+    }
+
+    fn into_batch_step_as_is(self) -> (Result<BatchStep, Error>, Decoder<T>, Settings) {
         let settings = self.settings();
         let url = match &self.target {
             Target::Path(path) => self.path_and_query(path),

@@ -24,6 +24,7 @@ pub mod paging;
 pub mod patch;
 pub mod path;
 pub mod permissions;
+pub mod query;
 pub mod read;
 pub mod retry;
 pub mod secret;

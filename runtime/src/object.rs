@@ -13,7 +13,9 @@ use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::paging::Page;
+use super::query::Literal;
 use super::read::{read_root, At, Fit, FromJson, Seed};
+use super::values::string_enum;
 
 /// A generated struct read from a JSON object property by property.
 pub trait JsonObject: Default {
@@ -211,6 +213,39 @@ impl Page for References {
         self.value.unwrap_or_default()
     }
 }
+
+/// `@removed`: in the answer of a delta query, the mark of an item that left
+/// the collection since the last round. The items of delta queries have it as
+/// their field `removed`; the item then carries little more than its `id`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Removed {
+    /// Why: [`RemovedReason::Changed`] or [`RemovedReason::Deleted`].
+    pub reason: Option<RemovedReason>,
+    /// Other properties, kept as they were received.
+    pub additional_properties: Map<String, Value>,
+}
+
+json_object!(Removed, additional_properties {
+    "reason" => reason,
+});
+
+/// Why an item of a delta query was removed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RemovedReason {
+    /// `changed`: it left the collection but still exists (a user deleted
+    /// into the recycle bin, which can be restored for 30 days; a message
+    /// moved to another folder).
+    Changed,
+    /// `deleted`: it is gone for good.
+    Deleted,
+    /// A reason Graph has added since, as received.
+    Unrecognized(String),
+}
+
+string_enum!(RemovedReason, Unrecognized {
+    Changed = "changed",
+    Deleted = "deleted",
+});
 
 /// A type derived from another in Graph's type hierarchy: it writes its own
 /// `@odata.type` when its field is not set, as Microsoft's SDKs set it in

@@ -100,7 +100,7 @@ impl<P: Page, O> Call<P, O> {
     pub fn pages(self) -> Pages<P> {
         let limit = self.page_limit().unwrap_or(usize::MAX);
         let state = Paging {
-            next: Some(self.accepting::<()>()),
+            next: Some(self.accepting::<()>().prepared()),
             seen: HashSet::new(),
             read: 0,
         };

@@ -14,7 +14,8 @@ use super::read::FromJson;
 
 /// Implements, for a generated enum of strings, `as_str` (the value as Graph
 /// writes it), `AsRef<str>`, `From<&str>` (a value not listed becomes the
-/// catch-all variant named first), `Serialize`, `Deserialize` and `FromJson`.
+/// catch-all variant named first), `Serialize`, `Deserialize`, `FromJson` and
+/// `Literal` (a `$filter` value, written as a string).
 ///
 /// ```ignore
 /// string_enum!(ActionState, Unrecognized {
@@ -70,6 +71,12 @@ macro_rules! __string_enum {
 
             fn read_str(value: &str) -> Option<Self> {
                 Some(Self::from(value))
+            }
+        }
+
+        impl Literal for $name {
+            fn write_literal(&self, out: &mut String) {
+                self.as_str().write_literal(out)
             }
         }
     };

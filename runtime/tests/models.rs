@@ -4,6 +4,7 @@
 
 use graphgen_runtime::call::ParameterValue;
 use graphgen_runtime::object::{json_object, property, read_object, write_object, JsonObject};
+use graphgen_runtime::query::Literal;
 use graphgen_runtime::read::{read_root, At, Fit, FromJson};
 use graphgen_runtime::serde::de::MapAccess;
 use graphgen_runtime::serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -109,6 +110,9 @@ string_enum!(State, Unrecognized {
 fn values_round_trip_and_unknown_ones_are_kept() {
     assert_eq!(State::from("notSupported"), State::NotSupported);
     assert_eq!(State::Done.as_ref(), "done");
+    let mut literal = String::new();
+    State::Unrecognized("it's".to_owned()).write_literal(&mut literal);
+    assert_eq!(literal, "'it''s'", "a filter value, quoted as a string");
     let read: Vec<State> = serde_json::from_str(r#"["done", "later"]"#).unwrap();
     assert_eq!(read, [State::Done, State::Unrecognized("later".to_owned())]);
     assert_eq!(serde_json::to_string(&read).unwrap(), r#"["done","later"]"#);

@@ -45,6 +45,9 @@ fn imports(model: &Model) -> TokenStream {
         if let ResponseBody::Json(ty) = &operation.response {
             collect_named(ty, &mut names);
         }
+        if let Some(properties) = &operation.properties {
+            names.insert(properties.split("::").next().unwrap_or(properties).to_owned());
+        }
         if let Some(RequestBody::Json { ty, patch: is_patch }) = &operation.body {
             collect_named(ty, &mut names);
             if *is_patch {
@@ -158,6 +161,18 @@ fn builder_tokens(model: &Model, builder: &Builder) -> TokenStream {
         let operation = &model.operations[index];
         let gate = super::cfg(&operation.gate);
         let method = ident(operation.http_method.marker());
+        if setters(operation).any(|setter| setter.properties) {
+            let property = match &operation.properties {
+                Some(properties) => type_tokens(&Type::Named(properties.clone())),
+                None => quote!(super::runtime::query::AnyProperty),
+            };
+            markers.push(quote! {
+                #gate
+                impl options::Properties<options::#method> for #name {
+                    type Property = #property;
+                }
+            });
+        }
         for setter in setters(operation) {
             let marker = ident(setter.marker);
             markers.push(quote!(#gate impl options::#marker<options::#method> for #name {}));
@@ -306,11 +321,15 @@ fn operation_methods(model: &Model, operation: &Operation) -> TokenStream {
         }
         None => (quote!(Call<#output>), quote!()),
     };
+    // Directory objects' operations: their advanced queries need `ConsistencyLevel`.
+    let advanced = setters(operation)
+        .any(|setter| setter.wire == crate::runtime::CONSISTENCY_LEVEL)
+        .then(|| quote!(.advanced_queries()));
     quote! {
         #docs
         #cfg
         pub fn #method(&self, #body_argument #(#arguments)*) -> #output {
-            self.client.#constructor(Method::#http, self.path.clone())#attach_body #(#required)* #accepting
+            self.client.#constructor(Method::#http, self.path.clone())#attach_body #(#required)* #advanced #accepting
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The invocations of the runtime's `json_object!` and `string_enum!` macros,
+//! The invocations of the runtime's `json_object!`, `properties!` and `string_enum!` macros,
 //! written as text: an entry a line, so that a one-property change in a
 //! description is a one-line change in the generated code (prettyplease
 //! would fill the macro's arguments like a paragraph).
@@ -23,6 +23,26 @@ pub(super) fn json_object(def: &StructDef, depth: usize) -> String {
         )
     });
     macro_text(&head, entries, &def.gate, depth)
+}
+
+/// The `properties!` invocation that declares a struct's property enum, if it
+/// has one, laid out `depth` modules deep: a line per property.
+pub(super) fn properties(def: &StructDef, depth: usize) -> Option<String> {
+    let name = def.properties.as_deref()?;
+    let head = format!(
+        "properties!({} of {}",
+        names::simple_name(name),
+        names::simple_name(&def.name)
+    );
+    let entries = def.fields.iter().filter_map(|field| {
+        let variant = field.variant.as_ref()?;
+        Some((
+            &field.gate,
+            format!("{variant} = {} => {}", string_literal(&field.json_name), field.name),
+        ))
+    });
+    let entries: Vec<_> = entries.collect();
+    Some(macro_text(&head, entries.into_iter(), &def.gate, depth))
 }
 
 /// The `string_enum!` invocation that implements an enum of strings' impls

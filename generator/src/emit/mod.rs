@@ -189,6 +189,7 @@ fn type_tokens_with(ty: &Type, type_path: &dyn Fn(&str) -> TokenStream) -> Token
     match ty {
         Type::String => quote!(String),
         Type::Secret => quote!(Secret),
+        Type::Removed => quote!(Removed),
         Type::Bool => quote!(bool),
         Type::U8 => quote!(u8),
         Type::I16 => quote!(i16),

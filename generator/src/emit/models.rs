@@ -32,8 +32,12 @@ const IMPORTS: &[(&str, &str)] = &[
     ("super::runtime::object", "write_object"),
     ("super::runtime::object", "JsonObject"),
     ("super::runtime::object", "ODataType"),
+    ("super::runtime::object", "Removed"),
     ("super::runtime::object", "Typed"),
     ("super::runtime::paging", "Page"),
+    ("super::runtime::query", "properties"),
+    ("super::runtime::query", "Literal"),
+    ("super::runtime::query", "PropertyName"),
     ("super::runtime::read", "odata_type"),
     ("super::runtime::read", "read_root"),
     ("super::runtime::read", "read_unrecognized"),
@@ -74,6 +78,9 @@ fn needs(model: &Model, def: &TypeDef) -> BTreeSet<&'static str> {
             if def.page.is_some() {
                 out.insert("Page");
             }
+            if def.properties.is_some() {
+                out.extend(["properties", "PropertyName"]);
+            }
             if def.odata_type.is_some() {
                 out.insert("ODataType");
             }
@@ -86,6 +93,7 @@ fn needs(model: &Model, def: &TypeDef) -> BTreeSet<&'static str> {
                     (Type::Bytes, &["Base64Bytes"]),
                     (Type::Numeric, &["Numeric"]),
                     (Type::Secret, &["Secret"]),
+                    (Type::Removed, &["Removed"]),
                 ] {
                     if mentions(&field.ty, &|candidate: &Type| *candidate == ty) {
                         out.extend(names);
@@ -103,6 +111,7 @@ fn needs(model: &Model, def: &TypeDef) -> BTreeSet<&'static str> {
             "Serializer",
             "string_enum",
             "FromJson",
+            "Literal",
         ]),
         TypeDef::Union(def) => {
             out.extend([
@@ -208,7 +217,10 @@ fn nest<'m>(model: &'m Model, tree: &Tree<'m>, depth: usize, pieces: &mut Vec<Pi
             }
         }));
         match def {
-            TypeDef::Struct(def) => pieces.push(Piece::Text(invocations::json_object(def, depth))),
+            TypeDef::Struct(def) => {
+                pieces.push(Piece::Text(invocations::json_object(def, depth)));
+                pieces.extend(invocations::properties(def, depth).map(Piece::Text));
+            }
             TypeDef::Enum(def) => pieces.push(Piece::Text(invocations::string_enum(def, depth))),
             TypeDef::Union(_) => {}
         }

@@ -19,6 +19,7 @@ fn reexports() -> TokenStream {
         pub use runtime::call::Call;
         pub use runtime::cloud::Cloud;
         pub use runtime::error::{Error, GraphError};
+        pub use runtime::query::{Expanded, Filter, Operand, Search};
     }
 }
 

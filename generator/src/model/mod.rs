@@ -4,12 +4,14 @@
 //! flattened, every Rust name is decided. No `openapiv3` type leaves this
 //! module, so the emitters never look at the input again.
 
+mod delta;
 mod docs;
 mod extensions;
 pub mod features;
 mod filter;
 mod merge;
 mod operations;
+pub mod properties;
 mod recursion;
 mod schemas;
 mod secrets;
@@ -197,6 +199,9 @@ pub struct StructDef {
     pub odata_type: Option<String>,
     /// It can hold a [`Type::Secret`], itself or in a type it names.
     pub holds_secrets: bool,
+    /// The enum of its properties, for typed query options (`UserProperty`);
+    /// none for a page or an object without properties to name.
+    pub properties: Option<String>,
     pub gate: Gate,
 }
 
@@ -228,6 +233,9 @@ pub struct Field {
     /// mark off single-valued ones). Graph sends it only when `$expand` asks
     /// for it, so it does not pull its type into a feature.
     pub navigation: bool,
+    /// Its variant in the struct's [`StructDef::properties`] enum; none for
+    /// control information (`@odata.type`).
+    pub variant: Option<String>,
     pub docs: Docs,
     pub gate: Gate,
 }
@@ -304,6 +312,8 @@ pub enum Type {
     Json,
     /// A generated type, by its Rust name.
     Named(String),
+    /// `@removed`, the runtime's mark of an item a delta query removed.
+    Removed,
     List(Box<Type>),
 }
 
@@ -427,6 +437,9 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// Query options and headers, in the description's order.
     pub parameters: Vec<Parameter>,
+    /// The property enum of the items it answers with, which its typed query
+    /// options take (see [`properties`]); none where they have none.
+    pub properties: Option<String>,
     pub permissions: Option<Permissions>,
     /// The constant holding [`Operation::permissions`].
     pub permissions_const: Option<String>,
@@ -573,8 +586,11 @@ pub fn build_with(
 
     let mut lowering = schemas::Lowering::new(&components, &named, type_names, report);
     let (operations, builders) = operations::build(files, filter, reference, &mut lowering);
-    let (mut types, report) = lowering.finish();
+    let (mut types, report, mut type_names) = lowering.finish();
     secrets::mark_holders(&mut types);
+    let mut operations = operations;
+    delta::mark_removed(&mut types);
+    properties::assign(&mut types, &mut operations, &mut type_names);
     if !report.errors.is_empty() {
         return Err(report.errors);
     }

@@ -133,6 +133,7 @@ fn lower(
         http_method: op.method,
         body,
         parameters,
+        properties: None,
         template: op.template.to_owned(),
         permissions_const: permissions
             .as_ref()

@@ -79,10 +79,10 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// The generated types, sorted by name, and the run's report.
-    pub fn finish(mut self) -> (Vec<TypeDef>, Report) {
+    /// The generated types, sorted by name, the run's report and the names taken.
+    pub fn finish(mut self) -> (Vec<TypeDef>, Report, names::TypeNames) {
         super::recursion::box_recursive_fields(&mut self.types);
-        (self.types.into_values().collect(), self.report)
+        (self.types.into_values().collect(), self.report, self.type_names)
     }
 
     /// Claims a type name in the namespace shared by every generated type.
@@ -405,6 +405,7 @@ impl<'a> Lowering<'a> {
                 ty,
                 boxed: false,
                 navigation: property.navigation(),
+                variant: None,
                 docs: property.docs(),
                 gate: Default::default(),
             });
@@ -420,6 +421,7 @@ impl<'a> Lowering<'a> {
             additional_properties: names::ADDITIONAL_PROPERTIES_FIELD.to_owned(),
             page,
             holds_secrets: false,
+            properties: None,
             gate: Default::default(),
         }
     }
