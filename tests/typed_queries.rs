@@ -314,3 +314,33 @@ proptest! {
         prop_assert_eq!(tokens(filter), expected);
     }
 }
+
+/// The README's example, as it is written there, against the directory.
+#[tokio::test]
+async fn the_readme_example_lists_users_the_first_time() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(Directory).mount(&server).await;
+    let client = client(&server);
+    let typed = "Ad'";
+    let mut users = client
+        .users()
+        .get()
+        .select([User::DisplayName, User::Mail])
+        .filter(User::DisplayName.starts_with(typed).and(User::AccountEnabled.eq(true)))
+        .orderby([User::CreatedDateTime.desc()])
+        .items();
+    let mut names = Vec::new();
+    while let Some(user) = users.try_next().await.unwrap() {
+        names.push(user.display_name);
+    }
+    assert_eq!(names, [Some("Adele Vance".to_owned())]);
+    let query = sent_query(&server).await;
+    assert!(
+        query.contains("startsWith%28displayName%2C%27Ad%27%27%27%29"),
+        "{query}"
+    );
+    assert!(
+        query.ends_with("&$orderby=createdDateTime%20desc&$count=true"),
+        "{query}"
+    );
+}

@@ -5,13 +5,16 @@
 
 use std::sync::{Arc, Mutex};
 
+use generated::runtime::options::{Post, Uploads};
+use generated::runtime::path::RequestPath;
 use generated::runtime::read::{At, Fit, FromJson};
 use generated::runtime::upload::{Uploaded, SLICE_UNIT};
-use generated::{Error, GraphClient, StaticToken};
+use generated::{Call, Error, GraphClient, StaticToken};
 use graphgen_suite::hostile::{HostileServer, Received, Reply};
 use graphgen_suite::local_client;
+use reqwest::Method;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// The part of a `driveItem` the tests read.
 #[derive(Debug, Deserialize, PartialEq)]
@@ -300,4 +303,88 @@ async fn a_connection_that_keeps_dropping_ends_after_the_resumes() {
         .filter(|request| request.method == "PUT")
         .count();
     assert_eq!(puts, 3, "sent once and resumed twice");
+}
+
+/// A `createUploadSession` operation, as generated code declares one: its
+/// upload creates a `DriveItem`.
+struct CreateUploadSessionRequestBuilder;
+
+impl Uploads<Post> for CreateUploadSessionRequestBuilder {
+    type Item = DriveItem;
+}
+
+fn create_upload_session(client: &GraphClient) -> Call<Value, (CreateUploadSessionRequestBuilder, Post)> {
+    let path = RequestPath::root()
+        .segment("drives")
+        .parameter("drive-id", "d1")
+        .segment("items")
+        .parameter("driveItem-id", "root:/video.mp4:")
+        .segment("microsoft.graph.createUploadSession");
+    client.call(Method::POST, path).accepting()
+}
+
+/// A server that creates a session at `/upload/session` on POST (answering
+/// with `session`, in which `{url}` is the upload URL) and keeps it.
+async fn creating_server(size: usize, session: Value) -> (HostileServer, Arc<Mutex<Session>>) {
+    let state = Arc::new(Mutex::new(Session::default()));
+    let kept = state.clone();
+    let base = Arc::new(Mutex::new(String::new()));
+    let known = base.clone();
+    let server = HostileServer::start(move |request| match request.method.as_str() {
+        "POST" => {
+            let url = format!("{}/upload/session?sig=secret", known.lock().unwrap());
+            Reply::json(
+                200,
+                &serde_json::from_str::<Value>(&session.to_string().replace("{url}", &url)).unwrap(),
+            )
+        }
+        _ => answer(&mut kept.lock().unwrap(), request, size, Faults::default()),
+    })
+    .await;
+    *base.lock().unwrap() = server.base.clone();
+    (server, state)
+}
+
+#[tokio::test]
+async fn the_call_creating_a_session_uploads_to_it_in_one_step() {
+    let size = 2 * SLICE_UNIT + 7;
+    let (server, session) = creating_server(
+        size,
+        json!({ "uploadUrl": "{url}", "expirationDateTime": "2026-12-02T00:00:00Z" }),
+    )
+    .await;
+    let uploaded = create_upload_session(&client(&server))
+        .upload(std::io::Cursor::new(file(size)), size as u64)
+        .slice_size(SLICE_UNIT)
+        .await
+        .unwrap();
+    // The item is typed as the operation says, without naming it here.
+    let item: Option<DriveItem> = uploaded.item;
+    assert_eq!(item.map(|item| item.size), Some(size as u64));
+    assert!(session.lock().unwrap().file == file(size));
+    let received = server.received();
+    assert_eq!(methods(&server), ["POST", "PUT", "PUT", "PUT"]);
+    assert_eq!(
+        received[0].target,
+        "/v1.0/drives/d1/items/root%3A%2Fvideo.mp4%3A/microsoft.graph.createUploadSession"
+    );
+    assert!(
+        received[0].header("authorization").is_some(),
+        "the session is created with the token"
+    );
+    assert!(received[1..].iter().all(|put| put.header("authorization").is_none()));
+}
+
+#[tokio::test]
+async fn a_session_without_an_upload_url_is_an_error_that_says_so() {
+    let (server, _) = creating_server(10, json!({ "expirationDateTime": "2026-12-02T00:00:00Z" })).await;
+    let error = create_upload_session(&client(&server))
+        .upload(std::io::Cursor::new(file(10)), 10)
+        .await
+        .unwrap_err();
+    match error {
+        Error::Upload { reason, uploaded: 0 } => assert!(reason.contains("no uploadUrl"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(methods(&server), ["POST"], "nothing is uploaded, nothing cancelled");
 }

@@ -355,12 +355,6 @@ json_object!(AssignedLicense, additional_properties {
     "skuId" => sku_id,
 });
 
-#[cfg(any(feature = "model-AssignedLicense", feature = "users"))]
-properties!(AssignedLicenseProperty of AssignedLicense {
-    DisabledPlans = "disabledPlans" => disabled_plans,
-    SkuId = "skuId" => sku_id,
-});
-
 /// authenticationMethod
 #[cfg(any(feature = "authentication-methods", feature = "model-AuthenticationMethod"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -515,12 +509,6 @@ json_object!(DirectoryObject, additional_properties {
     "deletedDateTime" => deleted_date_time,
 });
 
-#[cfg(feature = "model-DirectoryObject")]
-properties!(DirectoryObjectProperty of DirectoryObject {
-    Id = "id" => id,
-    DeletedDateTime = "deletedDateTime" => deleted_date_time,
-});
-
 /// emailAuthenticationMethod
 #[cfg(feature = "model-EmailAuthenticationMethod")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -548,13 +536,6 @@ json_object!(EmailAuthenticationMethod, additional_properties {
     "@odata.type" => odata_type,
     "createdDateTime" => created_date_time,
     "emailAddress" => email_address,
-});
-
-#[cfg(feature = "model-EmailAuthenticationMethod")]
-properties!(EmailAuthenticationMethodProperty of EmailAuthenticationMethod {
-    Id = "id" => id,
-    CreatedDateTime = "createdDateTime" => created_date_time,
-    EmailAddress = "emailAddress" => email_address,
 });
 
 /// The error correction level of a QR code, from l (lowest) to h (highest).
@@ -619,15 +600,6 @@ json_object!(MicrosoftAuthenticatorAuthenticationMethod, additional_properties {
     "phoneAppVersion" => phone_app_version,
 });
 
-#[cfg(feature = "model-MicrosoftAuthenticatorAuthenticationMethod")]
-properties!(MicrosoftAuthenticatorAuthenticationMethodProperty of MicrosoftAuthenticatorAuthenticationMethod {
-    Id = "id" => id,
-    CreatedDateTime = "createdDateTime" => created_date_time,
-    DeviceTag = "deviceTag" => device_tag,
-    DisplayName = "displayName" => display_name,
-    PhoneAppVersion = "phoneAppVersion" => phone_app_version,
-});
-
 /// passwordAuthenticationMethod
 #[cfg(feature = "model-PasswordAuthenticationMethod")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -655,13 +627,6 @@ json_object!(PasswordAuthenticationMethod, additional_properties, secret {
     "@odata.type" => odata_type,
     "createdDateTime" => created_date_time,
     "password" => password,
-});
-
-#[cfg(feature = "model-PasswordAuthenticationMethod")]
-properties!(PasswordAuthenticationMethodProperty of PasswordAuthenticationMethod {
-    Id = "id" => id,
-    CreatedDateTime = "createdDateTime" => created_date_time,
-    Password = "password" => password,
 });
 
 /// phoneAuthenticationMethod
@@ -695,15 +660,6 @@ json_object!(PhoneAuthenticationMethod, additional_properties {
     "phoneNumber" => phone_number,
     "phoneType" => phone_type,
     "smsSignInState" => sms_sign_in_state,
-});
-
-#[cfg(feature = "model-PhoneAuthenticationMethod")]
-properties!(PhoneAuthenticationMethodProperty of PhoneAuthenticationMethod {
-    Id = "id" => id,
-    CreatedDateTime = "createdDateTime" => created_date_time,
-    PhoneNumber = "phoneNumber" => phone_number,
-    PhoneType = "phoneType" => phone_type,
-    SmsSignInState = "smsSignInState" => sms_sign_in_state,
 });
 
 /// A QR code of a user's qrCodePinAuthenticationMethod, with its validity period.
@@ -744,16 +700,6 @@ json_object!(QrCode, additional_properties {
     "lastUsedDateTime" => last_used_date_time,
 });
 
-#[cfg(any(feature = "model-QrCode", feature = "qrcodepin-family"))]
-properties!(QrCodeProperty of QrCode {
-    Id = "id" => id,
-    Image = "image" => image,
-    StartDateTime = "startDateTime" => start_date_time,
-    ExpireDateTime = "expireDateTime" => expire_date_time,
-    CreatedDateTime = "createdDateTime" => created_date_time,
-    LastUsedDateTime = "lastUsedDateTime" => last_used_date_time,
-});
-
 /// The image of a QR code and what it encodes.
 #[cfg(any(feature = "model-QrCodeImageDetails", feature = "qrcodepin-family"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -776,14 +722,6 @@ json_object!(QrCodeImageDetails, additional_properties {
     "rawContent" => raw_content,
     "errorCorrectionLevel" => error_correction_level,
     "version" => version,
-});
-
-#[cfg(any(feature = "model-QrCodeImageDetails", feature = "qrcodepin-family"))]
-properties!(QrCodeImageDetailsProperty of QrCodeImageDetails {
-    BinaryValue = "binaryValue" => binary_value,
-    RawContent = "rawContent" => raw_content,
-    ErrorCorrectionLevel = "errorCorrectionLevel" => error_correction_level,
-    Version = "version" => version,
 });
 
 /// A QR code and PIN that a user signs in with, on shared devices where passwords are impractical.
@@ -831,18 +769,6 @@ json_object!(QrCodePinAuthenticationMethod, additional_properties, secret {
     "pin" => pin,
 });
 
-#[cfg(any(feature = "model-QrCodePinAuthenticationMethod", feature = "qrcodepin-family"))]
-properties!(QrCodePinAuthenticationMethodProperty of QrCodePinAuthenticationMethod {
-    Id = "id" => id,
-    CreatedDateTime = "createdDateTime" => created_date_time,
-    #[cfg(any(feature = "model-QrCode", feature = "qrcodepin-family"))]
-    StandardQrCode = "standardQRCode" => standard_qr_code,
-    #[cfg(any(feature = "model-QrCode", feature = "qrcodepin-family"))]
-    TemporaryQrCode = "temporaryQRCode" => temporary_qr_code,
-    #[cfg(any(feature = "model-QrPin", feature = "qrcodepin-family"))]
-    Pin = "pin" => pin,
-});
-
 /// The PIN of a user's qrCodePinAuthenticationMethod. The code itself is a secret.
 #[cfg(any(feature = "model-QrPin", feature = "qrcodepin-family"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -876,15 +802,6 @@ json_object!(QrPin, additional_properties, secret {
     "forceChangePinNextSignIn" => force_change_pin_next_sign_in,
     "createdDateTime" => created_date_time,
     "updatedDateTime" => updated_date_time,
-});
-
-#[cfg(any(feature = "model-QrPin", feature = "qrcodepin-family"))]
-properties!(QrPinProperty of QrPin {
-    Id = "id" => id,
-    Code = "code" => code,
-    ForceChangePinNextSignIn = "forceChangePinNextSignIn" => force_change_pin_next_sign_in,
-    CreatedDateTime = "createdDateTime" => created_date_time,
-    UpdatedDateTime = "updatedDateTime" => updated_date_time,
 });
 
 /// user
@@ -1045,10 +962,4 @@ pub struct UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody {
 json_object!(UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody, additional_properties, secret {
     "currentPin" => current_pin,
     "newPin" => new_pin,
-});
-
-#[cfg(any(feature = "model-UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody", feature = "qrcodepin-family"))]
-properties!(QrCodePinMethodPinUpdatePinRequestBodyProperty of UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody {
-    CurrentPin = "currentPin" => current_pin,
-    NewPin = "newPin" => new_pin,
 });

@@ -173,6 +173,12 @@ impl<T, O> Call<T, O> {
     /// The same call, taking the query options and headers `O2` says
     /// ([`options`](super::options)); generated operations call this.
     pub fn accepting<O2>(self) -> Call<T, O2> {
+        let decode = self.decode;
+        self.decoded_as(decode)
+    }
+
+    /// The same call, its answer read by `decode`, taking the options `O2`.
+    pub(super) fn decoded_as<U, O2>(self, decode: Decoder<U>) -> Call<U, O2> {
         Call {
             client: self.client,
             method: self.method,
@@ -181,10 +187,15 @@ impl<T, O> Call<T, O> {
             headers: self.headers,
             body: self.body,
             policy: self.policy,
-            decode: self.decode,
+            decode,
             eventual: self.eventual,
             options: PhantomData,
         }
+    }
+
+    /// The client the call goes through.
+    pub(super) fn client(&self) -> &GraphClient {
+        &self.client
     }
 
     /// Marks the operation as one on directory objects, whose advanced

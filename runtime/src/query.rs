@@ -86,10 +86,12 @@ pub trait PropertyName: Copy + 'static {
 #[macro_export]
 macro_rules! __properties {
     ($name:ident of $model:ident { $($(#[$cfg:meta])* $variant:ident = $json:literal => $field:ident,)* }) => {
-        #[doc = concat!("The properties of [`", stringify!($model), "`], for typed query options: `$select`, `$orderby`, `$expand` and `$filter`.")]
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        // A variant's doc is its name on the wire, a literal: no macro per
+        // variant, which would cost whole seconds of a large crate's build.
+        #[doc = concat!("The properties of [`", stringify!($model), "`], for typed query options: `$select`, `$orderby`, `$expand` and `$filter`. Each is the field of the same name.")]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name {
-            $($(#[$cfg])* #[doc = concat!("`", $json, "`: [`", stringify!($model), "::", stringify!($field), "`].")] $variant,)*
+            $($(#[$cfg])* #[doc = $json] $variant,)*
         }
 
         impl PropertyName for $name {
@@ -97,6 +99,12 @@ macro_rules! __properties {
                 match self {
                     $($(#[$cfg])* Self::$variant => $json,)*
                 }
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
             }
         }
     };
@@ -565,6 +573,15 @@ impl<P: PropertyName> Expanded<P> {
 }
 
 impl<P> Expanded<P> {
+    /// `*`: every navigation property.
+    pub fn all() -> Self {
+        Expanded {
+            text: "*".to_owned(),
+            select: Vec::new(),
+            items: PhantomData,
+        }
+    }
+
     /// Only these properties of what the navigation property points to
     /// (its schema's enum, `DirectoryObjectProperty::Id`, or names).
     pub fn select<N: Name>(mut self, properties: impl IntoIterator<Item = N>) -> Self {
@@ -661,8 +678,8 @@ impl<P> fmt::Debug for Search<P> {
 
 /// What the option `K` ([`Selecting`], [`Ordering`], [`Expanding`]) of items
 /// with properties `P` takes in its list: a `P`, a name written by hand
-/// (`"displayName desc"`, `"*"`), and for `$orderby` an [`Order<P>`], for
-/// `$expand` an [`Expanded<P>`].
+/// (`"displayName desc"`), and for `$orderby` an [`Order<P>`], for `$expand`
+/// an [`Expanded<P>`] (`Expanded::all()` is `*`).
 pub trait Term<P, K> {
     /// The item as it is sent.
     fn to_query(&self) -> String;
@@ -802,6 +819,16 @@ mod tests {
     fn nested_lambdas_name_their_items_apart() {
         let filter: Filter<Message> = Message::From.any(|x| x.at("to").all(|y| y.ne("z")));
         assert_eq!(filter.as_str(), "from/any(x:x/to/all(x2:x2 ne 'z'))");
+    }
+
+    #[test]
+    fn expansions_select_inside_and_all_is_a_star() {
+        let manager = Expanded::of(Message::From).select(["id", "displayName"]);
+        assert_eq!(
+            Term::<Message, Expanding>::to_query(&manager),
+            "from($select=id,displayName)"
+        );
+        assert_eq!(Expanded::<Message>::all().to_query(), "*");
     }
 
     #[test]

@@ -3,26 +3,35 @@
 //! slices to the session's pre-authenticated `uploadUrl`, streamed from an
 //! [`AsyncRead`], so a file of any size takes one slice of memory.
 //!
+//! The call of a generated `createUploadSession` operation creates the
+//! session and uploads to it in one step, and gives the item created, typed
+//! as the operation says ([`Call::upload`](super::call::Call::upload)):
+//!
 //! ```no_run
-//! # use graphgen_runtime::client::GraphClient;
+//! # use graphgen_runtime::{call::Call, options::{Post, Uploads}};
+//! # struct CreateUploadSessionRequestBuilder;
+//! # impl Uploads<Post> for CreateUploadSessionRequestBuilder { type Item = serde_json::Value; }
 //! # async fn run(
-//! #     client: GraphClient,
-//! #     upload_url: String,
-//! #     file: impl tokio::io::AsyncRead + Unpin + Send,
+//! #     create_upload_session: Call<serde_json::Value, (CreateUploadSessionRequestBuilder, Post)>,
+//! #     file: impl tokio::io::AsyncRead + Unpin + Send + 'static,
 //! #     size: u64,
 //! # ) -> Result<(), Box<dyn std::error::Error>> {
-//! // The session's `upload_url`, from a generated createUploadSession operation:
+//! // `create_upload_session` is, in a generated crate,
 //! // client.drives().by_drive_id(drive).items().by_drive_item_id(item).create_upload_session().post(&request)
-//! // and any `AsyncRead`, for example `tokio::fs::File::open("video.mp4").await?`
+//! // and `file` any `AsyncRead`, `tokio::fs::File::open("video.mp4").await?` for one,
 //! // with its `size` from `file.metadata().await?.len()`.
-//! let uploaded = client
-//!     .upload(upload_url, file, size)
+//! let uploaded = create_upload_session
+//!     .upload(file, size)
 //!     .on_progress(|sent, total| println!("{sent} of {total} bytes"))
-//!     .send::<serde_json::Value>() // the generated DriveItem, in a generated crate
 //!     .await?;
-//! println!("{:?}", uploaded.item);
+//! println!("{:?}", uploaded.item); // a DriveItem, in a generated crate
 //! # Ok(()) }
 //! ```
+//!
+//! A session created otherwise takes its `uploadUrl`:
+//! `client.upload(upload_url, file, size).send::<DriveItem>().await?`
+//! ([`GraphClient::upload`]), which also takes a borrowed source (awaiting an
+//! upload needs a source of its own, a `'static` one).
 //!
 //! # How an upload goes
 //!
@@ -38,14 +47,20 @@
 //!   (`Error::Upload { reason, uploaded }` for the ones that are not Graph's).
 
 use std::fmt;
+use std::future::IntoFuture;
+use std::marker::PhantomData;
 
 use reqwest::{Method, Url};
 use serde::Deserialize;
+use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 use super::answer::{self, RawResponse};
+use super::auth::BoxFuture;
+use super::call::Call;
 use super::client::GraphClient;
 use super::error::Error;
+use super::options::Uploads;
 use super::read::FromJson;
 use super::retry::Retries;
 use super::secret::Secret;
@@ -64,16 +79,26 @@ pub const DEFAULT_SLICE: usize = 16 * SLICE_UNIT;
 /// connection, a server error) before the upload gives up, by default.
 pub const DEFAULT_MAX_RESUMES: u32 = 5;
 
-/// A file on its way to an upload session. Build it with [`GraphClient::upload`].
+/// A file on its way to an upload session: from the call of a generated
+/// `createUploadSession` operation ([`Call::upload`]), or to a session's
+/// `uploadUrl` ([`GraphClient::upload`]). Awaited, it gives the created `T`.
 #[must_use = "an upload does nothing until it is sent"]
-pub struct Upload<R> {
+pub struct Upload<R, T = Value> {
     client: GraphClient,
-    upload_url: Secret,
+    /// Where the file goes; taken when it is sent.
+    to: Option<Destination>,
     source: R,
     size: u64,
     slice: usize,
     max_resumes: u32,
     progress: Option<Box<dyn FnMut(u64, u64) + Send>>,
+    item: PhantomData<fn() -> T>,
+}
+
+/// Where an upload goes: a session's `uploadUrl`, or the call creating the session.
+enum Destination {
+    Url(Secret),
+    Session(Box<Call<Value>>),
 }
 
 /// What the session answered when the last slice arrived.
@@ -97,19 +122,55 @@ impl GraphClient {
         source: R,
         size: u64,
     ) -> Upload<R> {
+        Upload::new(self.clone(), Destination::Url(upload_url.into()), source, size)
+    }
+}
+
+/// The call of a generated `createUploadSession` operation, which says what
+/// the upload creates ([`Uploads`]).
+impl<S, B: Uploads<M>, M> Call<S, (B, M)> {
+    /// Creates the session and uploads `size` bytes read from `source` to
+    /// it, in one step: awaited, it gives the created item, typed as the
+    /// operation says (a `DriveItem`, an attachment).
+    ///
+    /// ```no_run
+    /// # use graphgen_runtime::{call::Call, options::{Post, Uploads}};
+    /// # struct CreateUploadSessionRequestBuilder;
+    /// # impl Uploads<Post> for CreateUploadSessionRequestBuilder { type Item = serde_json::Value; }
+    /// # async fn run(
+    /// #     create_upload_session: Call<serde_json::Value, (CreateUploadSessionRequestBuilder, Post)>,
+    /// #     file: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+    /// #     size: u64,
+    /// # ) -> Result<(), Box<dyn std::error::Error>> {
+    /// // `create_upload_session` is client.drives().by_drive_id(drive).items().by_drive_item_id(item)
+    /// //     .create_upload_session().post(&request), `file` a `tokio::fs::File`, for one
+    /// let uploaded = create_upload_session.upload(file, size).await?;
+    /// println!("{:?}", uploaded.item);
+    /// # Ok(()) }
+    /// ```
+    pub fn upload<R: AsyncRead + Unpin + Send>(self, source: R, size: u64) -> Upload<R, B::Item> {
+        let client = self.client().clone();
+        let session = self.decoded_as::<Value, ()>(answer::json::<Value>);
+        Upload::new(client, Destination::Session(Box::new(session)), source, size)
+    }
+}
+
+impl<R, T> Upload<R, T> {
+    fn new(client: GraphClient, to: Destination, source: R, size: u64) -> Self {
         Upload {
-            client: self.clone(),
-            upload_url: upload_url.into(),
+            client,
+            to: Some(to),
             source,
             size,
             slice: DEFAULT_SLICE,
             max_resumes: DEFAULT_MAX_RESUMES,
             progress: None,
+            item: PhantomData,
         }
     }
 }
 
-impl<R: AsyncRead + Unpin + Send> Upload<R> {
+impl<R: AsyncRead + Unpin + Send, T> Upload<R, T> {
     /// The slice size in bytes, rounded down to a multiple of 320 KiB, at
     /// least 320 KiB and at most 60 MiB (default 5 MiB). Memory use is about
     /// two slices, whatever the size of the file.
@@ -138,9 +199,14 @@ impl<R: AsyncRead + Unpin + Send> Upload<R> {
     /// not heal (the session expired or is gone, ranges that contradict what
     /// was sent, a source shorter than `size`, too many failures in a row) the
     /// session is cancelled and the error returned.
-    pub async fn send<T: FromJson>(mut self) -> Result<Uploaded<T>, Error> {
-        let url = Url::parse(self.upload_url.expose())
-            .map_err(|error| Error::InvalidBaseUrl(format!("the upload URL is not a URL: {error}")))?;
+    pub async fn send<U: FromJson>(mut self) -> Result<Uploaded<U>, Error> {
+        let upload_url = match self.to.take() {
+            Some(Destination::Url(url)) => url,
+            Some(Destination::Session(call)) => session_url(*call).await?,
+            None => return Err(upload_error("the upload was sent already", 0)),
+        };
+        let url = Url::parse(upload_url.expose())
+            .map_err(|error| upload_error(&format!("the upload URL is not a URL: {error}"), 0))?;
         match self.slices(&url).await {
             Ok(raw) => self.finish(raw),
             Err(error) => {
@@ -267,13 +333,13 @@ impl<R: AsyncRead + Unpin + Send> Upload<R> {
         Ok(())
     }
 
-    fn finish<T: FromJson>(&mut self, raw: RawResponse) -> Result<Uploaded<T>, Error> {
+    fn finish<U: FromJson>(&mut self, raw: RawResponse) -> Result<Uploaded<U>, Error> {
         if let Some(progress) = &mut self.progress {
             progress(self.size, self.size);
         }
         let item = match raw.body.is_empty() {
             true => None,
-            false => Some(answer::json::<T>(&raw, self.client.pipeline().settings().strict)?),
+            false => Some(answer::json::<U>(&raw, self.client.pipeline().settings().strict)?),
         };
         Ok(Uploaded {
             item,
@@ -283,7 +349,7 @@ impl<R: AsyncRead + Unpin + Send> Upload<R> {
     }
 }
 
-impl<R> fmt::Debug for Upload<R> {
+impl<R, T> fmt::Debug for Upload<R, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The upload URL is a credential: it is never shown.
         f.debug_struct("Upload")
@@ -291,6 +357,38 @@ impl<R> fmt::Debug for Upload<R> {
             .field("slice", &self.slice)
             .field("max_resumes", &self.max_resumes)
             .finish_non_exhaustive()
+    }
+}
+
+impl<R, T> IntoFuture for Upload<R, T>
+where
+    R: AsyncRead + Unpin + Send + 'static,
+    T: FromJson + Send + 'static,
+{
+    type Output = Result<Uploaded<T>, Error>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send::<T>())
+    }
+}
+
+/// Creates the session: its `uploadUrl`, or an error that says it has none.
+async fn session_url(call: Call<Value>) -> Result<Secret, Error> {
+    let answer = call.send().await?;
+    match answer.get("uploadUrl").and_then(Value::as_str) {
+        Some(url) => Ok(Secret::new(url)),
+        None => Err(upload_error(
+            "the answer of createUploadSession has no uploadUrl to upload to",
+            0,
+        )),
+    }
+}
+
+fn upload_error(reason: &str, uploaded: u64) -> Error {
+    Error::Upload {
+        reason: reason.to_owned(),
+        uploaded,
     }
 }
 

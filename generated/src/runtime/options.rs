@@ -61,6 +61,7 @@
 
 use super::call::Call;
 use super::query::{self, Expanding, Ordering, PropertyName, Selecting, Term};
+use super::read::FromJson;
 
 macro_rules! methods {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
@@ -92,6 +93,14 @@ pub trait Properties<M> {
 
 /// The property enum of the items of the operation `M` on builder `B`.
 pub type PropertyOf<B, M> = <B as Properties<M>>::Property;
+
+/// Marks a `createUploadSession` operation: its call has
+/// [`Call::upload`](super::upload), which creates the session and uploads a
+/// file to it in one step, giving the `Item` created.
+pub trait Uploads<M> {
+    /// What the upload creates: a `DriveItem`, an attachment, a print document.
+    type Item: FromJson;
+}
 
 /// One marker trait per option: a request builder implements it for each
 /// method whose operation takes the option, and `Call` has its setter.

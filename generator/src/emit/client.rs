@@ -38,11 +38,14 @@ fn imports(model: &Model) -> TokenStream {
     let mut patch: Option<Gate> = None;
     let mut options: Option<Gate> = None;
     for operation in &model.operations {
-        if setters(operation).next().is_some() {
+        if takes_options(operation) {
             options.get_or_insert_with(Gate::never).join(&operation.gate);
         }
         let mut names = BTreeSet::new();
         if let ResponseBody::Json(ty) = &operation.response {
+            collect_named(ty, &mut names);
+        }
+        if let Some(ty) = &operation.uploads {
             collect_named(ty, &mut names);
         }
         if let Some(properties) = &operation.properties {
@@ -173,6 +176,18 @@ fn builder_tokens(model: &Model, builder: &Builder) -> TokenStream {
                 }
             });
         }
+        if let Some(item) = &operation.uploads {
+            let item = match item {
+                Type::Json => quote!(super::runtime::serde_json::Value),
+                item => type_tokens(item),
+            };
+            markers.push(quote! {
+                #gate
+                impl options::Uploads<options::#method> for #name {
+                    type Item = #item;
+                }
+            });
+        }
         for setter in setters(operation) {
             let marker = ident(setter.marker);
             markers.push(quote!(#gate impl options::#marker<options::#method> for #name {}));
@@ -195,6 +210,12 @@ fn builder_tokens(model: &Model, builder: &Builder) -> TokenStream {
 
         #(#markers)*
     }
+}
+
+/// Whether the call of `operation` is a `Call<T, (Builder, Method)>`, whose
+/// builder says what it takes: setters, or an upload.
+fn takes_options(operation: &Operation) -> bool {
+    setters(operation).next().is_some() || operation.uploads.is_some()
 }
 
 /// The runtime's setters the call of `operation` has.
@@ -314,12 +335,11 @@ fn operation_methods(model: &Model, operation: &Operation) -> TokenStream {
             ParameterLocation::Header => quote!(.header(#wire, #value)),
         });
     }
-    let (output, accepting) = match setters(operation).next() {
-        Some(_) => {
-            let marker = ident(operation.http_method.marker());
-            (quote!(Call<#output, (Self, options::#marker)>), quote!(.accepting()))
-        }
-        None => (quote!(Call<#output>), quote!()),
+    let (output, accepting) = if takes_options(operation) {
+        let marker = ident(operation.http_method.marker());
+        (quote!(Call<#output, (Self, options::#marker)>), quote!(.accepting()))
+    } else {
+        (quote!(Call<#output>), quote!())
     };
     // Directory objects' operations: their advanced queries need `ConsistencyLevel`.
     let advanced = setters(operation)

@@ -463,6 +463,9 @@ pub fn operation_types<'a>(operation: &'a super::Operation, out: &mut Vec<&'a st
     if let Some(RequestBody::Json { ty, .. }) = &operation.body {
         named(ty, out);
     }
+    if let Some(ty) = &operation.uploads {
+        named(ty, out);
+    }
 }
 
 /// The generated types a type names.

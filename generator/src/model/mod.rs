@@ -15,6 +15,7 @@ pub mod properties;
 mod recursion;
 mod schemas;
 mod secrets;
+pub mod uploads;
 mod url_tree;
 
 pub use filter::PathFilter;
@@ -440,6 +441,9 @@ pub struct Operation {
     /// The property enum of the items it answers with, which its typed query
     /// options take (see [`properties`]); none where they have none.
     pub properties: Option<String>,
+    /// For a `createUploadSession`, what an upload to the session creates
+    /// (see [`uploads`]).
+    pub uploads: Option<Type>,
     pub permissions: Option<Permissions>,
     /// The constant holding [`Operation::permissions`].
     pub permissions_const: Option<String>,
@@ -591,6 +595,7 @@ pub fn build_with(
     let mut operations = operations;
     delta::mark_removed(&mut types);
     properties::assign(&mut types, &mut operations, &mut type_names);
+    uploads::assign(&types, &mut operations, &builders);
     if !report.errors.is_empty() {
         return Err(report.errors);
     }

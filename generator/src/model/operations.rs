@@ -134,6 +134,7 @@ fn lower(
         body,
         parameters,
         properties: None,
+        uploads: None,
         template: op.template.to_owned(),
         permissions_const: permissions
             .as_ref()

@@ -1,21 +1,53 @@
-//! Property enums for typed query options: every struct with properties to
-//! name gets an enum of them (`User` gets `UserProperty`), and every
-//! operation whose query options take property names gets the enum of the
-//! items it answers with, so `$select`, `$orderby`, `$expand` and `$filter` are
-//! written without strings (the runtime's `query` module).
+//! Property enums for typed query options: every struct that is what an
+//! operation's typed query options are about gets an enum of its properties
+//! (`User` gets `UserProperty`), shared by every such operation, so `$select`,
+//! `$orderby`, `$expand` and `$filter` are written without strings (the
+//! runtime's `query` module). Other structs get none: an enum nothing takes
+//! costs build time and helps no one.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use super::{Operation, ResponseBody, Takes, Type, TypeDef};
 use crate::names::{self, Namespace, TypeNames};
 
-/// Names the enums and their variants (types in name order, so the names
-/// are the same whichever operations are generated), then gives each
-/// operation its items' enum.
+/// Gives each operation with typed query options the struct of its items,
+/// then names those structs' enums and variants (in type order, so that a
+/// name does not depend on the order of the operations).
 pub(super) fn assign(types: &mut [TypeDef], operations: &mut [Operation], type_names: &mut TypeNames) {
+    let mut items: Vec<Option<String>> = operations
+        .iter()
+        .map(|operation| items_struct(types, &operation.response))
+        .collect();
+    // `/$count` and `/$ref` filter and sort the items of their collection.
+    let listed: HashMap<&str, &String> = operations
+        .iter()
+        .zip(&items)
+        .filter_map(|(operation, item)| Some((operation.template.as_str(), item.as_ref()?)))
+        .collect();
+    let counted: Vec<Option<String>> = operations
+        .iter()
+        .zip(&items)
+        .map(|(operation, item)| match operation.response {
+            ResponseBody::Count | ResponseBody::References if item.is_none() => {
+                let template = &operation.template;
+                let collection = template.strip_suffix("/$count").or(template.strip_suffix("/$ref"))?;
+                listed.get(collection).map(|item| (*item).clone())
+            }
+            _ => None,
+        })
+        .collect();
+    for ((item, counted), operation) in items.iter_mut().zip(counted).zip(operations.iter()) {
+        if counted.is_some() {
+            *item = counted;
+        }
+        if !has_typed_setter(operation) {
+            *item = None;
+        }
+    }
+    let needed: BTreeSet<&str> = items.iter().flatten().map(String::as_str).collect();
     for def in types.iter_mut() {
         let TypeDef::Struct(def) = def else { continue };
-        if def.page.is_some() {
+        if !needed.contains(def.name.as_str()) {
             continue;
         }
         let mut variants = Namespace::with_reserved(&[]);
@@ -29,31 +61,18 @@ pub(super) fn assign(types: &mut [TypeDef], operations: &mut [Operation], type_n
             def.properties = Some(type_names.claim_unshadowed(format!("{}Property", def.name)));
         }
     }
-    for operation in operations.iter_mut() {
-        if has_typed_setter(operation) {
-            operation.properties = items_enum(types, &operation.response);
-        }
-    }
-    // `/$count` and `/$ref` filter and sort the items of their collection.
-    let listed: HashMap<&str, String> = operations
+    let enums: HashMap<&str, &String> = types
         .iter()
-        .filter_map(|operation| Some((operation.template.as_str(), operation.properties.clone()?)))
-        .collect();
-    let counted: Vec<Option<String>> = operations
-        .iter()
-        .map(|operation| match operation.response {
-            ResponseBody::Count | ResponseBody::References if operation.properties.is_none() => {
-                let template = &operation.template;
-                let collection = template.strip_suffix("/$count").or(template.strip_suffix("/$ref"))?;
-                listed.get(collection).cloned()
-            }
+        .filter_map(|def| match def {
+            TypeDef::Struct(def) => Some((def.name.as_str(), def.properties.as_ref()?)),
             _ => None,
         })
         .collect();
-    for (operation, counted) in operations.iter_mut().zip(counted) {
-        if counted.is_some() && has_typed_setter(operation) {
-            operation.properties = counted;
-        }
+    for (operation, item) in operations.iter_mut().zip(&items) {
+        operation.properties = item
+            .as_deref()
+            .and_then(|item| enums.get(item))
+            .map(|name| (*name).clone());
     }
 }
 
@@ -65,9 +84,9 @@ fn has_typed_setter(operation: &Operation) -> bool {
         .any(|parameter| matches!(parameter.takes, Takes::Setter(setter) if setter.properties))
 }
 
-/// The property enum of what a response holds: the items of a page, the
-/// declared type of a union, or the object itself.
-fn items_enum(types: &[TypeDef], response: &ResponseBody) -> Option<String> {
+/// The struct of what a response holds: the items of a page, the declared
+/// type of a union, or the object itself.
+fn items_struct(types: &[TypeDef], response: &ResponseBody) -> Option<String> {
     let ResponseBody::Json(ty) = response else { return None };
     let mut name = match ty.innermost() {
         Type::Named(name) => name.as_str(),
@@ -82,7 +101,7 @@ fn items_enum(types: &[TypeDef], response: &ResponseBody) -> Option<String> {
                     Type::Named(item) => name = item,
                     _ => return None,
                 },
-                None => return def.properties.clone(),
+                None => return Some(def.name.clone()),
             },
             TypeDef::Union(def) => name = &def.variants.iter().find(|variant| variant.untagged)?.ty,
             TypeDef::Enum(_) => return None,
