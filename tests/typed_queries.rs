@@ -344,3 +344,52 @@ async fn the_readme_example_lists_users_the_first_time() {
         "{query}"
     );
 }
+
+/// Answers a `$batch` with each request's users page, as Graph would.
+struct BatchOfUsers;
+
+impl Respond for BatchOfUsers {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+        let responses: Vec<serde_json::Value> = body["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|call| {
+                json!({
+                    "id": call["id"], "status": 200,
+                    "headers": {"Content-Type": "application/json"},
+                    "body": {"value": [{"id": "1"}]},
+                })
+            })
+            .collect();
+        ResponseTemplate::new(200).set_body_json(json!({ "responses": responses }))
+    }
+}
+
+#[tokio::test]
+async fn an_advanced_query_in_a_batch_carries_its_header() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1.0/$batch"))
+        .respond_with(BatchOfUsers)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let mut batch = client.batch();
+    let advanced = batch.add(client.users().get().filter(User::Mail.ends_with("@contoso.com")));
+    let plain = batch.add(client.users().get().filter(User::Mail.eq("adele@contoso.com")));
+    let mut answers = batch.send().await;
+    assert!(answers.take(advanced).is_ok() && answers.take(plain).is_ok());
+    let requests = server.received_requests().await.unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    let calls = sent["requests"].as_array().unwrap();
+    assert_eq!(calls[0]["headers"]["ConsistencyLevel"], "eventual", "{sent}");
+    assert!(calls[0]["url"].as_str().unwrap().ends_with("&$count=true"), "{sent}");
+    assert!(
+        calls[1]
+            .get("headers")
+            .is_none_or(|headers| headers.get("ConsistencyLevel").is_none()),
+        "{sent}"
+    );
+}
