@@ -22,6 +22,17 @@ fn users_page() -> ResponseTemplate {
     }))
 }
 
+/// A server that answers `GET /users` with one page.
+async fn users_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1.0/users"))
+        .respond_with(users_page())
+        .mount(&server)
+        .await;
+    server
+}
+
 /// The query string of the one request the server received.
 async fn sent_query(server: &MockServer) -> String {
     let requests = server.received_requests().await.unwrap();
@@ -31,12 +42,7 @@ async fn sent_query(server: &MockServer) -> String {
 
 #[tokio::test]
 async fn typed_options_are_sent_byte_for_byte() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1.0/users"))
-        .respond_with(users_page())
-        .mount(&server)
-        .await;
+    let server = users_server().await;
     let name = "O'Brien & Co";
     let page = client(&server)
         .users()
@@ -62,12 +68,7 @@ async fn typed_options_are_sent_byte_for_byte() {
 
 #[tokio::test]
 async fn strings_remain_possible_where_a_description_lists_nothing() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1.0/users"))
-        .respond_with(users_page())
-        .mount(&server)
-        .await;
+    let server = users_server().await;
     client(&server)
         .users()
         .get()
@@ -292,8 +293,7 @@ proptest! {
     fn no_value_changes_the_structure_of_a_filter(first in any::<String>(), second in ".*['()&,;=$ ].*") {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let received = runtime.block_on(async {
-            let server = MockServer::start().await;
-            Mock::given(method("GET")).and(path("/v1.0/users")).respond_with(users_page()).mount(&server).await;
+            let server = users_server().await;
             let filter: Filter<User> = User::DisplayName.eq(first.as_str()).or(User::Mail.starts_with(&second)).not();
             client(&server).users().get().filter(filter).top(1).await.unwrap();
             let requests = server.received_requests().await.unwrap();
