@@ -12,7 +12,7 @@ use super::models::{
 };
 
 #[cfg(feature = "users-user")]
-use super::models::UserCollectionResponse;
+use super::models::{User, UserCollectionResponse};
 
 #[cfg(any(feature = "users-functions", feature = "users-user"))]
 use super::models::{UserDeltaResponse, UserProperty};
@@ -98,7 +98,7 @@ impl GraphClient {
     /// `/me`: the signed-in user, as `/users/{user-id}` is any user.
     ///
     /// Every request below `/users/{user-id}` is sent to `/me/...` from here.
-    #[cfg(feature = "users-authentication")]
+    #[cfg(any(feature = "users-authentication", feature = "users-user"))]
     pub fn me(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.clone(),
@@ -118,6 +118,21 @@ impl std::ops::Deref for GraphClient {
     fn deref(&self) -> &Self::Target {
         &self.0
     }
+}
+
+impl super::runtime::client::Examples for GraphClient {
+    const EXAMPLES: &'static [super::runtime::client::Example] = &[
+        super::runtime::client::Example {
+            method: "GET",
+            template: "/users/{user-id}",
+            json: "{\"@odata.context\":\"https://graph.microsoft.com/v1.0/$metadata#users/$entity\",\"businessPhones\":[\"+1 412 555 0109\"],\"displayName\":\"Megan Bowen\",\"givenName\":\"Megan\",\"id\":\"48d31887-5fad-4d73-a9f5-3c356e68a038\",\"jobTitle\":\"Auditor\",\"mail\":\"MeganB@contoso.com\",\"mobilePhone\":null,\"officeLocation\":\"12/1110\",\"preferredLanguage\":\"en-US\",\"surname\":\"Bowen\",\"userPrincipalName\":\"MeganB@contoso.com\"}",
+        },
+        super::runtime::client::Example {
+            method: "GET",
+            template: "/users/{user-id}/authentication/qrCodePinMethod",
+            json: "{\"@odata.type\":\"#microsoft.graph.qrCodePinAuthenticationMethod\",\"createdDateTime\":\"2026-01-27T12:00:00Z\",\"id\":\"6C2F8B36-B6F0-46FA-9548-1EBA48BEBBDE\",\"pin\":{\"code\":null,\"createdDateTime\":\"2026-01-27T12:00:00Z\",\"forceChangePinNextSignIn\":false,\"updatedDateTime\":\"2026-01-28T09:30:00Z\"},\"standardQRCode\":{\"createdDateTime\":\"2026-01-27T12:00:00Z\",\"expireDateTime\":\"2027-01-27T12:00:00Z\",\"id\":\"6C2F8B36-B6F0-46FA-9548-1EBA48BEBBDE\",\"image\":null,\"lastUsedDateTime\":\"2026-01-30T08:15:00Z\",\"startDateTime\":\"2026-01-27T12:00:00Z\"},\"temporaryQRCode\":{\"createdDateTime\":\"2026-01-30T08:00:00Z\",\"expireDateTime\":\"2026-01-30T18:00:00Z\",\"id\":\"8DF9D1B6-B4BD-4EF8-8E90-2CC63C549C80\",\"image\":null,\"lastUsedDateTime\":\"2026-01-30T08:15:00Z\",\"startDateTime\":\"2026-01-30T08:00:00Z\"}}",
+        },
+    ];
 }
 
 /// Requests on `/users`.
@@ -161,7 +176,7 @@ impl UsersRequestBuilder {
     /// `/users/{user-id}`: one item, by its `user-id`.
     ///
     /// The value is sent as exactly one path segment, percent-encoded.
-    #[cfg(feature = "users-authentication")]
+    #[cfg(any(feature = "users-authentication", feature = "users-user"))]
     pub fn by_user_id(&self, user_id: impl AsRef<str>) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -313,23 +328,57 @@ impl options::Filter<options::Get> for DeltaRequestBuilder {}
 impl options::Select<options::Get> for DeltaRequestBuilder {}
 
 /// Requests on `/users/{user-id}`.
-#[cfg(feature = "users-authentication")]
+#[cfg(any(feature = "users-authentication", feature = "users-user"))]
 #[derive(Clone, Debug)]
 pub struct UserRequestBuilder {
     client: GraphClient,
     path: RequestPath,
 }
 
-#[cfg(feature = "users-authentication")]
+#[cfg(any(feature = "users-authentication", feature = "users-user"))]
 impl UserRequestBuilder {
     /// `/users/{user-id}/authentication`
+    #[cfg(feature = "users-authentication")]
     pub fn authentication(&self) -> AuthenticationRequestBuilder {
         AuthenticationRequestBuilder {
             client: self.client.clone(),
             path: self.path.segment("authentication"),
         }
     }
+    /// Get user
+    ///
+    /// Read properties and relationships of the user object.
+    ///
+    /// `GET /users/{user-id}`
+    ///
+    /// Query options and headers, set on the call: [`select`](super::runtime::call::Call::select), [`expand`](super::runtime::call::Call::expand).
+    ///
+    /// # Permissions
+    ///
+    /// | Permission type | Least privileged permissions | Higher privileged permissions |
+    /// |---|---|---|
+    /// | Delegated (work or school account) | User.Read | User.ReadWrite, User.ReadBasic.All, User.Read.All, User.ReadWrite.All, Directory.Read.All, Directory.ReadWrite.All |
+    /// | Delegated (personal Microsoft account) | User.Read | User.ReadWrite |
+    /// | Application | User.Read.All | User.ReadWrite.All, Directory.Read.All, Directory.ReadWrite.All |
+    ///
+    /// As data: [`USER_GET_USER`](super::permissions::USER_GET_USER).
+    ///
+    /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/user-get?view=graph-rest-1.0)
+    #[cfg(feature = "users-user")]
+    pub fn get(&self) -> Call<User, (Self, options::Get)> {
+        self.client.call(Method::GET, self.path.clone()).accepting()
+    }
 }
+
+#[cfg(feature = "users-user")]
+impl options::Properties<options::Get> for UserRequestBuilder {
+    type Property = UserProperty;
+}
+
+#[cfg(feature = "users-user")]
+impl options::Select<options::Get> for UserRequestBuilder {}
+#[cfg(feature = "users-user")]
+impl options::Expand<options::Get> for UserRequestBuilder {}
 
 /// Requests on `/users/{user-id}/authentication`.
 #[cfg(feature = "users-authentication")]

@@ -20,7 +20,7 @@
 //! use generated::{Cloud, Error, GraphClient, StaticToken};
 //!
 //! async fn example(client: &GraphClient) -> Result<(), Error> {
-//!     match client.me().authentication().qr_code_pin_method().get().await {
+//!     match client.me().get().await {
 //!         Ok(value) => println!("{value:?}"),
 //!         Err(Error::Graph(error)) => println!("{} {:?}: {:?}", error.status, error.code, error.message),
 //!         Err(other) => return Err(other),
@@ -55,3 +55,7 @@ pub use runtime::call::Call;
 pub use runtime::cloud::Cloud;
 pub use runtime::error::{Error, GraphError};
 pub use runtime::query::{Expanded, Filter, Operand, Search};
+
+/// A local Graph for the tests of code that calls it (feature `testing`).
+#[cfg(feature = "testing")]
+pub type TestGraph = runtime::testing::TestGraph<client::GraphClient>;

@@ -71,6 +71,31 @@ pub const USER_DELTA: OperationPermissions = OperationPermissions {
     roles_for_other_users: &[],
 };
 
+/// Who may call `GET /users/{user-id}` (`user_GetUser`).
+#[cfg(feature = "users-user")]
+pub const USER_GET_USER: OperationPermissions = OperationPermissions {
+    delegated_work: Some(Scopes {
+        least: &["User.Read"],
+        higher: &[
+            "User.ReadWrite",
+            "User.ReadBasic.All",
+            "User.Read.All",
+            "User.ReadWrite.All",
+            "Directory.Read.All",
+            "Directory.ReadWrite.All",
+        ],
+    }),
+    delegated_personal: Some(Scopes {
+        least: &["User.Read"],
+        higher: &["User.ReadWrite"],
+    }),
+    application: Some(Scopes {
+        least: &["User.Read.All"],
+        higher: &["User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+    }),
+    roles_for_other_users: &[],
+};
+
 /// Who may call `GET /users/{user-id}/authentication/methods` (`user.authentication_ListMethod`).
 #[cfg(feature = "users-authentication")]
 pub const USER_AUTHENTICATION_LIST_METHOD: OperationPermissions = OperationPermissions {

@@ -45,6 +45,11 @@ pub const MODULES: &[Module] = &[
     module("retry", include_str!("../../runtime/src/retry.rs")),
     module("secret", include_str!("../../runtime/src/secret.rs")),
     module("send", include_str!("../../runtime/src/send.rs")),
+    Module {
+        name: "testing",
+        source: include_str!("../../runtime/src/testing.rs"),
+        feature: Some("testing"),
+    },
     module("upload", include_str!("../../runtime/src/upload.rs")),
     module("values", include_str!("../../runtime/src/values.rs")),
 ];
@@ -263,9 +268,16 @@ mod tests {
         );
         assert!(!table.contains("\n[") && !table.contains('#'), "{table}");
         assert!(!table.contains("macros"), "dev-dependencies leaked: {table}");
-        assert_eq!(
-            features(),
-            "# Tokens from the Azure SDK for Rust (`runtime::azure::AzureCredential`).\nazure = [\"dep:azure_core\"]\n"
+        let features = features();
+        let names: Vec<&str> = features
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .map(|line| line.split_once(" = [").expect("a feature and its list").0)
+            .collect();
+        assert_eq!(names, ["azure", "testing"], "{features}");
+        assert!(
+            features.starts_with("# Tokens from the Azure SDK") && features.ends_with("]\n"),
+            "{features}"
         );
     }
 }

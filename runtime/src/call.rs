@@ -379,6 +379,22 @@ impl<T, O> Call<T, O> {
         Ok(url)
     }
 
+    /// The method, the path template and the URL below the service root
+    /// (with its query) of the call as it is sent, for a test graph to match.
+    #[cfg(feature = "testing")]
+    pub(super) fn described(self) -> (Method, String, String) {
+        let method = self.method.clone();
+        let template = match &self.target {
+            Target::Path(path) => path.template().to_owned(),
+            Target::NextLink { template, .. } => template.clone(),
+        };
+        let url = match self.into_batch_step().0 {
+            Ok(step) => step.url,
+            Err(error) => panic!("a call a test answers has a valid path: {error}"),
+        };
+        (method, template, url)
+    }
+
     /// This call as one request of a JSON batch, and how its answer is read.
     pub(super) fn into_batch_step(self) -> (Result<BatchStep, Error>, Decoder<T>, Settings) {
         self.prepared().into_batch_step_as_is()

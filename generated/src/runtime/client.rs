@@ -104,6 +104,27 @@ impl GraphClient {
     }
 }
 
+/// The operations' example answers from their descriptions, which a test
+/// graph answers with (`testing::Answers::example`). A generated crate's
+/// client lists its own; nothing refers to them outside tests.
+pub trait Examples {
+    /// Each operation's example, by method and path template.
+    const EXAMPLES: &'static [Example] = &[];
+}
+
+/// The example answer of one operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Example {
+    /// `GET`.
+    pub method: &'static str,
+    /// `/users/{user-id}/authentication/qrCodePinMethod`.
+    pub template: &'static str,
+    /// The answer's JSON.
+    pub json: &'static str,
+}
+
+impl Examples for GraphClient {}
+
 impl fmt::Debug for GraphClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GraphClient")

@@ -25,6 +25,8 @@ pub mod read;
 pub mod retry;
 pub mod secret;
 pub mod send;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod upload;
 pub mod values;
 

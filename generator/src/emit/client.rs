@@ -91,6 +91,7 @@ fn root_impl(model: &Model) -> TokenStream {
         .children
         .iter()
         .map(|child| child_method(model, child, true));
+    let examples = examples(model);
     quote! {
         /// A Microsoft Graph client: a service root, a token source, an HTTP connection pool
         /// and the request policy, with the paths of this crate's descriptions. Cloning is
@@ -134,6 +135,33 @@ fn root_impl(model: &Model) -> TokenStream {
             fn deref(&self) -> &Self::Target {
                 &self.0
             }
+        }
+
+        #examples
+    }
+}
+
+/// The operations' example answers, which a test graph answers with
+/// (`runtime::testing`); nothing refers to them outside tests.
+fn examples(model: &Model) -> TokenStream {
+    let examples: Vec<TokenStream> = model
+        .operations
+        .iter()
+        .filter_map(|operation| {
+            let json = operation.example.as_deref()?;
+            let method = operation.http_method.as_str();
+            let template = &operation.template;
+            Some(quote! {
+                super::runtime::client::Example { method: #method, template: #template, json: #json }
+            })
+        })
+        .collect();
+    if examples.is_empty() {
+        return quote! { impl super::runtime::client::Examples for GraphClient {} };
+    }
+    quote! {
+        impl super::runtime::client::Examples for GraphClient {
+            const EXAMPLES: &'static [super::runtime::client::Example] = &[#(#examples),*];
         }
     }
 }

@@ -193,6 +193,13 @@ pub fn crate_root(model: &Model, emitted: &[Module<'_>], crate_name: &str) -> To
     let docs = inner_doc_attrs(&docs);
     let declarations = emitted.iter().map(|module| ident(module.name));
     let reexports = reexports();
+    // A build script's code has no features of its own: there the test graph
+    // is `graphgen_runtime::testing::TestGraph<GraphClient>`.
+    let testing = quote! {
+        /// A local Graph for the tests of code that calls it (feature `testing`).
+        #[cfg(feature = "testing")]
+        pub type TestGraph = runtime::testing::TestGraph<client::GraphClient>;
+    };
     // prettyplease and rustfmt lay code out differently; `cargo fmt` in a
     // workspace holding the crate must not rewrite what the generator wrote.
     quote! {
@@ -200,6 +207,7 @@ pub fn crate_root(model: &Model, emitted: &[Module<'_>], crate_name: &str) -> To
         #(#[rustfmt::skip] pub mod #declarations;)*
         pub mod runtime;
         #reexports
+        #testing
     }
 }
 

@@ -434,6 +434,9 @@ pub struct Operation {
     pub doc_url: Option<String>,
     /// The success body.
     pub response: ResponseBody,
+    /// The success answer's example from the description (compact JSON),
+    /// which a test graph can answer with.
+    pub example: Option<String>,
     /// The request body, if the operation takes one.
     pub body: Option<RequestBody>,
     /// Query options and headers, in the description's order.

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use openapiv3::{Operation as ApiOperation, Parameter, PathItem, ReferenceOr, Response, StatusCode};
+use openapiv3::{MediaType, Operation as ApiOperation, Parameter, PathItem, ReferenceOr, Response, StatusCode};
 
 use super::extensions;
 use super::filter::PathFilter;
@@ -84,7 +84,7 @@ fn lower(
     let before = lowering.report.errors.len();
     let (declared, parameters) = parameters(op, &mut lowering.report);
     let segments = segments(op, &declared, &mut lowering.report);
-    let response = success_type(op, lowering);
+    let (response, example) = success_type(op, lowering);
     let body = request_body(op, lowering);
     check_error_responses(op, &mut lowering.report);
     let at = extensions::Operation {
@@ -143,6 +143,7 @@ fn lower(
         docs: operation_docs(op.operation),
         doc_url: op.operation.external_docs.as_ref().map(|docs| docs.url.clone()),
         response,
+        example,
         permissions,
         clouds,
     });
@@ -438,8 +439,9 @@ fn status_key(status: &StatusCode) -> String {
     }
 }
 
-/// The body of the first 2XX response.
-fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>) -> ResponseBody {
+/// What the first 2XX response carries, and its example (compact JSON) where
+/// the description gives one.
+fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>) -> (ResponseBody, Option<String>) {
     let responses = &op.operation.responses;
     let success = responses.responses.iter().find(|(status, _)| match status {
         StatusCode::Code(code) => (200..300).contains(code),
@@ -451,7 +453,7 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>) -> ResponseBody
             op.file
                 .diagnostic(responses_pointer, "the operation has no 2XX response"),
         );
-        return ResponseBody::Empty;
+        return (ResponseBody::Empty, None);
     };
     let response_pointer = pointer(&responses_pointer, &[&status_key(status)]);
     let Some((resolved, file, response_pointer)) = resolve_response(op, response, response_pointer.clone()) else {
@@ -459,19 +461,43 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>) -> ResponseBody
             pointer(&response_pointer, &["$ref"]),
             "this $ref points to no response in components/responses",
         ));
-        return ResponseBody::Empty;
+        return (ResponseBody::Empty, None);
     };
     let Some((media_type, media)) = resolved.content.iter().next() else {
-        return ResponseBody::Empty;
+        return (ResponseBody::Empty, None);
     };
+    let example = media
+        .example
+        .clone()
+        .or_else(|| {
+            media
+                .examples
+                .values()
+                .find_map(|example| example.as_item()?.value.clone())
+        })
+        .map(|example| example.to_string());
     let media_pointer = pointer(&response_pointer, &["content", media_type]);
+    (
+        media_body(op, lowering, media_type, media, (file, &media_pointer)),
+        example,
+    )
+}
+
+/// What a successful response of `media_type` carries.
+fn media_body(
+    op: &Found<'_>,
+    lowering: &mut Lowering<'_>,
+    media_type: &str,
+    media: &MediaType,
+    (file, media_pointer): (&SourceFile, &str),
+) -> ResponseBody {
     if media_type.starts_with("text/plain") {
         return ResponseBody::Count;
     }
     if !media_type.contains("json") {
         return ResponseBody::Bytes;
     }
-    let Some(ty) = media_type_of(op, lowering, (file, &media_pointer), media, "Response") else {
+    let Some(ty) = media_type_of(op, lowering, (file, media_pointer), media, "Response") else {
         return ResponseBody::Empty;
     };
     // Graph answers `GET .../$ref` with references, where the descriptions say strings.
