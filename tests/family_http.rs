@@ -1,4 +1,4 @@
-//! The rest of the endpoint family against a real HTTP server on 127.0.0.1:
+//! The rest of the endpoint family against the local Graph on 127.0.0.1:
 //! request bodies (PATCH with explicit nulls, PUT), DELETE with If-Match, the
 //! updatePin action (204), and the polymorphic, paged list of methods.
 
@@ -9,31 +9,18 @@ use generated::models::{
 };
 use generated::runtime::patch::Patch;
 use generated::runtime::secret::Secret;
-use generated::{GraphClient, StaticToken};
-use graphgen_suite::local_client;
-use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use generated::runtime::testing::{Recorded, Reply};
+use generated::TestGraph;
+use graphgen_suite::adele_methods;
+use reqwest::Method;
 
-const BASE: &str = "/v1.0/users/adele%40contoso.com/authentication";
+/// Below Adele's authentication, answered by whatever the test registers.
+const BASE: &str = "/users/{id}/authentication";
 
-fn client(server: &MockServer) -> GraphClient {
-    local_client(&server.uri(), StaticToken::new("family-token"))
-        .build()
-        .unwrap()
-}
-
-fn json(status: u16, body: serde_json::Value) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/json")
-}
-
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server.received_requests().await.unwrap();
+fn only_request(graph: &TestGraph) -> Recorded {
+    let mut requests = graph.requests();
     assert_eq!(requests.len(), 1);
     requests.remove(0)
-}
-
-fn body_of(request: &Request) -> serde_json::Value {
-    serde_json::from_slice(&request.body).unwrap()
 }
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -42,19 +29,18 @@ fn at(text: &str) -> DateTime<Utc> {
 
 #[tokio::test]
 async fn patch_sends_what_is_set_and_the_nulls_asked_for() {
-    let server = MockServer::start().await;
+    let graph = TestGraph::start().await;
     let created = serde_json::json!({"id": "q1", "expireDateTime": "2027-02-01T00:00:00Z", "image": {"binaryValue": "iVBORw0KGgo=", "errorCorrectionLevel": "m", "version": 4}});
-    Mock::given(method("PATCH"))
-        .and(path(format!("{BASE}/qrCodePinMethod/temporaryQRCode")))
-        .respond_with(json(201, created))
-        .mount(&server)
-        .await;
+    graph
+        .route(Method::PATCH, &format!("{BASE}/qrCodePinMethod/temporaryQRCode"))
+        .raw(201, "application/json", created.to_string());
 
     let update = QrCode {
         expire_date_time: Some(at("2027-02-01T00:00:00Z")),
         ..Default::default()
     };
-    let qr = client(&server)
+    let qr = graph
+        .client()
         .users()
         .by_user_id("adele@contoso.com")
         .authentication()
@@ -65,10 +51,10 @@ async fn patch_sends_what_is_set_and_the_nulls_asked_for() {
         .unwrap();
     assert_eq!(qr.image.unwrap().binary_value.unwrap().0, b"\x89PNG\r\n\x1a\n");
 
-    let request = only_request(&server).await;
-    assert_eq!(request.headers["content-type"], "application/json");
+    let request = only_request(&graph);
+    assert_eq!(request.header("content-type"), Some("application/json"));
     assert_eq!(
-        body_of(&request),
+        request.json(),
         serde_json::json!({
             "@odata.type": "#microsoft.graph.qrCode",
             "expireDateTime": "2027-02-01T00:00:00Z",
@@ -80,17 +66,15 @@ async fn patch_sends_what_is_set_and_the_nulls_asked_for() {
 
 #[tokio::test]
 async fn put_creates_the_method_and_the_pin_comes_back_once() {
-    let server = MockServer::start().await;
+    let graph = TestGraph::start().await;
     let created = serde_json::json!({
         "@odata.type": "#microsoft.graph.qrCodePinAuthenticationMethod",
         "id": "m1",
         "pin": {"code": "73914026", "forceChangePinNextSignIn": true}
     });
-    Mock::given(method("PUT"))
-        .and(path(format!("{BASE}/qrCodePinMethod")))
-        .respond_with(json(201, created))
-        .mount(&server)
-        .await;
+    graph
+        .route(Method::PUT, &format!("{BASE}/qrCodePinMethod"))
+        .raw(201, "application/json", created.to_string());
     let request_body = QrCodePinAuthenticationMethod {
         standard_qr_code: Some(QrCode {
             expire_date_time: Some(at("2027-01-27T12:00:00Z")),
@@ -102,7 +86,8 @@ async fn put_creates_the_method_and_the_pin_comes_back_once() {
         }),
         ..Default::default()
     };
-    let method_ = client(&server)
+    let method_ = graph
+        .client()
         .users()
         .by_user_id("adele@contoso.com")
         .authentication()
@@ -113,7 +98,7 @@ async fn put_creates_the_method_and_the_pin_comes_back_once() {
     let pin = method_.pin.unwrap();
     assert_eq!(pin.code.as_ref().map(Secret::expose), Some("73914026"));
     assert!(!format!("{pin:?}").contains("73914026"));
-    let sent = body_of(&only_request(&server).await);
+    let sent = only_request(&graph).json();
     assert_eq!(sent["pin"]["code"], "73914026");
     assert_eq!(sent["standardQRCode"]["expireDateTime"], "2027-01-27T12:00:00Z");
     // Built with `Default`, the body still says what it is, as Microsoft's
@@ -148,44 +133,44 @@ fn derived_types_write_their_own_odata_type() {
 
 #[tokio::test]
 async fn delete_sends_if_match_and_reads_204() {
-    let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(path(format!("{BASE}/qrCodePinMethod")))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
-    let builder = client(&server)
+    let graph = TestGraph::start().await;
+    graph
+        .route(Method::DELETE, &format!("{BASE}/qrCodePinMethod"))
+        .no_content();
+    let client = graph.client();
+    let builder = client
         .users()
         .by_user_id("adele@contoso.com")
         .authentication()
         .qr_code_pin_method();
     builder.delete().if_match("W/\"etag-1\"").await.unwrap();
-    let request = only_request(&server).await;
-    assert_eq!(request.headers["if-match"], "W/\"etag-1\"");
+    let request = only_request(&graph);
+    assert_eq!(request.header("if-match"), Some("W/\"etag-1\""));
     assert!(request.body.is_empty());
-    assert!(request.headers.get("content-type").is_none());
+    assert!(request.header("content-type").is_none());
 
     // Without it, no If-Match is sent.
     builder.delete().await.unwrap();
-    let requests = server.received_requests().await.unwrap();
-    assert!(requests[1].headers.get("if-match").is_none());
+    assert!(graph.requests()[1].header("if-match").is_none());
 }
 
 #[tokio::test]
 async fn update_pin_posts_both_pins_and_returns_no_content() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(format!("{BASE}/qrCodePinMethod/pin/microsoft.graph.updatePin")))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
+    let graph = TestGraph::start().await;
+    graph
+        .route(
+            Method::POST,
+            &format!("{BASE}/qrCodePinMethod/pin/microsoft.graph.updatePin"),
+        )
+        .no_content();
     let body = UpdatePin {
         current_pin: Some(Secret::new("11112222")),
         new_pin: Some(Secret::new("33334444")),
         ..Default::default()
     };
     assert!(!format!("{body:?}").contains("1111") && !format!("{body:?}").contains("3333"));
-    let done: () = client(&server)
+    let done: () = graph
+        .client()
         .users()
         .by_user_id("adele@contoso.com")
         .authentication()
@@ -196,7 +181,7 @@ async fn update_pin_posts_both_pins_and_returns_no_content() {
         .await
         .unwrap();
     assert_eq!(done, ());
-    let sent = body_of(&only_request(&server).await);
+    let sent = only_request(&graph).json();
     assert_eq!(
         sent,
         serde_json::json!({"currentPin": "11112222", "newPin": "33334444"})
@@ -207,46 +192,44 @@ async fn update_pin_posts_both_pins_and_returns_no_content() {
 async fn the_methods_list_follows_three_pages_of_mixed_subtypes() {
     use futures_util::StreamExt;
 
-    let server = MockServer::start().await;
-    let page = |items: serde_json::Value, next: Option<String>| {
-        let mut body = serde_json::json!({"value": items});
-        if let Some(next) = next {
-            body["@odata.nextLink"] = next.into();
-        }
-        json(200, body)
-    };
-    let uri = server.uri();
-    Mock::given(method("GET")).and(path(format!("{BASE}/methods"))).and(query_param("$top", "2"))
-        .respond_with(page(
-            serde_json::json!([
-                {"@odata.type": "#microsoft.graph.emailAuthenticationMethod", "id": "e1", "emailAddress": "adele@fabrikam.com"},
-                {"@odata.type": "#microsoft.graph.qrCodePinAuthenticationMethod", "id": "q1", "pin": {"code": null}}
-            ]),
-            Some(format!("{uri}/v1.0/users/adele%40contoso.com/authentication/methods?$skiptoken=page2")),
-        ))
-        .mount(&server).await;
-    Mock::given(method("GET")).and(query_param("$skiptoken", "page2"))
-        .respond_with(page(
-            serde_json::json!([
-                {"@odata.type": "#microsoft.graph.phoneAuthenticationMethod", "id": "p1", "phoneNumber": "+1 5555551234", "phoneType": "mobile"},
-                {"@odata.type": "#microsoft.graph.fido2AuthenticationMethod", "id": "f1", "model": "Key 5"}
-            ]),
-            Some(format!("{uri}/v1.0/users/adele%40contoso.com/authentication/methods?$skiptoken=page3")),
-        ))
-        .mount(&server).await;
-    Mock::given(method("GET")).and(query_param("$skiptoken", "page3"))
-        .respond_with(page(serde_json::json!([{"id": "base-without-type"}, {"@odata.type": "#microsoft.graph.passwordAuthenticationMethod", "id": "pw"}]), None))
-        .mount(&server).await;
+    let graph = TestGraph::start().await;
+    let next = format!(
+        "{}/users/adele%40contoso.com/authentication/methods",
+        graph.service_root()
+    );
+    // Three pages as Graph sends them, raw: the tokens are Graph's to choose.
+    graph
+        .route(Method::GET, &format!("{BASE}/methods"))
+        .answer_by(move |request| {
+            let (items, next) = match request.query("$skiptoken") {
+                None => (
+                    serde_json::json!([
+                        {"@odata.type": "#microsoft.graph.emailAuthenticationMethod", "id": "e1", "emailAddress": "adele@fabrikam.com"},
+                        {"@odata.type": "#microsoft.graph.qrCodePinAuthenticationMethod", "id": "q1", "pin": {"code": null}}
+                    ]),
+                    Some(format!("{next}?$skiptoken=page2")),
+                ),
+                Some("page2") => (
+                    serde_json::json!([
+                        {"@odata.type": "#microsoft.graph.phoneAuthenticationMethod", "id": "p1", "phoneNumber": "+1 5555551234", "phoneType": "mobile"},
+                        {"@odata.type": "#microsoft.graph.fido2AuthenticationMethod", "id": "f1", "model": "Key 5"}
+                    ]),
+                    Some(format!("{next}?$skiptoken=page3")),
+                ),
+                Some(_) => (
+                    serde_json::json!([{"id": "base-without-type"}, {"@odata.type": "#microsoft.graph.passwordAuthenticationMethod", "id": "pw"}]),
+                    None,
+                ),
+            };
+            let mut body = serde_json::json!({"value": items});
+            if let Some(next) = next {
+                body["@odata.nextLink"] = next.into();
+            }
+            Reply::json(200, &body)
+        });
+    let client = graph.client();
 
-    let call = || {
-        client(&server)
-            .users()
-            .by_user_id("adele@contoso.com")
-            .authentication()
-            .methods()
-            .get()
-            .top(2)
-    };
+    let call = || adele_methods(&client).top(2);
 
     let first = call().await.unwrap();
     assert_eq!(first.value.as_ref().unwrap().len(), 2);
@@ -293,23 +276,21 @@ async fn the_methods_list_follows_three_pages_of_mixed_subtypes() {
 
     let pages: Vec<_> = call().pages().collect().await;
     assert_eq!(pages.len(), 3);
-    let requests = server.received_requests().await.unwrap();
+    let requests = graph.requests();
     // 1 first page alone, 3 for collect_all, 3 for pages().
     assert_eq!(requests.len(), 7);
-    assert!(requests
-        .iter()
-        .all(|request| request.headers["authorization"] == "Bearer family-token"));
-    assert_eq!(requests[0].url.query(), Some("$top=2"));
+    assert!(requests.iter().all(|request| request.authorized));
+    assert_eq!(requests[0].raw_query, "$top=2");
 }
 
 #[tokio::test]
 async fn query_options_are_encoded_and_joined() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json(200, serde_json::json!({"value": [], "@odata.count": 0})))
-        .mount(&server)
-        .await;
-    let page = client(&server)
+    let graph = TestGraph::start().await;
+    graph
+        .route(Method::GET, &format!("{BASE}/methods"))
+        .answer(serde_json::json!({"value": [], "@odata.count": 0}));
+    let page = graph
+        .client()
         .users()
         .by_user_id("adele@contoso.com")
         .authentication()
@@ -321,9 +302,9 @@ async fn query_options_are_encoded_and_joined() {
         .await
         .unwrap();
     assert_eq!(page.odata_count, Some(0));
-    let request = only_request(&server).await;
+    let request = only_request(&graph);
     assert_eq!(
-        request.url.query(),
-        Some("$filter=id%20eq%20%27a%26b%3Dc%27%20or%20id%20eq%20%27%231%2B2%27&$count=true&$select=id%2CcreatedDateTime")
+        request.raw_query,
+        "$filter=id%20eq%20%27a%26b%3Dc%27%20or%20id%20eq%20%27%231%2B2%27&$count=true&$select=id%2CcreatedDateTime"
     );
 }

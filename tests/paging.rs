@@ -1,4 +1,4 @@
-//! Paging beyond one call, against a real HTTP server on 127.0.0.1: a delta
+//! Paging beyond one call, against the local Graph on 127.0.0.1: a delta
 //! sync across pages to its delta link and on from it, paging that cannot go
 //! round forever, a page limit, and retries chosen by cause.
 
@@ -10,13 +10,10 @@ use generated::runtime::paging::Page;
 use generated::runtime::path::RequestPath;
 use generated::runtime::read::{At, Fit, FromJson};
 use generated::runtime::retry::RetryPolicy;
-use generated::{Call, Error, GraphClient, StaticToken};
-use graphgen_suite::local_client;
+use generated::{Call, Error, GraphClient, TestGraph};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A page of a delta query, as generated for `.../delta()` responses.
 #[derive(Debug, Default, Deserialize)]
@@ -53,73 +50,36 @@ impl Page for UsersDelta {
     }
 }
 
-fn client(server: &MockServer) -> GraphClient {
-    local_client(&server.uri(), StaticToken::new("token")).build().unwrap()
-}
-
 fn delta(client: &GraphClient) -> Call<UsersDelta> {
     client.call(Method::GET, RequestPath::root().segment("users").segment("delta()"))
 }
 
-async fn answer(server: &MockServer, at: &str, token: Option<&str>, body: Value) {
-    let mock = Mock::given(method("GET")).and(path(at));
-    let mock = match token {
-        Some(token) => mock.and(query_param("$deltatoken", token)),
-        None => mock,
-    };
-    // A link with a token is a more specific match than the same path without.
-    let priority = if token.is_some() { 1 } else { 5 };
-    mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .with_priority(priority)
-        .mount(server)
-        .await;
+fn ids(items: &[Value]) -> Vec<&str> {
+    items.iter().map(|user| user["id"].as_str().unwrap()).collect()
 }
 
 #[tokio::test]
 async fn a_delta_sync_reads_every_page_hands_over_the_delta_link_and_goes_on_from_it() {
-    let server = MockServer::start().await;
-    let uri = server.uri();
-    answer(
-        &server,
-        "/v1.0/users/delta()",
-        None,
-        json!({"value": [{"id": "1"}], "@odata.nextLink": format!("{uri}/v1.0/users/page2")}),
-    )
-    .await;
-    answer(
-        &server,
-        "/v1.0/users/page2",
-        None,
-        json!({"value": [{"id": "2"}], "@odata.nextLink": format!("{uri}/v1.0/users/page3")}),
-    )
-    .await;
-    let first_delta = format!("{uri}/v1.0/users/delta()?$deltatoken=d1");
-    answer(
-        &server,
-        "/v1.0/users/page3",
-        None,
-        json!({"value": [{"id": "3"}], "@odata.deltaLink": first_delta}),
-    )
-    .await;
-    let second_delta = format!("{uri}/v1.0/users/delta()?$deltatoken=d2");
-    answer(
-        &server,
-        "/v1.0/users/delta()",
-        Some("d1"),
-        json!({"value": [{"id": "2", "displayName": "changed"}], "@odata.deltaLink": second_delta}),
-    )
-    .await;
+    let graph = TestGraph::start().await;
+    let client = graph.client();
+    let first = vec![json!({"id": "1"}), json!({"id": "2"}), json!({"id": "3"})];
+    let changed = json!({"id": "2", "displayName": "changed"});
+    graph
+        .on(delta(&client))
+        .delta(vec![first, vec![changed.clone()]])
+        .page_size(1);
 
-    let client = client(&server);
     let round = delta(&client).collect_delta().await.unwrap();
-    let ids: Vec<&str> = round.items.iter().map(|user| user["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["1", "2", "3"]);
-    assert_eq!(round.delta_link.as_deref(), Some(first_delta.as_str()));
+    assert_eq!(ids(&round.items), ["1", "2", "3"]);
+    let first_delta = round.delta_link.expect("the last page has the delta link");
 
     // The pages stream gives the same link on its last page.
     let pages: Vec<UsersDelta> = delta(&client).pages().try_collect().await.unwrap();
     assert_eq!(pages.len(), 3);
     assert_eq!(pages[2].delta_link(), Some(first_delta.as_str()));
+    assert!(pages[..2]
+        .iter()
+        .all(|page| page.delta_link().is_none() && page.next_link().is_some()));
 
     // And so does the items stream, once it has ended.
     let mut items = delta(&client).items();
@@ -132,45 +92,30 @@ async fn a_delta_sync_reads_every_page_hands_over_the_delta_link_and_goes_on_fro
 
     // The next round starts from the saved link, and gives only the changes.
     let next = delta(&client).starting_at(&first_delta).collect_delta().await.unwrap();
-    assert_eq!(next.items, [json!({"id": "2", "displayName": "changed"})]);
-    assert_eq!(next.delta_link.as_deref(), Some(second_delta.as_str()));
-    let sent = server.received_requests().await.unwrap();
-    assert!(sent
-        .iter()
-        .all(|request| request.headers["authorization"] == "Bearer token"));
+    assert_eq!(next.items, [changed]);
+    assert_ne!(next.delta_link.as_deref(), Some(first_delta.as_str()));
+    assert!(graph.requests().iter().all(|request| request.authorized));
+    graph.assert_all_answered();
 }
 
 #[tokio::test]
 async fn a_next_link_that_repeats_ends_paging_with_an_error() {
-    let server = MockServer::start().await;
-    let uri = server.uri();
-    answer(
-        &server,
-        "/v1.0/users/delta()",
-        None,
-        json!({"value": [1], "@odata.nextLink": format!("{uri}/v1.0/users/a")}),
-    )
-    .await;
-    answer(
-        &server,
-        "/v1.0/users/a",
-        None,
-        json!({"value": [2], "@odata.nextLink": format!("{uri}/v1.0/users/b")}),
-    )
-    .await;
-    answer(
-        &server,
-        "/v1.0/users/b",
-        None,
-        json!({"value": [3], "@odata.nextLink": format!("{uri}/v1.0/users/a")}),
-    )
-    .await;
+    let graph = TestGraph::start().await;
+    let root = graph.service_root().to_owned();
+    let page = |at: &str, value: i32, next: &str| {
+        graph
+            .route(Method::GET, at)
+            .answer(json!({"value": [value], "@odata.nextLink": format!("{root}{next}")}));
+    };
+    page("/users/delta()", 1, "/users/a");
+    page("/users/a", 2, "/users/b");
+    page("/users/b", 3, "/users/a");
 
-    let client = client(&server);
+    let client = graph.client();
     let error = delta(&client).collect_all().await.unwrap_err();
     assert!(matches!(error, Error::PagingLoop { pages: 3 }), "{error:?}");
     assert!(error.to_string().contains("repeated one already followed"), "{error}");
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    assert_eq!(graph.requests().len(), 3);
 
     // The pages read before the loop was seen are given first.
     let pages: Vec<Result<UsersDelta, Error>> = futures_util::StreamExt::collect(delta(&client).pages()).await;
@@ -181,34 +126,24 @@ async fn a_next_link_that_repeats_ends_paging_with_an_error() {
 
 #[tokio::test]
 async fn a_page_limit_ends_the_stream() {
-    let server = MockServer::start().await;
-    let uri = server.uri();
-    for page in 0..5 {
-        let at = if page == 0 {
-            "/v1.0/users/delta()".to_owned()
-        } else {
-            format!("/v1.0/users/p{page}")
-        };
-        answer(
-            &server,
-            &at,
-            None,
-            json!({"value": [page], "@odata.nextLink": format!("{uri}/v1.0/users/p{}", page + 1)}),
-        )
-        .await;
-    }
-    let items = delta(&client(&server)).max_pages(2).collect_all().await.unwrap();
+    let graph = TestGraph::start().await;
+    let client = graph.client();
+    graph
+        .on(delta(&client))
+        .items((0..5).map(|n| json!(n)).collect())
+        .page_size(1);
+    let items = delta(&client).max_pages(2).collect_all().await.unwrap();
     assert_eq!(items, [json!(0), json!(1)]);
-    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    assert_eq!(graph.requests().len(), 2);
 
     // Pages and items loop with their own `try_next`, nothing pinned or imported.
-    let mut pages = delta(&client(&server)).max_pages(3).pages();
+    let mut pages = delta(&client).max_pages(3).pages();
     let mut read = Vec::new();
     while let Some(page) = generated::runtime::paging::Pages::try_next(&mut pages).await.unwrap() {
         read.extend(page.value);
     }
     assert_eq!(read, [json!(0), json!(1), json!(2)]);
-    let mut items = delta(&client(&server)).max_pages(2).items();
+    let mut items = delta(&client).max_pages(2).items();
     let mut read = Vec::new();
     while let Some(item) = generated::runtime::paging::Items::try_next(&mut items).await.unwrap() {
         read.push(item);
@@ -216,16 +151,16 @@ async fn a_page_limit_ends_the_stream() {
     assert_eq!(read, [json!(0), json!(1)]);
 }
 
-async fn failing_once(status: u16) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(status).insert_header("Retry-After", "0"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    answer(&server, "/v1.0/users/delta()", None, json!({"value": []})).await;
-    server
+/// A graph whose delta query fails once with `status` (`Retry-After: 0`), then answers.
+async fn failing_once(status: u16) -> (TestGraph, GraphClient) {
+    let graph = TestGraph::start().await;
+    let client = graph.client();
+    graph
+        .on(delta(&client))
+        .fail(status, "failing once")
+        .header("Retry-After", "0")
+        .items(Vec::new());
+    (graph, client)
 }
 
 #[tokio::test]
@@ -234,46 +169,43 @@ async fn retries_are_chosen_by_cause() {
         .base_delay(Duration::from_millis(10))
         .retry_throttled(false);
     // 429 is not retried, 503 and 504 still are.
-    let server = failing_once(429).await;
-    let error = delta(&client(&server)).retry(no_throttling).send().await.unwrap_err();
+    let (graph, client) = failing_once(429).await;
+    let error = delta(&client).retry(no_throttling).send().await.unwrap_err();
     assert_eq!(error.as_graph().map(|graph| graph.status), Some(429));
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(graph.requests().len(), 1);
     for status in [503, 504] {
-        let server = failing_once(status).await;
-        delta(&client(&server)).retry(no_throttling).send().await.unwrap();
-        assert_eq!(server.received_requests().await.unwrap().len(), 2);
+        let (graph, client) = failing_once(status).await;
+        delta(&client).retry(no_throttling).send().await.unwrap();
+        assert_eq!(graph.requests().len(), 2);
     }
     // And the other way round.
-    let server = failing_once(503).await;
+    let (_graph, client) = failing_once(503).await;
     let no_unavailable = RetryPolicy::default().retry_unavailable(false);
-    let error = delta(&client(&server)).retry(no_unavailable).send().await.unwrap_err();
+    let error = delta(&client).retry(no_unavailable).send().await.unwrap_err();
     assert_eq!(error.as_graph().map(|graph| graph.status), Some(503));
-    let server = failing_once(429).await;
-    delta(&client(&server)).retry(no_unavailable).send().await.unwrap();
-    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    let (graph, client) = failing_once(429).await;
+    delta(&client).retry(no_unavailable).send().await.unwrap();
+    assert_eq!(graph.requests().len(), 2);
 }
 
 #[tokio::test]
 async fn a_generated_delta_query_types_what_was_removed() {
-    let server = MockServer::start().await;
-    let link = format!("{}/v1.0/users/microsoft.graph.delta()?$deltatoken=d1", server.uri());
-    answer(
-        &server,
-        "/v1.0/users/microsoft.graph.delta()",
-        None,
-        json!({
+    let graph = TestGraph::start().await;
+    let client = graph.client();
+    // Raw, as Graph sends it: the reasons are read, not written by the test.
+    graph
+        .route(Method::GET, "/users/microsoft.graph.delta()")
+        .answer(json!({
             "value": [
                 {"id": "1", "displayName": "Adele Vance"},
                 {"id": "2", "@removed": {"reason": "changed"}},
                 {"id": "3", "@removed": {"reason": "deleted"}},
                 {"id": "4", "@removed": {"reason": "archived"}},
             ],
-            "@odata.deltaLink": link,
-        }),
-    )
-    .await;
-    let round = client(&server).users().delta().get().collect_delta().await.unwrap();
-    assert_eq!(round.delta_link.as_deref(), Some(link.as_str()));
+            "@odata.deltaLink": format!("{}/users/microsoft.graph.delta()?$deltatoken=d1", graph.service_root()),
+        }));
+    let round = client.users().delta().get().collect_delta().await.unwrap();
+    assert!(round.delta_link.unwrap().ends_with("$deltatoken=d1"));
     let removed: Vec<Option<RemovedReason>> = round
         .items
         .iter()

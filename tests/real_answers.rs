@@ -1,41 +1,27 @@
-//! What Graph really sends, against a real HTTP server on 127.0.0.1: values
+//! What Graph really sends, against the local Graph on 127.0.0.1: values
 //! the descriptions do not foresee are read, and one that still does not fit
 //! its type never costs the rest of the answer.
 
-use generated::models::{AnyAuthenticationMethod, AuthenticationMethodCollectionResponse};
-use generated::{Call, Error, GraphClient, StaticToken};
-use graphgen_suite::local_client;
+use generated::models::AnyAuthenticationMethod;
+use generated::{Error, GraphClient, TestGraph};
+use graphgen_suite::adele_methods;
 use serde_json::{json, Value};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
-async fn serve(body: Value) -> MockServer {
+async fn serve(body: Value) -> TestGraph {
     serve_raw(body.to_string()).await
 }
 
-async fn serve_raw(body: String) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
-        .mount(&server)
-        .await;
-    server
+/// A graph answering the authentication methods of any user with `body`, as it is.
+async fn serve_raw(body: String) -> TestGraph {
+    let graph = TestGraph::start().await;
+    graph
+        .route(reqwest::Method::GET, "/users/{id}/authentication/methods")
+        .raw(200, "application/json", body);
+    graph
 }
 
-fn client(server: &MockServer, strict: bool) -> GraphClient {
-    local_client(&server.uri(), StaticToken::new("token"))
-        .strict(strict)
-        .build()
-        .unwrap()
-}
-
-fn methods(client: &GraphClient) -> Call<AuthenticationMethodCollectionResponse, impl Sized> {
-    client
-        .users()
-        .by_user_id("adele@contoso.com")
-        .authentication()
-        .methods()
-        .get()
+fn client(graph: &TestGraph, strict: bool) -> GraphClient {
+    graph.client_builder().strict(strict).build().unwrap()
 }
 
 /// A page as Graph sends it: an Int64 as a string (`IEEE754Compatible=true`),
@@ -72,8 +58,8 @@ fn page() -> Value {
 
 #[tokio::test]
 async fn what_graph_sends_is_read_and_a_misfit_is_kept_where_it_was() {
-    let server = serve(page()).await;
-    let page = methods(&client(&server, false)).await.unwrap();
+    let graph = serve(page()).await;
+    let page = adele_methods(&client(&graph, false)).await.unwrap();
     assert_eq!(page.odata_count, Some(3));
     let items = page.value.unwrap();
 
@@ -109,8 +95,8 @@ async fn what_graph_sends_is_read_and_a_misfit_is_kept_where_it_was() {
 
 #[tokio::test]
 async fn strict_mode_refuses_a_misfit_and_names_where_it_is() {
-    let server = serve(page()).await;
-    let error = methods(&client(&server, true)).await.unwrap_err();
+    let graph = serve(page()).await;
+    let error = adele_methods(&client(&graph, true)).await.unwrap_err();
     let Error::Decode { status, path, .. } = &error else {
         panic!("{error:?}")
     };
@@ -121,16 +107,16 @@ async fn strict_mode_refuses_a_misfit_and_names_where_it_is() {
     );
 
     // Per call, either way.
-    assert!(methods(&client(&server, true)).strict(false).await.is_ok());
-    let error = methods(&client(&server, false)).strict(true).await.unwrap_err();
+    assert!(adele_methods(&client(&graph, true)).strict(false).await.is_ok());
+    let error = adele_methods(&client(&graph, false)).strict(true).await.unwrap_err();
     assert!(matches!(error, Error::Decode { .. }), "{error:?}");
 }
 
 #[tokio::test]
 async fn a_wrong_shape_or_broken_json_is_an_error_that_says_where() {
     // A list where the page should be: nowhere to keep it.
-    let server = serve(json!([1, 2])).await;
-    let error = methods(&client(&server, false)).await.unwrap_err();
+    let graph = serve(json!([1, 2])).await;
+    let error = adele_methods(&client(&graph, false)).await.unwrap_err();
     let Error::Decode { path, .. } = &error else {
         panic!("{error:?}")
     };
@@ -146,8 +132,8 @@ async fn a_wrong_shape_or_broken_json_is_an_error_that_says_where() {
     let text = body
         .to_string()
         .replace("\"phoneType\":\"mobile\"", "\"phoneType\":mobile");
-    let server = serve_raw(text).await;
-    let error = methods(&client(&server, false)).await.unwrap_err();
+    let graph = serve_raw(text).await;
+    let error = adele_methods(&client(&graph, false)).await.unwrap_err();
     let Error::Decode {
         status,
         path,
@@ -166,8 +152,8 @@ async fn an_object_of_a_kind_no_description_knows_is_kept_whole() {
     let mut body = page();
     body["value"][1] = json!({"@odata.type": "#microsoft.graph.fido2AuthenticationMethod", "model": "Key"});
     body["value"][2] = json!("not an object");
-    let server = serve(body.clone()).await;
-    let page = methods(&client(&server, false)).await.unwrap();
+    let graph = serve(body.clone()).await;
+    let page = adele_methods(&client(&graph, false)).await.unwrap();
     // The list held a value that is no method at all: it is kept whole, as received.
     assert_eq!(page.value, None);
     assert_eq!(page.additional_properties["value"][1], body["value"][1]);

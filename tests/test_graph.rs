@@ -336,3 +336,35 @@ async fn an_upload_session_refuses_a_slice_out_of_place_or_with_a_token() {
     assert_eq!(item["id"], "file");
     assert_eq!(graph.uploads(), [b"abcd".to_vec()]);
 }
+
+/// The README's example, as it is written there.
+mod readme {
+    use generated::models::{User, UserProperty};
+    use generated::{Error, GraphClient, Operand, TestGraph};
+
+    // The code under test.
+    async fn enabled_users(client: &GraphClient) -> Result<Vec<User>, Error> {
+        client
+            .users()
+            .get()
+            .filter(UserProperty::AccountEnabled.eq(true))
+            .collect_all()
+            .await
+    }
+
+    #[tokio::test]
+    async fn lists_every_enabled_user() {
+        let graph = TestGraph::start().await;
+        let client = graph.client();
+        let adele = User {
+            display_name: Some("Adele".into()),
+            ..User::default()
+        };
+        // Throttled once, then 250 users in pages of 100 linked by @odata.nextLink.
+        graph.on(client.users().get()).throttle(0).items(vec![adele; 250]);
+        assert_eq!(enabled_users(&client).await.unwrap().len(), 250);
+        assert_eq!(graph.requests()[1].query("$filter"), Some("accountEnabled eq true"));
+        // And the pages were Graph's: 100, 100 and 50 after the throttled attempt.
+        assert_eq!(graph.requests().len(), 4);
+    }
+}

@@ -17,12 +17,15 @@ const KEYWORDS: &[&str] = &[
     "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Type names the generated modules use unqualified, and so may not define.
+/// Type names the generated modules use unqualified, and so may not define;
+/// `D` and `S` are the type parameters of the (de)serializing functions that
+/// the models and the runtime's macros expanded in them write.
 pub const RESERVED_TYPES: &[&str] = &[
     "At",
     "Base64Bytes",
     "Box",
     "Call",
+    "D",
     "DateTime",
     "Default",
     "Deserialize",
@@ -48,6 +51,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Removed",
     "RequestPath",
     "Result",
+    "S",
     "Secret",
     "Self",
     "Serialize",

@@ -86,7 +86,10 @@ fn description(t: &mut impl FnMut() -> String, raw: bool) -> Value {
             {"name": t(), "in": "query", "description": t(), "schema": {"type": "string"}},
             {"name": t(), "in": "header", "description": t(), "schema": {"type": "string"}},
         ],
-        "responses": {"200": {"description": t(), "content": {"application/json": {"schema": reference(&schema)}}}},
+        "responses": {"200": {"description": t(), "content": {"application/json": {
+            "schema": reference(&schema),
+            "example": {t(): t(), "nested": [t(), {t(): t()}]},
+        }}}},
         "x-graphgen-permissions": {
             "delegatedWork": {"least": [scope], "higher": [valid(t)]},
             "delegatedPersonal": "notSupported",

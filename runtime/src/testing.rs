@@ -300,6 +300,8 @@ pub struct Recorded {
     pub path: String,
     /// The query options, decoded, in the order sent.
     pub query: Vec<(String, String)>,
+    /// The query as sent, percent-encoded (empty without one).
+    pub raw_query: String,
     /// The headers, names in lower case, without `authorization`.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -381,7 +383,7 @@ struct Registered {
     matcher: Matcher,
     match_query: bool,
     shown: String,
-    replies: Vec<Reply>,
+    replies: Vec<Step>,
     next: usize,
     /// The requests it answered (indices of `State::requests`).
     served: Vec<usize>,
@@ -399,13 +401,62 @@ enum Matcher {
     Template(Vec<Option<String>>),
 }
 
+/// One answer: a status, headers and a body. `Answers` makes them; a test
+/// answering by its own rule ([`Answers::answer_by`]) makes them too.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    /// Names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// `status` with `value` as JSON.
+    pub fn json(status: u16, value: &impl Serialize) -> Self {
+        let body = serde_json::to_vec(value).expect("a model serializes to JSON");
+        Reply::raw(status, "application/json", body)
+    }
+
+    /// `status` with `body` as `content_type` (an empty type sends none).
+    pub fn raw(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        let headers = if content_type.is_empty() {
+            Vec::new()
+        } else {
+            vec![("content-type".to_owned(), content_type.to_owned())]
+        };
+        Reply {
+            status,
+            headers,
+            body: body.into(),
+        }
+    }
+
+    /// `200` with a count in plain text, as `$count` answers.
+    pub fn count(count: i64) -> Self {
+        Reply::raw(200, "text/plain", count.to_string())
+    }
+
+    /// A Graph error: `status` with `code` and `message` in Graph's error body.
+    pub fn error(status: u16, code: &str, message: &str) -> Self {
+        Reply::json(status, &json!({ "error": { "code": code, "message": message } }))
+    }
+
+    /// The same answer with one more header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_ascii_lowercase(), value.to_owned()));
+        self
+    }
+}
+
+/// A test's own rule for answering.
+type Rule = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>;
+
+/// What answers one request, in turn.
 #[derive(Clone)]
-enum Reply {
-    Fixed {
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    },
+enum Step {
+    Fixed(Reply),
+    By(Rule),
     Drop,
     Collection {
         rounds: Vec<Vec<Value>>,
@@ -418,7 +469,7 @@ enum Reply {
 }
 
 impl<T, O> Answers<T, O> {
-    fn push(self, reply: Reply) -> Self {
+    fn push(self, reply: Step) -> Self {
         lock(&self.shared).answers[self.index].replies.push(reply);
         self
     }
@@ -447,8 +498,7 @@ impl<T, O> Answers<T, O> {
     where
         T: Serialize,
     {
-        let body = serde_json::to_vec(&value).expect("a model serializes to JSON");
-        self.push(json_reply(status, body))
+        self.push(Step::Fixed(Reply::json(status, &value)))
     }
 
     /// Answers `200` with `T::default()`: a model with nothing set.
@@ -472,7 +522,7 @@ impl<T, O> Answers<T, O> {
         let example = example.unwrap_or_else(|| {
             panic!("the description of {shown} has no example answer: use answer(..) or answer_default()")
         });
-        self.push(json_reply(200, example.as_bytes().to_vec()))
+        self.push(Step::Fixed(Reply::raw(200, "application/json", example)))
     }
 
     /// Answers `204 No Content`.
@@ -482,22 +532,18 @@ impl<T, O> Answers<T, O> {
 
     /// Answers `status` with `body` as `content_type` (an empty type sends none).
     pub fn raw(self, status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
-        let headers = if content_type.is_empty() {
-            Vec::new()
-        } else {
-            vec![("content-type".to_owned(), content_type.to_owned())]
-        };
-        self.push(Reply::Fixed {
-            status,
-            headers,
-            body: body.into(),
-        })
+        self.push(Step::Fixed(Reply::raw(status, content_type, body)))
+    }
+
+    /// Answers each request by `rule`: for answers that depend on what came.
+    pub fn answer_by(self, rule: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Self {
+        self.push(Step::By(Arc::new(rule)))
     }
 
     /// Answers a Graph error: `status` with `code` in Graph's error body.
     pub fn fail(self, status: u16, code: &str) -> Self {
-        let body = json!({ "error": { "code": code, "message": format!("{code} (an error the test asked for)") } });
-        self.push(json_reply(status, body.to_string().into_bytes()))
+        let message = format!("{code} (an error the test asked for)");
+        self.push(Step::Fixed(Reply::error(status, code, &message)))
     }
 
     /// Answers `429 Too Many Requests` with `Retry-After: seconds`, as Graph throttles.
@@ -521,14 +567,14 @@ impl<T, O> Answers<T, O> {
 
     /// Closes the connection without answering, once the request has arrived.
     pub fn drop_connection(self) -> Self {
-        self.push(Reply::Drop)
+        self.push(Step::Drop)
     }
 
     /// Adds a header to the reply set last.
     pub fn header(self, name: &str, value: &str) -> Self {
         self.edit(|registered| {
-            if let Some(Reply::Fixed { headers, .. }) = registered.replies.last_mut() {
-                headers.push((name.to_ascii_lowercase(), value.to_owned()));
+            if let Some(Step::Fixed(reply)) = registered.replies.last_mut() {
+                reply.headers.push((name.to_ascii_lowercase(), value.to_owned()));
             }
         })
     }
@@ -573,7 +619,7 @@ where
     /// `@odata.nextLink`, of the request's `$top` items (else the
     /// [`page_size`](Self::page_size), else [`DEFAULT_PAGE_SIZE`]).
     pub fn items(self, items: Vec<P::Item>) -> Self {
-        self.push(Reply::Collection {
+        self.push(Step::Collection {
             rounds: vec![values(items)],
             delta: false,
             page_size: None,
@@ -584,7 +630,7 @@ where
     /// with an `@odata.deltaLink` to the next round; past the last round,
     /// no changes. Items that left carry `@removed` (their `removed`).
     pub fn delta(self, rounds: Vec<Vec<P::Item>>) -> Self {
-        self.push(Reply::Collection {
+        self.push(Step::Collection {
             rounds: rounds.into_iter().map(values).collect(),
             delta: true,
             page_size: None,
@@ -594,10 +640,17 @@ where
     /// The page size of the collection set last, when the request has no `$top`.
     pub fn page_size(self, size: usize) -> Self {
         self.edit(|registered| {
-            if let Some(Reply::Collection { page_size, .. }) = registered.replies.last_mut() {
+            if let Some(Step::Collection { page_size, .. }) = registered.replies.last_mut() {
                 *page_size = Some(size.max(1));
             }
         })
+    }
+}
+
+impl<O> Answers<i64, O> {
+    /// Answers `200` with `count` in plain text, as `$count` answers.
+    pub fn count(self, count: i64) -> Self {
+        self.push(Step::Fixed(Reply::count(count)))
     }
 }
 
@@ -611,7 +664,7 @@ where
     /// `201` with `item`. [`TestGraph::uploads`] holds what arrived.
     pub fn upload_session(self, item: B::Item) -> Self {
         let item = serde_json::to_value(item).expect("a model serializes to JSON");
-        self.push(Reply::UploadSession { item })
+        self.push(Step::UploadSession { item })
     }
 }
 
@@ -620,14 +673,6 @@ fn values<T: Serialize>(items: Vec<T>) -> Vec<Value> {
         .into_iter()
         .map(|item| serde_json::to_value(item).expect("a model serializes to JSON"))
         .collect()
-}
-
-fn json_reply(status: u16, body: Vec<u8>) -> Reply {
-    Reply::Fixed {
-        status,
-        headers: vec![("content-type".to_owned(), "application/json".to_owned())],
-        body,
-    }
 }
 
 /// The connection is closed without an answer.
@@ -644,11 +689,7 @@ impl std::error::Error for Dropped {}
 
 /// What the graph sends back.
 enum Outcome {
-    Answer {
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    },
+    Answer(Reply),
     Drop,
 }
 
@@ -687,6 +728,7 @@ async fn serve(
                     method: parts.method.clone(),
                     path,
                     query,
+                    raw_query: target.query().unwrap_or_default().to_owned(),
                     headers,
                     body,
                     authorized: token.is_some(),
@@ -695,14 +737,14 @@ async fn serve(
                 };
                 state.handle(recorded)
             }
-            Err(_) => Outcome::Answer {
-                status: 400,
-                headers: Vec::new(),
-                body: Vec::new(),
-            },
+            Err(_) => Outcome::Answer(Reply::error(
+                400,
+                "BadRequest",
+                "The request's target is not a URL path",
+            )),
         }
     };
-    let Outcome::Answer { status, headers, body } = outcome else {
+    let Outcome::Answer(Reply { status, headers, body }) = outcome else {
         return Err(Dropped);
     };
     let mut response = hyper::Response::builder()
@@ -757,7 +799,7 @@ impl State {
         let at = self.requests.len();
         self.requests.push(request.clone());
         if request.path.starts_with("/_upload/") {
-            return self.upload(&request);
+            return Outcome::Answer(self.upload(&request));
         }
         if request.method == Method::POST && request.path == "/$batch" && !request.in_batch {
             return self.batch(&request);
@@ -768,13 +810,13 @@ impl State {
                 Some(nearest) => format!("TestGraph has no answer for {request}; the nearest it has is {nearest}"),
                 None => format!("TestGraph has no answer for {request}, and none registered"),
             };
-            return graph_error(501, "NotImplemented", &message);
+            return Outcome::Answer(Reply::error(501, "NotImplemented", &message));
         };
         let registered = &mut self.answers[index];
         registered.served.push(at);
         let Some(reply) = registered.replies.get(registered.next).cloned() else {
             let message = format!("TestGraph: the test gave {} no reply", registered.shown);
-            return graph_error(501, "NotImplemented", &message);
+            return Outcome::Answer(Reply::error(501, "NotImplemented", &message));
         };
         registered.next = (registered.next + 1).min(registered.replies.len() - 1);
         self.reply(reply, &request)
@@ -829,16 +871,17 @@ impl State {
             .map(|registered| registered.shown.as_str())
     }
 
-    fn reply(&mut self, reply: Reply, request: &Recorded) -> Outcome {
-        match reply {
-            Reply::Fixed { status, headers, body } => Outcome::Answer { status, headers, body },
-            Reply::Drop => Outcome::Drop,
-            Reply::Collection {
+    fn reply(&mut self, step: Step, request: &Recorded) -> Outcome {
+        match step {
+            Step::Fixed(reply) => Outcome::Answer(reply),
+            Step::By(rule) => Outcome::Answer(rule(request)),
+            Step::Drop => Outcome::Drop,
+            Step::Collection {
                 rounds,
                 delta,
                 page_size,
-            } => self.page(&rounds, delta, page_size, request),
-            Reply::UploadSession { item } => {
+            } => Outcome::Answer(self.page(&rounds, delta, page_size, request)),
+            Step::UploadSession { item } => {
                 self.sessions.push(Session {
                     bytes: Vec::new(),
                     total: None,
@@ -846,14 +889,14 @@ impl State {
                     open: true,
                 });
                 let url = format!("{}/_upload/{}?tempauth=test", self.base, self.sessions.len());
-                session_answer(200, Some(&url), 0)
+                Outcome::Answer(session_answer(200, Some(&url), 0))
             }
         }
     }
 
     /// One page of a collection, where the request's `$skiptoken` and
     /// `$deltatoken` say.
-    fn page(&self, rounds: &[Vec<Value>], delta: bool, page_size: Option<usize>, request: &Recorded) -> Outcome {
+    fn page(&self, rounds: &[Vec<Value>], delta: bool, page_size: Option<usize>, request: &Recorded) -> Reply {
         let number = |name: &str| request.query(name).and_then(|value| value.parse::<usize>().ok());
         let round = number("$deltatoken").unwrap_or(0);
         let offset = number("$skiptoken").unwrap_or(0);
@@ -890,11 +933,7 @@ impl State {
             let next = (round + 1).min(rounds.len());
             body.insert("@odata.deltaLink".to_owned(), link(("$deltatoken", next), false));
         }
-        Outcome::Answer {
-            status: 200,
-            headers: vec![("content-type".to_owned(), "application/json".to_owned())],
-            body: Value::Object(body).to_string().into_bytes(),
-        }
+        Reply::json(200, &body)
     }
 
     /// A `$batch`: each request answered as if sent alone, the answers in
@@ -903,10 +942,10 @@ impl State {
     fn batch(&mut self, request: &Recorded) -> Outcome {
         #[derive(serde::Deserialize)]
         struct Batch {
-            requests: Vec<Step>,
+            requests: Vec<Item>,
         }
         #[derive(serde::Deserialize)]
-        struct Step {
+        struct Item {
             id: String,
             method: String,
             url: String,
@@ -956,6 +995,7 @@ impl State {
                     method,
                     path,
                     query,
+                    raw_query: target.query().unwrap_or_default().to_owned(),
                     headers,
                     body,
                     authorized: request.authorized,
@@ -964,7 +1004,7 @@ impl State {
                 };
                 match self.handle(item) {
                     Outcome::Drop => return Outcome::Drop,
-                    Outcome::Answer { status, headers, body } => (status, headers, body),
+                    Outcome::Answer(Reply { status, headers, body }) => (status, headers, body),
                 }
             };
             statuses.push((step.id.clone(), status));
@@ -989,24 +1029,20 @@ impl State {
             answers.push(Value::Object(answer));
         }
         answers.reverse();
-        Outcome::Answer {
-            status: 200,
-            headers: vec![("content-type".to_owned(), "application/json".to_owned())],
-            body: json!({ "responses": answers }).to_string().into_bytes(),
-        }
+        Outcome::Answer(Reply::json(200, &json!({ "responses": answers })))
     }
 
     /// A request to an upload session's URL, as OneDrive answers it.
-    fn upload(&mut self, request: &Recorded) -> Outcome {
+    fn upload(&mut self, request: &Recorded) -> Reply {
         let number = request.path.trim_start_matches("/_upload/").parse::<usize>().ok();
         let Some(session) = number
             .and_then(|n| self.sessions.get_mut(n.wrapping_sub(1)))
             .filter(|s| s.open)
         else {
-            return graph_error(404, "itemNotFound", "The upload session was not found");
+            return Reply::error(404, "itemNotFound", "The upload session was not found");
         };
         if request.authorized {
-            return graph_error(
+            return Reply::error(
                 401,
                 "InvalidAuthenticationToken",
                 "An upload URL is pre-authenticated: no Authorization header may come with it",
@@ -1016,17 +1052,13 @@ impl State {
             "GET" => return session_answer(200, None, session.bytes.len()),
             "DELETE" => {
                 session.open = false;
-                return Outcome::Answer {
-                    status: 204,
-                    headers: Vec::new(),
-                    body: Vec::new(),
-                };
+                return Reply::raw(204, "", Vec::new());
             }
             "PUT" => {}
-            _ => return graph_error(405, "invalidRequest", "An upload session takes PUT, GET and DELETE"),
+            _ => return Reply::error(405, "invalidRequest", "An upload session takes PUT, GET and DELETE"),
         }
         let Some((first, last, total)) = request.header("content-range").and_then(content_range) else {
-            return graph_error(
+            return Reply::error(
                 400,
                 "invalidRequest",
                 "A slice needs Content-Range: bytes first-last/total",
@@ -1038,7 +1070,7 @@ impl State {
             && last < total
             && session.total.is_none_or(|known| known == total);
         if !fits {
-            return graph_error(
+            return Reply::error(
                 416,
                 "invalidRange",
                 &format!(
@@ -1052,11 +1084,7 @@ impl State {
         session.bytes.extend_from_slice(&request.body);
         if session.bytes.len() as u64 == total {
             session.open = false;
-            return Outcome::Answer {
-                status: 201,
-                headers: vec![("content-type".to_owned(), "application/json".to_owned())],
-                body: session.item.to_string().into_bytes(),
-            };
+            return Reply::json(201, &session.item);
         }
         session_answer(202, None, session.bytes.len())
     }
@@ -1070,7 +1098,7 @@ struct Session {
     open: bool,
 }
 
-fn session_answer(status: u16, url: Option<&str>, next: usize) -> Outcome {
+fn session_answer(status: u16, url: Option<&str>, next: usize) -> Reply {
     let expires = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now() + Duration::from_secs(3600));
     let mut body = json!({
         "expirationDateTime": expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -1079,11 +1107,7 @@ fn session_answer(status: u16, url: Option<&str>, next: usize) -> Outcome {
     if let Some(url) = url {
         body["uploadUrl"] = url.into();
     }
-    Outcome::Answer {
-        status,
-        headers: vec![("content-type".to_owned(), "application/json".to_owned())],
-        body: body.to_string().into_bytes(),
-    }
+    Reply::json(status, &body)
 }
 
 /// `bytes first-last/total`.
@@ -1093,16 +1117,6 @@ fn content_range(value: &str) -> Option<(u64, u64, u64)> {
     Some((first.parse().ok()?, last.parse().ok()?, total.parse().ok()?))
 }
 
-fn graph_error(status: u16, code: &str, message: &str) -> Outcome {
-    Outcome::Answer {
-        status,
-        headers: vec![("content-type".to_owned(), "application/json".to_owned())],
-        body: json!({ "error": { "code": code, "message": message } })
-            .to_string()
-            .into_bytes(),
-    }
-}
-
 fn bad_request(message: &str) -> Outcome {
-    graph_error(400, "BadRequest", message)
+    Outcome::Answer(Reply::error(400, "BadRequest", message))
 }

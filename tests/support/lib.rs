@@ -7,9 +7,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use generated::client::MethodsRequestBuilder;
+use generated::models::AuthenticationMethodCollectionResponse;
 use generated::runtime::client::ClientBuilder;
+use generated::runtime::options::Get;
 use generated::runtime::retry::RetryPolicy;
-use generated::{GraphClient, TokenSource};
+use generated::{Call, GraphClient, TokenSource};
 
 /// A client of the crate in `generated/` for a test server at `base`
 /// (`http://127.0.0.1:PORT`): the service root `base/v1.0`, and retries that
@@ -19,6 +22,18 @@ pub fn local_client(base: &str, tokens: impl TokenSource + 'static) -> ClientBui
     GraphClient::builder(tokens)
         .base_url(format!("{base}/v1.0"))
         .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(10)))
+}
+
+/// The list of Adele's authentication methods, which several tests read.
+pub fn adele_methods(
+    client: &GraphClient,
+) -> Call<AuthenticationMethodCollectionResponse, (MethodsRequestBuilder, Get)> {
+    client
+        .users()
+        .by_user_id("adele@contoso.com")
+        .authentication()
+        .methods()
+        .get()
 }
 
 /// What the `tracing` events and closed spans of this thread say, up to
