@@ -22,6 +22,10 @@ pub struct Shape {
     pub nullable: bool,
     /// `x-graphgen-secret: true`: a string `Debug` must never print.
     pub secret: bool,
+    /// `x-graphgen-payload: true` (a component schema): generated though no
+    /// operation names it, because Graph sends it elsewhere (to a
+    /// notification URL).
+    pub payload: bool,
     /// `x-ms-navigationProperty: true`.
     pub navigation: bool,
     /// `x-ms-enum-flags: {isFlags: true}`: values combine, comma-joined.
@@ -113,6 +117,7 @@ impl From<Schema> for Shape {
             }
         };
         let secret = flag("x-graphgen-secret");
+        let payload = flag("x-graphgen-payload");
         let navigation = flag("x-ms-navigationProperty");
         let flags = match data.extensions.get("x-ms-enum-flags") {
             None => false,
@@ -129,10 +134,10 @@ impl From<Schema> for Shape {
             },
         };
         for name in data.extensions.keys() {
-            if name.starts_with("x-graphgen-") && name != "x-graphgen-secret" {
+            if name.starts_with("x-graphgen-") && !matches!(name.as_str(), "x-graphgen-secret" | "x-graphgen-payload") {
                 misread.push((
                     name.clone(),
-                    "an extension graphgen reads; on a schema, only `x-graphgen-secret`",
+                    "an extension graphgen reads; on a schema, only `x-graphgen-secret` and `x-graphgen-payload`",
                 ));
             }
         }
@@ -184,6 +189,7 @@ impl From<Schema> for Shape {
                         kind: object(any.properties, true),
                         nullable: false,
                         secret: false,
+                        payload: false,
                         navigation: false,
                         flags: false,
                         discriminator: None,
@@ -209,6 +215,7 @@ impl From<Schema> for Shape {
             kind,
             nullable: data.nullable,
             secret,
+            payload,
             navigation,
             flags,
             discriminator: data

@@ -87,6 +87,11 @@ pub(super) fn assign(model: &mut Model) {
                 .or_default()
                 .insert(feature_name(&operation.group));
         }
+        // A payload type (`x-graphgen-payload`) is compiled by the module
+        // defining it, as an operation's types are.
+        for (file, ty) in &model.payloads {
+            modules.entry(file_feature(file)).or_default().insert(type_feature(ty));
+        }
         for (module, mut features) in modules {
             features.remove(&module);
             module_parts.insert(module, features);
@@ -304,12 +309,12 @@ fn needs(def: &TypeDef) -> Vec<&str> {
 
 /// The feature of the module (the file) an operation comes from.
 fn module_feature(operation: &super::Operation) -> String {
-    feature_name(
-        operation
-            .module
-            .rsplit_once('.')
-            .map_or(&operation.module, |(stem, _)| stem),
-    )
+    file_feature(&operation.module)
+}
+
+/// The module feature of the file `file` (`Mail.yml`: `mail`).
+fn file_feature(file: &str) -> String {
+    feature_name(file.rsplit_once('.').map_or(file, |(stem, _)| stem))
 }
 
 /// The groups whose features compile an operation: its own and that of what

@@ -130,6 +130,7 @@ fn shape_union(a: &Shape, b: &Shape, at: &str, added: &mut Vec<String>) -> Resul
         kind,
         nullable: a.nullable || b.nullable,
         secret: a.secret,
+        payload: a.payload || b.payload,
         navigation: a.navigation || b.navigation,
         flags: a.flags,
         discriminator: a.discriminator.clone(),

@@ -50,6 +50,9 @@ pub struct Model {
     /// What is wrong in the descriptions but generates correct code all the
     /// same (Microsoft's own mistakes, schemas merged by adding to them).
     pub warnings: Vec<Diagnostic>,
+    /// The types of schemas marked `x-graphgen-payload`, each with the file
+    /// that defines it, whose module compiles it.
+    pub payloads: Vec<(String, String)>,
 }
 
 impl Model {
@@ -593,6 +596,7 @@ pub fn build_with(
 
     let mut lowering = schemas::Lowering::new(&components, &named, type_names, report);
     let (operations, builders) = operations::build(files, filter, reference, &mut lowering);
+    let payloads = lowering.lower_payloads();
     let (mut types, report, mut type_names) = lowering.finish();
     secrets::mark_holders(&mut types);
     let mut operations = operations;
@@ -611,6 +615,7 @@ pub fn build_with(
         features: Vec::new(),
         feature_table: FeatureTable::default(),
         warnings: report.warnings,
+        payloads,
     };
     features::assign(&mut model);
     docs::complete(&mut model);

@@ -118,6 +118,31 @@ impl<'a> Lowering<'a> {
         }
     }
 
+    /// Lowers every component schema marked `x-graphgen-payload: true`, in
+    /// name order, whether or not an operation names it: each type's name,
+    /// with the name of the file defining it.
+    pub fn lower_payloads(&mut self) -> Vec<(String, String)> {
+        let mut payloads: Vec<(&'a str, &'a Component<'a>)> = self
+            .components
+            .iter()
+            .filter(|(_, component)| matches!(component.schema, SchemaRef::Item(schema) if schema.payload))
+            .map(|(name, component)| (*name, component))
+            .collect();
+        payloads.sort_unstable_by_key(|(name, _)| *name);
+        let mut lowered = Vec::new();
+        for (name, component) in payloads {
+            let reference = format!("{SCHEMA_REF_PREFIX}{}", name.replace('~', "~0").replace('/', "~1"));
+            let at = At {
+                file: component.file,
+                pointer: &component.pointer,
+            };
+            if let Type::Named(ty) = self.type_of_reference(at, &reference) {
+                lowered.push((component.file.file_name(), ty));
+            }
+        }
+        lowered
+    }
+
     fn type_of_reference(&mut self, at: At<'_, '_>, reference: &str) -> Type {
         if self.depth >= MAX_DEPTH {
             self.report.error(at.diagnostic(

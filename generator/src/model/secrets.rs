@@ -8,10 +8,12 @@ use super::{Type, TypeDef};
 
 /// String properties that carry a credential in Graph's models, whatever the
 /// description marks: a pre-authenticated upload URL, a password, a client
-/// secret, an access token. `x-graphgen-secret: true` marks any other.
+/// secret, an access token, the state a change notification proves itself
+/// with. `x-graphgen-secret: true` marks any other.
 const CREDENTIALS: &[&str] = &[
     "accessToken",
     "clientSecret",
+    "clientState",
     "currentPassword",
     "newPassword",
     "password",
