@@ -7,15 +7,15 @@ pub struct Module {
     pub name: &'static str,
     /// The source, copied verbatim.
     pub source: &'static str,
-    /// The cargo feature the module needs, if any.
-    pub feature: Option<&'static str>,
+    /// The cargo features of which the module needs one; none when always compiled.
+    pub features: &'static [&'static str],
 }
 
 const fn module(name: &'static str, source: &'static str) -> Module {
     Module {
         name,
         source,
-        feature: None,
+        features: &[],
     }
 }
 
@@ -26,7 +26,7 @@ pub const MODULES: &[Module] = &[
     Module {
         name: "azure",
         source: include_str!("../../runtime/src/azure.rs"),
-        feature: Some("azure"),
+        features: &["azure"],
     },
     module("batch", include_str!("../../runtime/src/batch.rs")),
     module("bytes", include_str!("../../runtime/src/bytes.rs")),
@@ -34,6 +34,11 @@ pub const MODULES: &[Module] = &[
     module("client", include_str!("../../runtime/src/client.rs")),
     module("cloud", include_str!("../../runtime/src/cloud.rs")),
     module("error", include_str!("../../runtime/src/error.rs")),
+    Module {
+        name: "notifications",
+        source: include_str!("../../runtime/src/notifications.rs"),
+        features: &["notifications"],
+    },
     module("object", include_str!("../../runtime/src/object.rs")),
     module("options", include_str!("../../runtime/src/options.rs")),
     module("paging", include_str!("../../runtime/src/paging.rs")),
@@ -46,9 +51,14 @@ pub const MODULES: &[Module] = &[
     module("secret", include_str!("../../runtime/src/secret.rs")),
     module("send", include_str!("../../runtime/src/send.rs")),
     Module {
+        name: "serve",
+        source: include_str!("../../runtime/src/serve.rs"),
+        features: &["notifications", "testing"],
+    },
+    Module {
         name: "testing",
         source: include_str!("../../runtime/src/testing.rs"),
-        feature: Some("testing"),
+        features: &["testing"],
     },
     module("upload", include_str!("../../runtime/src/upload.rs")),
     module("values", include_str!("../../runtime/src/values.rs")),
@@ -64,6 +74,15 @@ pub fn dependencies() -> &'static str {
 /// The runtime's `[features]` table, which every generated crate uses as its own.
 pub fn features() -> &'static str {
     table("features")
+}
+
+/// The names of the runtime's cargo features, which no feature of a
+/// description's may take.
+pub fn feature_names() -> impl Iterator<Item = &'static str> {
+    features()
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once(" = [").map(|(name, _)| name))
 }
 
 /// Every method a `GraphClient` has: its own (in any module: `call`,
@@ -261,7 +280,16 @@ mod tests {
     #[test]
     fn dependencies_and_features_are_the_runtime_tables() {
         let table = dependencies();
-        assert!(table.starts_with("azure_core = "), "{table}");
+        let names: Vec<&str> = table
+            .lines()
+            .filter_map(|line| line.split_once(" = "))
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(names.len(), table.lines().count(), "{table}");
+        assert!(
+            names.windows(2).all(|pair| pair[0] < pair[1]) && names.contains(&"azure_core"),
+            "{table}"
+        );
         assert!(
             table.contains("\nreqwest = ") && table.ends_with("\"v4\"] }\n"),
             "{table}"
@@ -269,12 +297,10 @@ mod tests {
         assert!(!table.contains("\n[") && !table.contains('#'), "{table}");
         assert!(!table.contains("macros"), "dev-dependencies leaked: {table}");
         let features = features();
-        let names: Vec<&str> = features
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .map(|line| line.split_once(" = [").expect("a feature and its list").0)
-            .collect();
-        assert_eq!(names, ["azure", "testing"], "{features}");
+        let lines = features.lines().filter(|line| !line.starts_with('#')).count();
+        let names: Vec<&str> = feature_names().collect();
+        assert_eq!(names, ["azure", "notifications", "testing"], "{features}");
+        assert_eq!(names.len(), lines, "every line is a feature: {features}");
         assert!(
             features.starts_with("# Tokens from the Azure SDK") && features.ends_with("]\n"),
             "{features}"

@@ -53,6 +53,9 @@ pub enum Error {
     /// The `$batch` request that carried this call failed as a whole (after
     /// its own retries): the call may or may not have run.
     BatchRequest(std::sync::Arc<Error>),
+    /// A change notification's key, content or subscription could not be
+    /// used (`runtime::notifications`); the text never holds a secret.
+    Notification(String),
     /// A call of a batch has no answer of its own, and why: it could not be
     /// sent, or the batch's answer left it out.
     BatchItem {
@@ -158,6 +161,7 @@ impl fmt::Display for Error {
             ),
             Error::BatchRequest(error) => write!(f, "the batch request carrying this call failed: {error}"),
             Error::BatchItem { reason } => write!(f, "no answer for this call of the batch: {reason}"),
+            Error::Notification(reason) => write!(f, "change notifications: {reason}"),
             Error::Upload { reason, uploaded } => {
                 write!(
                     f,

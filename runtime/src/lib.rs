@@ -18,6 +18,8 @@ pub mod call;
 pub mod client;
 pub mod cloud;
 pub mod error;
+#[cfg(feature = "notifications")]
+pub mod notifications;
 pub mod object;
 pub mod options;
 pub mod paging;
@@ -29,6 +31,8 @@ pub mod read;
 pub mod retry;
 pub mod secret;
 pub mod send;
+#[cfg(any(feature = "testing", feature = "notifications"))]
+pub mod serve;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod upload;

@@ -35,8 +35,6 @@ use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
 use reqwest::{Method, Url};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -49,6 +47,7 @@ use super::options::Uploads;
 use super::paging::Page;
 use super::read::{read_root, FromJson};
 use super::retry::RetryPolicy;
+use super::serve::{self, Answer, Received};
 
 /// The page size of a collection when neither `$top` nor the test sets one (Graph's for users).
 pub const DEFAULT_PAGE_SIZE: usize = 100;
@@ -95,19 +94,9 @@ impl<C: From<GraphClient> + Examples> TestGraph<C> {
             sessions: Vec::new(),
         }));
         let serving = shared.clone();
-        let server = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let _ = stream.set_nodelay(true);
-                let shared = serving.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |request| serve(shared.clone(), request));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        })
-        .abort_handle();
+        let server = serve::spawn(listener, usize::MAX, move |received| {
+            std::future::ready(serve(&serving, received))
+        });
         TestGraph {
             shared,
             service_root: format!("{base}/v1.0"),
@@ -675,57 +664,34 @@ fn values<T: Serialize>(items: Vec<T>) -> Vec<Value> {
         .collect()
 }
 
-/// The connection is closed without an answer.
-#[derive(Debug)]
-struct Dropped;
-
-impl fmt::Display for Dropped {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the test asked for a dropped connection")
-    }
-}
-
-impl std::error::Error for Dropped {}
-
 /// What the graph sends back.
 enum Outcome {
     Answer(Reply),
     Drop,
 }
 
-async fn serve(
-    shared: Arc<Mutex<State>>,
-    request: hyper::Request<Incoming>,
-) -> Result<hyper::Response<Full<Bytes>>, Dropped> {
-    let (parts, body) = request.into_parts();
-    let body = body.collect().await.map_err(|_| Dropped)?.to_bytes().to_vec();
-    let mut headers = Vec::new();
-    let mut token = None;
-    for (name, value) in &parts.headers {
-        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-        if name == hyper::header::AUTHORIZATION {
-            token = Some(value);
-        } else {
-            headers.push((name.as_str().to_owned(), value));
-        }
-    }
+/// Answers one request from the graph's state, with the headers Graph sends.
+fn serve(shared: &Mutex<State>, received: Received) -> Answer {
+    let Received {
+        method,
+        target,
+        headers,
+        body,
+    } = received;
+    let (token, headers): (Vec<_>, Vec<_>) = headers.into_iter().partition(|(name, _)| name == "authorization");
+    let token = token.into_iter().next().map(|(_, value)| value);
     let client_request_id = headers
         .iter()
         .find(|(name, _)| name == "client-request-id")
         .map(|(_, value)| value.clone());
     let outcome = {
-        let mut state = lock(&shared);
-        let target = Url::parse(&format!(
-            "{}{}",
-            state.base,
-            parts.uri.path_and_query().map_or("/", |target| target.as_str())
-        ));
-        match target {
+        let mut state = lock(shared);
+        match Url::parse(&format!("{}{target}", state.base)) {
             Ok(target) => {
                 let upload = target.path().starts_with("/_upload/");
                 let (path, query) = below(&target, if upload { "" } else { "/v1.0" });
                 let recorded = Recorded {
-                    method: parts.method.clone(),
+                    method,
                     path,
                     query,
                     raw_query: target.query().unwrap_or_default().to_owned(),
@@ -744,22 +710,20 @@ async fn serve(
             )),
         }
     };
-    let Outcome::Answer(Reply { status, headers, body }) = outcome else {
-        return Err(Dropped);
+    let Outcome::Answer(Reply {
+        status,
+        mut headers,
+        body,
+    }) = outcome
+    else {
+        return Answer::Drop;
     };
-    let mut response = hyper::Response::builder()
-        .status(status)
-        .header("request-id", uuid::Uuid::new_v4().to_string())
-        .header("date", httpdate::fmt_http_date(std::time::SystemTime::now()));
+    headers.push(("request-id".to_owned(), uuid::Uuid::new_v4().to_string()));
+    headers.push(("date".to_owned(), httpdate::fmt_http_date(std::time::SystemTime::now())));
     if let Some(id) = client_request_id {
-        response = response.header("client-request-id", id);
+        headers.push(("client-request-id".to_owned(), id));
     }
-    for (name, value) in headers {
-        response = response.header(name, value);
-    }
-    Ok(response
-        .body(Full::new(Bytes::from(body)))
-        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new()))))
+    Answer::Reply { status, headers, body }
 }
 
 /// The claims a test token carries.

@@ -217,9 +217,10 @@ pub fn runtime_root() -> TokenStream {
     let reexports = crate_reexports();
     let modules = runtime::MODULES.iter().map(|module| {
         let name = ident(module.name);
-        match module.feature {
-            Some(feature) => quote! { #[cfg(feature = #feature)] pub mod #name; },
-            None => quote! { pub mod #name; },
+        match module.features {
+            [] => quote! { pub mod #name; },
+            [feature] => quote! { #[cfg(feature = #feature)] pub mod #name; },
+            features => quote! { #[cfg(any(#(feature = #features),*))] pub mod #name; },
         }
     });
     // Not `#[rustfmt::skip]` on its declaration: that makes the module

@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{FeatureTable, Features, Gate, Model, RequestBody, ResponseBody, Type, TypeDef};
 
-/// Feature names the generated manifest already uses.
-const RESERVED: &[&str] = &["default", "full", "azure"];
+/// Feature names the generated manifest already uses, beside the runtime's own.
+const RESERVED: &[&str] = &["default", "full"];
 
 /// The feature name for a group: `users.authentication` becomes `users-authentication`.
 pub fn feature_name(group: &str) -> String {
@@ -29,7 +29,9 @@ pub fn feature_name(group: &str) -> String {
     match name.chars().next() {
         None => "other".to_owned(),
         Some(c) if c.is_ascii_digit() => format!("n{name}"),
-        Some(_) if RESERVED.contains(&name.as_str()) => format!("{name}-api"),
+        Some(_) if RESERVED.contains(&name.as_str()) || crate::runtime::feature_names().any(|own| own == name) => {
+            format!("{name}-api")
+        }
         Some(_) => name,
     }
 }
@@ -508,6 +510,10 @@ mod tests {
         assert_eq!(feature_name("users.authentication"), "users-authentication");
         assert_eq!(feature_name("identity.conditionalAccess"), "identity-conditionalaccess");
         assert_eq!(feature_name("full"), "full-api");
+        // The runtime's own features (`azure`, `notifications`, `testing`) are never a part's.
+        assert_eq!(feature_name("azure"), "azure-api");
+        assert_eq!(feature_name("Notifications"), "notifications-api");
+        assert_eq!(feature_name("testing"), "testing-api");
         assert_eq!(feature_name("9lives"), "n9lives");
         assert_eq!(feature_name("..."), "other");
     }
