@@ -560,3 +560,79 @@ async fn published_keys_are_fetched_once_and_again_for_an_unknown_key() {
     assert_eq!(unknown(&delivery).await, 401);
     fetched.assert_requested(1);
 }
+
+/// The README's example, as it is written there, against the local Graph
+/// and a delivery as Graph sends it.
+mod readme {
+    use generated::models::{ChangeNotification, Subscription};
+    use generated::runtime::notifications::{KeeperAction, Receiver, SubscriptionKeeper};
+    use generated::{Error, GraphClient};
+    use std::time::Duration;
+
+    async fn watch_messages(
+        client: &GraphClient,
+        listener: tokio::net::TcpListener,
+        key: &[u8],
+        certificate: &str,
+    ) -> Result<(), Error> {
+        let state = "a-long-random-secret-of-yours";
+        let (receiver, mut notifications) = Receiver::<ChangeNotification>::builder(state)
+            .app_id("11111111-2222-3333-4444-555555555555") // your app registration
+            .decryption_key("my-certificate", key)? // PKCS #8 DER of the certificate's private key
+            .build();
+        let _serving = receiver.serve(listener); // behind your HTTPS reverse proxy
+        let keeper = SubscriptionKeeper::new(client);
+        keeper
+            .create(&Subscription {
+                change_type: Some("created,updated".into()),
+                resource: Some("users/adele@contoso.com/messages?$select=subject".into()),
+                notification_url: Some("https://app.contoso.com/notifications".into()),
+                lifecycle_notification_url: Some("https://app.contoso.com/notifications".into()),
+                client_state: Some(state.into()),
+                include_resource_data: Some(true),
+                encryption_certificate: Some(certificate.into()), // base64 of the certificate
+                encryption_certificate_id: Some("my-certificate".into()),
+                ..Subscription::default()
+            })
+            .await?;
+        let _renewing = keeper.run(Duration::from_secs(600)); // renews before each expiry
+        while let Some(notification) = notifications.next().await {
+            if notification.duplicate {
+                continue; // Graph delivered it again: it was handled the first time
+            }
+            if notification.lifecycle.is_some() {
+                if let KeeperAction::Resynchronize { resource } = keeper.on_lifecycle(&notification).await? {
+                    println!("missed changes of {resource}: sync it with a delta query");
+                }
+            } else if let Some(Ok(message)) = notification.content::<serde_json::Value>() {
+                println!("{:?}: {}", notification.change.change_type, message["subject"]);
+            }
+        }
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn subscribes_and_receives() {
+        let graph = generated::TestGraph::start().await;
+        let created = graph
+            .route(reqwest::Method::POST, "/subscriptions")
+            .answer(serde_json::json!({"id": "sub-1", "expirationDateTime": "2026-12-06T10:00:00Z"}));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/notifications", listener.local_addr().unwrap());
+        let client = graph.client();
+        let key = super::keys().decryption_pkcs8.clone();
+        let watching = tokio::spawn(async move { watch_messages(&client, listener, &key, "MIIC...").await });
+        while created.requests().is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(created.requests()[0].json()["includeResourceData"], true);
+        let handshake = reqwest::get(format!("{url}?validationToken=abc")).await.unwrap();
+        assert_eq!(handshake.text().await.unwrap(), "abc");
+        let mut item = super::change("sub-1", 1);
+        item["clientState"] = "a-long-random-secret-of-yours".into();
+        let (status, why) = super::deliver(&url, &serde_json::json!({"value": [item]})).await;
+        assert_eq!(status, 202, "{why}");
+        assert!(!watching.is_finished());
+        watching.abort();
+    }
+}
