@@ -305,6 +305,22 @@ pub struct Recorded {
 }
 
 impl Recorded {
+    /// A request of `method` to `target`, its path below `root`, without a token.
+    fn new(method: Method, target: &Url, root: &str, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
+        let (path, query) = below(target, root);
+        Recorded {
+            method,
+            path,
+            query,
+            raw_query: target.query().unwrap_or_default().to_owned(),
+            headers,
+            body,
+            authorized: false,
+            claims: None,
+            in_batch: false,
+        }
+    }
+
     /// A query option's value.
     pub fn query(&self, name: &str) -> Option<&str> {
         self.query
@@ -690,18 +706,15 @@ fn serve(shared: &Mutex<State>, received: Received) -> Answer {
         let mut state = lock(shared);
         match Url::parse(&format!("{}{target}", state.base)) {
             Ok(target) => {
-                let upload = target.path().starts_with("/_upload/");
-                let (path, query) = below(&target, if upload { "" } else { "/v1.0" });
+                let root = if target.path().starts_with("/_upload/") {
+                    ""
+                } else {
+                    "/v1.0"
+                };
                 let recorded = Recorded {
-                    method,
-                    path,
-                    query,
-                    raw_query: target.query().unwrap_or_default().to_owned(),
-                    headers,
-                    body,
                     authorized: token.is_some(),
                     claims: token.as_deref().and_then(claims_of),
-                    in_batch: false,
+                    ..Recorded::new(method, &target, root, headers, body)
                 };
                 state.handle(recorded)
             }
@@ -942,7 +955,6 @@ impl State {
                 let Ok(target) = Url::parse(&format!("{}/v1.0{}", self.base, step.url)) else {
                     return bad_request("a batched request's url is not a path below the service root");
                 };
-                let (path, query) = below(&target, "/v1.0");
                 let headers: Vec<(String, String)> = step
                     .headers
                     .iter()
@@ -958,15 +970,10 @@ impl State {
                     Some(value) => value.to_string().into_bytes(),
                 };
                 let item = Recorded {
-                    method,
-                    path,
-                    query,
-                    raw_query: target.query().unwrap_or_default().to_owned(),
-                    headers,
-                    body,
                     authorized: request.authorized,
                     claims: request.claims.clone(),
                     in_batch: true,
+                    ..Recorded::new(method, &target, "/v1.0", headers, body)
                 };
                 match self.handle(item) {
                     Outcome::Drop => return Outcome::Drop,
