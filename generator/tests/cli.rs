@@ -293,6 +293,57 @@ fn two_fragments_defining_one_schema_differently_are_refused() {
     assert_eq!(snapshot_dir(&work.path().join("out")), before);
 }
 
+/// Microsoft's modules define some operations in two files: they merge as
+/// schemas do, and any difference in what is sent or answered is refused.
+#[test]
+fn an_operation_defined_in_two_files_is_one() {
+    let work = tempfile::tempdir().unwrap();
+    let one = with_thing(
+        "      type: object\n      properties:\n        name: {type: string}\n",
+        "",
+    );
+    fs::write(work.path().join("one.yaml"), &one).unwrap();
+    let generate = |two: &str| {
+        fs::write(work.path().join("two.yaml"), two).unwrap();
+        graphgen(&["generate", "one.yaml", "two.yaml", "--out", "out"], work.path())
+    };
+    // Identical: one operation, not a word.
+    let output = generate(&one);
+    assert_eq!((output.status.code(), stderr(&output)), (Some(0), String::new()));
+    let client = fs::read_to_string(work.path().join("out/src/client.rs")).unwrap();
+    assert_eq!(client.matches("pub fn get(").count(), 1, "{client}");
+
+    // Documentation differs: the first file's is kept, silently.
+    let documented = one.replace(
+        "      operationId: things.get\n",
+        "      operationId: things.get\n      summary: Get a thing, the other way\n",
+    );
+    let output = generate(&documented);
+    assert_eq!((output.status.code(), stderr(&output)), (Some(0), String::new()));
+    let client = fs::read_to_string(work.path().join("out/src/client.rs")).unwrap();
+    assert!(!client.contains("the other way"), "{client}");
+
+    // Another operationId: merged with a warning naming both places.
+    let renamed = one.replace("operationId: things.get", "operationId: things.read");
+    let output = generate(&renamed);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{message}");
+    assert!(
+        message.starts_with("warning: two.yaml:") && message.contains("one.yaml at /paths/~1things~1{thing-id}/get"),
+        "{message}"
+    );
+
+    // Another answer: refused, naming both places and what differs.
+    let answered = one.replace("'200':\n          description: OK", "'201':\n          description: OK");
+    let output = generate(&answered);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(
+        message.contains("two.yaml:") && message.contains("one.yaml") && message.contains("its responses differ"),
+        "{message}"
+    );
+}
+
 /// Microsoft's own mistakes that graphgen can generate correct code for warn:
 /// a path parameter declared but not in the path is left out.
 #[test]

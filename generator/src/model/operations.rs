@@ -149,9 +149,14 @@ fn lower(
     });
 }
 
-/// The operations of the path items, each method of a template once.
+/// The operations of the path items, each method of a template once. One
+/// defined in several files (Microsoft's modules are slices of one API) is
+/// one operation, the first file's: definitions that differ only in their
+/// documentation merge silently, ones that differ in their tags or
+/// operationId with a warning naming both places; any other difference is
+/// refused, naming both.
 fn collect<'a>(files: &'a [SourceFile], items: &[PathRef<'a>], report: &mut Report) -> Vec<Found<'a>> {
-    // Where each method and path template was first defined.
+    // Where each method and path template was first defined (in `found`).
     let mut defined: HashMap<(String, HttpMethod), usize> = HashMap::new();
     let mut found: Vec<Found> = Vec::new();
     for &PathRef { template, file, item } in items {
@@ -174,18 +179,31 @@ fn collect<'a>(files: &'a [SourceFile], items: &[PathRef<'a>], report: &mut Repo
             let op_pointer = pointer(&path_pointer, &[key]);
             match defined.entry((template.to_owned(), method)) {
                 std::collections::hash_map::Entry::Occupied(other) => {
-                    report.error(file.diagnostic(
-                        op_pointer,
-                        format!(
-                            "{} {template} is also defined in {}",
-                            method.as_str(),
-                            files[*other.get()].path.display()
-                        ),
-                    ));
+                    let first = &found[*other.get()];
+                    let place = format!("{} at {}", first.file.path.display(), first.pointer);
+                    match redefinition((first.item, first.operation), (item, operation)) {
+                        Redefinition::Same => {}
+                        Redefinition::Renamed => report.warn(file.diagnostic(
+                            op_pointer,
+                            format!(
+                                "{} {template} is also defined in {place} with other tags or operationId: merged, \
+                                 keeping that file's",
+                                method.as_str()
+                            ),
+                        )),
+                        Redefinition::Different(what) => report.error(file.diagnostic(
+                            op_pointer,
+                            format!(
+                                "{} {template} is also defined, differently, in {place}: its {what} differ; files \
+                                 that share an operation must define it the same way",
+                                method.as_str()
+                            ),
+                        )),
+                    }
                     continue;
                 }
                 std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(files.iter().position(|f| std::ptr::eq(f, file)).unwrap_or_default());
+                    slot.insert(found.len());
                 }
             }
             found.push(Found {
@@ -208,6 +226,78 @@ fn collect<'a>(files: &'a [SourceFile], items: &[PathRef<'a>], report: &mut Repo
         }
     }
     found
+}
+
+/// How a second definition of an operation differs from the first.
+#[derive(Debug, PartialEq, Eq)]
+enum Redefinition {
+    /// Not at all, or in its documentation only.
+    Same,
+    /// In its tags or operationId (which name its feature and constant).
+    Renamed,
+    /// In what it sends or answers.
+    Different(&'static str),
+}
+
+fn redefinition(first: (&PathItem, &ApiOperation), second: (&PathItem, &ApiOperation)) -> Redefinition {
+    let undocumented = |(item, operation): (&PathItem, &ApiOperation)| {
+        let mut operation = operation.clone();
+        operation.summary = None;
+        operation.description = None;
+        operation.external_docs = None;
+        let mut path_parameters = item.parameters.clone();
+        for parameter in operation.parameters.iter_mut().chain(&mut path_parameters) {
+            if let ReferenceOr::Item(parameter) = parameter {
+                parameter_data(parameter).description = None;
+            }
+        }
+        if let Some(ReferenceOr::Item(body)) = &mut operation.request_body {
+            body.description = None;
+        }
+        for response in operation
+            .responses
+            .responses
+            .values_mut()
+            .chain(&mut operation.responses.default)
+        {
+            if let ReferenceOr::Item(response) = response {
+                response.description.clear();
+            }
+        }
+        (path_parameters, operation)
+    };
+    let ((first_path, mut first), (second_path, mut second)) = (undocumented(first), undocumented(second));
+    let differs = [
+        ("path parameters", first_path != second_path),
+        ("parameters", first.parameters != second.parameters),
+        ("request body", first.request_body != second.request_body),
+        ("responses", first.responses != second.responses),
+        ("extensions", first.extensions != second.extensions),
+    ];
+    if let Some((what, _)) = differs.iter().find(|(_, differs)| *differs) {
+        return Redefinition::Different(what);
+    }
+    if first == second {
+        return Redefinition::Same;
+    }
+    for operation in [&mut first, &mut second] {
+        operation.tags.clear();
+        operation.operation_id = None;
+    }
+    if first == second {
+        Redefinition::Renamed
+    } else {
+        Redefinition::Different("security, servers or other fields")
+    }
+}
+
+fn parameter_data(parameter: &mut Parameter) -> &mut openapiv3::ParameterData {
+    match parameter {
+        Parameter::Query { parameter_data, .. }
+        | Parameter::Header { parameter_data, .. }
+        | Parameter::Path { parameter_data, .. }
+        | Parameter::Cookie { parameter_data, .. } => parameter_data,
+    }
 }
 
 /// The path's segments, checked against its declared path parameters.
