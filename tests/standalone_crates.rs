@@ -45,10 +45,17 @@ fn build_with_features(
     name: &str,
     selections: &[&[&str]],
 ) {
+    let files = graphgen::generate_crate_filtered(specs, filter, name).unwrap_or_else(|error| panic!("{error}"));
+    build_files(&files, name, selections);
+}
+
+/// Writes `files` as the crate `name` outside the repository, with this
+/// workspace's lock file so the dependency versions are the ones tested
+/// here, and builds, documents and lints it as [`build_with_features`] says.
+fn build_files(files: &graphgen::output::Files, name: &str, selections: &[&[&str]]) -> tempfile::TempDir {
     let scratch = tempfile::tempdir().unwrap();
     let dir = scratch.path().join(name);
-    let files = graphgen::generate_crate_filtered(specs, filter, name).unwrap_or_else(|error| panic!("{error}"));
-    graphgen::output::write_crate(&dir, &files).unwrap();
+    graphgen::output::write_crate(&dir, files).unwrap();
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     cargo(&["build", "--quiet"], &dir);
     // Descriptions are text: the docs render without a rustdoc warning.
@@ -60,12 +67,48 @@ fn build_with_features(
         args.extend(["--", "-D", "warnings"]);
         cargo(&args, &dir);
     }
+    scratch
 }
 
 #[test]
 fn spec_crate_and_hostile_names_crate_build_alone_without_warnings() {
     build_standalone(&spec_files(), "graph-qrcodepin");
     build_standalone(&[root().join("generator/tests/fixtures/hostile-names.yaml")], "hostile");
+}
+
+/// `--publishable`: a feature per module only, each module alone compiling
+/// warning-free, and a package cargo accepts, with a licence.
+#[test]
+fn the_publishable_spec_crate_builds_per_module_and_packages() {
+    let mut model = graphgen::model_with(&spec_files(), &graphgen::PathFilter::default(), None).unwrap();
+    graphgen::model::features::publishable(&mut model);
+    let files = graphgen::output::crate_files(&model, "graph-spec").unwrap();
+    let manifest = &files["Cargo.toml"];
+    assert!(
+        manifest.contains("\nlicense = \"MIT OR Apache-2.0\"\n") && !manifest.contains("publish = false"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("[package.metadata.docs.rs]") && !manifest.contains("model-"),
+        "{manifest}"
+    );
+    let modules = [
+        "authentication-methods",
+        "change-notifications",
+        "qrcodepin",
+        "qrcodepin-family",
+        "users",
+    ];
+    let selections: Vec<[&str; 3]> = modules
+        .iter()
+        .map(|module| ["--no-default-features", "--features", module])
+        .collect();
+    let selections: Vec<&[&str]> = selections.iter().map(|selection| selection.as_slice()).collect();
+    let scratch = build_files(&files, "graph-spec", &selections);
+    cargo(
+        &["package", "--quiet", "--no-verify", "--offline"],
+        &scratch.path().join("graph-spec"),
+    );
 }
 
 /// The authentication slice of Microsoft's official Identity.SignIns

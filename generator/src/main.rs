@@ -49,6 +49,11 @@ struct Target {
     /// adding to them) as errors: for authors of fragments, and for CI.
     #[arg(long)]
     strict: bool,
+    /// Write a crate crates.io accepts: a feature per module only (at most 300; items compiled by
+    /// the modules that need them), a licence, and docs.rs metadata that labels each item with
+    /// the features it needs.
+    #[arg(long)]
+    publishable: bool,
 }
 
 const EXIT_DRIFT: u8 = 1;
@@ -71,7 +76,10 @@ fn run(cli: Cli) -> Result<ExitCode, graphgen::Error> {
         .clone()
         .unwrap_or_else(|| graphgen::output::default_crate_name(&target.out));
     let filter = graphgen::PathFilter::new(&target.include_path, &target.exclude_path);
-    let model = graphgen::model_with(&target.specs, &filter, target.permissions.as_deref())?;
+    let mut model = graphgen::model_with(&target.specs, &filter, target.permissions.as_deref())?;
+    if target.publishable {
+        graphgen::model::features::publishable(&mut model);
+    }
     if target.strict {
         graphgen::diagnostics::strict(&model.warnings)?;
     }

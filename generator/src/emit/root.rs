@@ -179,8 +179,14 @@ pub fn crate_root(model: &Model, emitted: &[Module<'_>], crate_name: &str) -> To
             "Each description is a cargo feature, all on by default (`full`): {}. To compile only",
             list(&mut modules.iter().map(|(module, _)| module))
         ));
-        docs.push("what you call, turn off the default features and name the ones you need; `Cargo.toml`".to_owned());
-        docs.push("lists their finer parts (the descriptions' tags) and what each turns on.".to_owned());
+        if model.publishable {
+            docs.push("what you call, turn off the default features and name the ones you need.".to_owned());
+        } else {
+            docs.push(
+                "what you call, turn off the default features and name the ones you need; `Cargo.toml`".to_owned(),
+            );
+            docs.push("lists their finer parts (the descriptions' tags) and what each turns on.".to_owned());
+        }
     } else if !model.features.is_empty() {
         docs.push(String::new());
         docs.push(format!(
@@ -202,8 +208,13 @@ pub fn crate_root(model: &Model, emitted: &[Module<'_>], crate_name: &str) -> To
     };
     // prettyplease and rustfmt lay code out differently; `cargo fmt` in a
     // workspace holding the crate must not rewrite what the generator wrote.
+    // docs.rs labels each item with the features it needs (`[package.metadata.docs.rs]`).
+    let doc_cfg = model
+        .publishable
+        .then(|| quote! { #![cfg_attr(docsrs, feature(doc_cfg))] });
     quote! {
         #docs
+        #doc_cfg
         #(#[rustfmt::skip] pub mod #declarations;)*
         pub mod runtime;
         #reexports

@@ -166,31 +166,7 @@ pub(super) fn gates(model: &mut Model) {
         }
         operation.gate = gate;
     }
-    // Builders: the features of the operations at and below each node. A
-    // child always has a higher index than its parent, so one backwards pass suffices.
-    for index in (0..model.builders.len()).rev() {
-        let mut gate = Gate::never();
-        for &operation in &model.builders[index].operations {
-            gate.join(&model.operations[operation].gate);
-        }
-        for child in &model.builders[index].children {
-            gate.join(&model.builders[child.builder].gate);
-        }
-        model.builders[index].gate = if on { gate } else { Gate::always() };
-    }
-    // A method carries a gate of its own only where its impl block's says less.
-    for index in 0..model.builders.len() {
-        let outer = (index > 0).then(|| model.builders[index].gate.clone());
-        for child in 0..model.builders[index].children.len() {
-            let target = model.builders[index].children[child].builder;
-            let own = model.builders[target].gate.clone();
-            model.builders[index].children[child].gate = own.within(outer.as_ref());
-        }
-        for &operation in &model.builders[index].operations.clone() {
-            let own = model.operations[operation].gate.clone();
-            model.operations[operation].method_gate = own.within(outer.as_ref());
-        }
-    }
+    builder_gates(model, on);
     let named_gate = |ty: &Type| match ty {
         Type::Named(name) | Type::Flags(name) => type_gate(name),
         Type::List(item) => match &**item {
@@ -227,6 +203,115 @@ pub(super) fn gates(model: &mut Model) {
             }
         }
     }
+}
+
+/// The gates of builders (the operations at and below each node) and of
+/// the methods leading to them and calling them, from the operations' gates.
+fn builder_gates(model: &mut Model, on: bool) {
+    // Builders: the features of the operations at and below each node. A
+    // child always has a higher index than its parent, so one backwards pass suffices.
+    for index in (0..model.builders.len()).rev() {
+        let mut gate = Gate::never();
+        for &operation in &model.builders[index].operations {
+            gate.join(&model.operations[operation].gate);
+        }
+        for child in &model.builders[index].children {
+            gate.join(&model.builders[child.builder].gate);
+        }
+        model.builders[index].gate = if on { gate } else { Gate::always() };
+    }
+    // A method carries a gate of its own only where its impl block's says less.
+    for index in 0..model.builders.len() {
+        let outer = (index > 0).then(|| model.builders[index].gate.clone());
+        for child in 0..model.builders[index].children.len() {
+            let target = model.builders[index].children[child].builder;
+            let own = model.builders[target].gate.clone();
+            model.builders[index].children[child].gate = own.within(outer.as_ref());
+        }
+        for &operation in &model.builders[index].operations.clone() {
+            let own = model.operations[operation].gate.clone();
+            model.operations[operation].method_gate = own.within(outer.as_ref());
+        }
+    }
+}
+
+/// Makes the crate fit crates.io (at most 300 features): only the modules
+/// (with one file, the parts) stay features, each item compiled by the
+/// modules that turn it on, directly or through the parts and types they
+/// need. Nothing is lost but the finer features.
+pub fn publishable(model: &mut Model) {
+    model.publishable = true;
+    let on = !model.features.is_empty();
+    if !on {
+        return;
+    }
+    let table = &model.feature_table;
+    let by_module = !table.modules.is_empty();
+    let tops: Vec<String> = match by_module {
+        true => table.modules.iter().map(|(module, _)| module.clone()).collect(),
+        false => table.parts.iter().map(|(part, _)| part.clone()).collect(),
+    };
+    // What turns on what: the table's lists, and a base's derived types,
+    // which a module answering the base reads typed.
+    let mut edges: HashMap<String, Vec<String>> = HashMap::new();
+    for (feature, list) in table.modules.iter().chain(&table.parts).chain(&table.types) {
+        edges.entry(feature.clone()).or_default().extend(list.iter().cloned());
+    }
+    for def in &model.types {
+        if let TypeDef::Union(union) = def {
+            let derived = union.variants.iter().map(|variant| type_feature(&variant.ty));
+            edges.entry(type_feature(&union.name)).or_default().extend(derived);
+        }
+    }
+    // For each feature, the top features that turn it on, through any path.
+    let mut owners: HashMap<String, Features> = HashMap::new();
+    for top in &tops {
+        let mut stack = vec![top.clone()];
+        let mut seen = HashSet::new();
+        while let Some(feature) = stack.pop() {
+            if !seen.insert(feature.clone()) {
+                continue;
+            }
+            owners.entry(feature.clone()).or_default().insert(top.clone());
+            stack.extend(edges.get(&feature).into_iter().flatten().cloned());
+        }
+    }
+    let map = |gate: &mut Gate| {
+        if let Some(features) = &mut gate.0 {
+            *features = features
+                .iter()
+                .flat_map(|feature| match owners.get(feature) {
+                    Some(tops) => tops.iter().cloned().collect::<Vec<_>>(),
+                    // Turned on by `full` alone.
+                    None => vec!["full".to_owned()],
+                })
+                .collect();
+        }
+    };
+    for operation in &mut model.operations {
+        map(&mut operation.gate);
+    }
+    for def in &mut model.types {
+        match def {
+            TypeDef::Struct(def) => {
+                map(&mut def.gate);
+                def.fields.iter_mut().for_each(|field| map(&mut field.gate));
+            }
+            TypeDef::Enum(def) => map(&mut def.gate),
+            TypeDef::Union(def) => {
+                map(&mut def.gate);
+                def.variants.iter_mut().for_each(|variant| map(&mut variant.gate));
+            }
+        }
+    }
+    builder_gates(model, on);
+    let features: Vec<(String, Vec<String>)> = tops.iter().map(|top| (top.clone(), Vec::new())).collect();
+    model.feature_table = FeatureTable {
+        full: tops,
+        modules: if by_module { features.clone() } else { Vec::new() },
+        parts: if by_module { Vec::new() } else { features },
+        types: Vec::new(),
+    };
 }
 
 /// For each type, the feature a user looks for that compiles it: the module

@@ -53,6 +53,9 @@ pub struct Model {
     /// The types of schemas marked `x-graphgen-payload`, each with the file
     /// that defines it, whose module compiles it.
     pub payloads: Vec<(String, String)>,
+    /// Made to be published on crates.io ([`features::publishable`]): module
+    /// features only, a licence and the metadata crates.io and docs.rs read.
+    pub publishable: bool,
 }
 
 impl Model {
@@ -616,6 +619,7 @@ pub fn build_with(
         feature_table: FeatureTable::default(),
         warnings: report.warnings,
         payloads,
+        publishable: false,
     };
     features::assign(&mut model);
     docs::complete(&mut model);
