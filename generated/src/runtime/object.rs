@@ -31,14 +31,15 @@ pub trait JsonObject: Default {
 }
 
 /// Reads the value of the property `key` into `field`, or into `rest` as
-/// received when it does not fit.
+/// received when it does not fit; `true`, the property had a field (what
+/// [`JsonObject::property`] answers, so that its arms call this alone).
 pub fn property<'de, A: MapAccess<'de>, T: FromJson>(
     map: &mut A,
     at: &At<'_>,
     key: &'static str,
     field: &mut T,
     rest: &mut Map<String, Value>,
-) -> Result<(), A::Error> {
+) -> Result<bool, A::Error> {
     let at = at.key(key);
     match map.next_value_seed(Seed::<T>::new(&at))? {
         Ok(value) => *field = value,
@@ -46,7 +47,7 @@ pub fn property<'de, A: MapAccess<'de>, T: FromJson>(
             rest.insert(key.to_owned(), raw);
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Reads a JSON object into `T`, property by property.
@@ -136,7 +137,7 @@ macro_rules! __json_object {
     (@read $object:ident, $rest:ident, $key:ident, $map:ident, $at:ident { $($(#[$cfg:meta])* $json:literal => $field:ident,)+ }) => {{
         let _ = (&$map, &$at);
         match $key {
-            $($(#[$cfg])* $json => property($map, $at, $json, &mut $object.$field, &mut $object.$rest).map(|()| true),)+
+            $($(#[$cfg])* $json => property($map, $at, $json, &mut $object.$field, &mut $object.$rest),)+
             _ => Ok(false),
         }
     }};
