@@ -97,7 +97,7 @@ macro_rules! __json_object {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 #[allow(unused_mut)]
                 let mut object = write_object(serializer)?;
-                $($(#[$cfg])* object.field($json, &self.$field)?;)*
+                $($(#[$cfg])* object.field($json, &self.$field);)*
                 object.end(&self.$rest)
             }
         }
@@ -147,28 +147,37 @@ pub use crate::__json_object as json_object;
 
 /// Writes a generated struct as a JSON object (for `json_object!`).
 pub fn write_object<S: Serializer>(serializer: S) -> Result<ObjectWriter<S::SerializeMap>, S::Error> {
-    serializer.serialize_map(None).map(ObjectWriter)
+    serializer
+        .serialize_map(None)
+        .map(|map| ObjectWriter { map, error: None })
 }
 
 /// A generated struct being written: its fields that are set, then the
-/// properties it kept.
-pub struct ObjectWriter<M>(M);
+/// properties it kept. The first error stops the writing and is what
+/// [`end`](Self::end) gives, so a struct's `serialize` has no branch per field.
+pub struct ObjectWriter<M: SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
+}
 
 impl<M: SerializeMap> ObjectWriter<M> {
-    /// `value` under `key`, if it is set.
-    pub fn field<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) -> Result<(), M::Error> {
-        match value {
-            Some(value) => self.0.serialize_entry(key, value),
-            None => Ok(()),
+    /// `value` under `key`, if it is set and nothing failed before.
+    pub fn field<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if let (Some(value), None) = (value, &self.error) {
+            self.error = self.map.serialize_entry(key, value).err();
         }
     }
 
-    /// The properties without a field, and the end of the object.
+    /// The properties without a field, and the end of the object; or the
+    /// first error.
     pub fn end(mut self, rest: &Map<String, Value>) -> Result<M::Ok, M::Error> {
-        for (key, value) in rest {
-            self.0.serialize_entry(key, value)?;
+        if let Some(error) = self.error {
+            return Err(error);
         }
-        self.0.end()
+        for (key, value) in rest {
+            self.map.serialize_entry(key, value)?;
+        }
+        self.map.end()
     }
 }
 
