@@ -63,7 +63,7 @@ use super::error::Error;
 use super::path::RequestPath;
 use super::read::{read_root, FromJson};
 use super::secret::Secret;
-use super::serve::{self, Answer, Received};
+use super::serve::{self, Answer, Received, Reply};
 
 /// The application id of Microsoft Graph's change-notification service: the
 /// `azp` (or `appid`) of every genuine validation token.
@@ -339,31 +339,15 @@ impl<N: FromJson + Send + 'static> ReceiverBuilder<N> {
     }
 }
 
-/// The answer to send to Graph.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Response {
-    pub status: u16,
-    /// Names in lower case.
-    pub headers: Vec<(&'static str, String)>,
-    pub body: Vec<u8>,
+/// An answer in plain text, not to be read as anything else.
+fn text(status: u16, text: &str) -> Reply {
+    Reply::raw(status, "text/plain; charset=utf-8", text).with_header("x-content-type-options", "nosniff")
 }
 
-impl Response {
-    fn text(status: u16, text: &str) -> Self {
-        Response {
-            status,
-            headers: vec![
-                ("content-type", "text/plain; charset=utf-8".to_owned()),
-                ("x-content-type-options", "nosniff".to_owned()),
-            ],
-            body: text.as_bytes().to_vec(),
-        }
-    }
-
-    fn refused(status: u16, why: &str) -> Self {
-        tracing::warn!(status, why, "a change notification delivery was refused");
-        Response::text(status, why)
-    }
+/// A refusal, said in the answer and in a `tracing` warning.
+fn refused(status: u16, why: &str) -> Reply {
+    tracing::warn!(status, why, "a change notification delivery was refused");
+    text(status, why)
 }
 
 /// Why a delivery is refused: said in the answer and in a `tracing` warning,
@@ -387,31 +371,23 @@ impl<N: FromJson + Send + 'static> Receiver<N> {
 
     /// The answer to one request to the notification URL: `method`, the path
     /// with its query (`target`), and the body.
-    pub async fn handle(&self, method: &str, target: &str, body: &[u8]) -> Response {
+    pub async fn handle(&self, method: &str, target: &str, body: &[u8]) -> Reply {
         if let Some(token) = validation_token(target) {
             return match token {
-                Some(token) if token.len() <= MAX_VALIDATION_TOKEN => Response::text(200, &token),
-                _ => Response::refused(400, "the validation token is not one"),
+                Some(token) if token.len() <= MAX_VALIDATION_TOKEN => text(200, &token),
+                _ => refused(400, "the validation token is not one"),
             };
         }
         if !method.eq_ignore_ascii_case("POST") {
-            return Response::refused(405, "notifications are POSTed");
+            return refused(405, "notifications are POSTed");
         }
         if body.len() > self.inner.max_body {
-            return Response::refused(413, "the delivery is larger than the receiver reads");
+            return refused(413, "the delivery is larger than the receiver reads");
         }
         match self.accept(body).await {
-            Ok(()) => Response {
-                status: 202,
-                headers: Vec::new(),
-                body: Vec::new(),
-            },
-            Err(Refusal(503, why)) => {
-                let mut response = Response::refused(503, why);
-                response.headers.push(("retry-after", "1".to_owned()));
-                response
-            }
-            Err(Refusal(status, why)) => Response::refused(status, why),
+            Ok(()) => Reply::raw(202, "", Vec::new()),
+            Err(Refusal(503, why)) => refused(503, why).with_header("retry-after", "1"),
+            Err(Refusal(status, why)) => refused(status, why),
         }
     }
 
@@ -424,18 +400,11 @@ impl<N: FromJson + Send + 'static> Receiver<N> {
         serve::spawn(listener, max_body, move |received: Received| {
             let receiver = receiver.clone();
             async move {
-                let response = receiver
-                    .handle(received.method.as_str(), &received.target, &received.body)
-                    .await;
-                Answer::Reply {
-                    status: response.status,
-                    headers: response
-                        .headers
-                        .into_iter()
-                        .map(|(name, value)| (name.to_owned(), value))
-                        .collect(),
-                    body: response.body,
-                }
+                Answer::Reply(
+                    receiver
+                        .handle(received.method.as_str(), &received.target, &received.body)
+                        .await,
+                )
             }
         })
     }

@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
+use serde::Serialize;
+use serde_json::json;
 use tokio::net::TcpListener;
 
 /// A request as it arrived: header names in lower case.
@@ -33,14 +35,58 @@ impl Received {
 
 /// What a handler does with a request.
 pub enum Answer {
-    /// A status, headers (lower-case names) and a body.
-    Reply {
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    },
+    /// An answer.
+    Reply(Reply),
     /// Closes the connection without answering.
     Drop,
+}
+
+/// One answer: a status, headers and a body. The test graph's answers and the
+/// notification receiver's are made of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    /// Names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// `status` with `value` as JSON.
+    pub fn json(status: u16, value: &impl Serialize) -> Self {
+        let body = serde_json::to_vec(value).expect("a model serializes to JSON");
+        Reply::raw(status, "application/json", body)
+    }
+
+    /// `status` with `body` as `content_type` (an empty type sends none).
+    pub fn raw(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        let headers = if content_type.is_empty() {
+            Vec::new()
+        } else {
+            vec![("content-type".to_owned(), content_type.to_owned())]
+        };
+        Reply {
+            status,
+            headers,
+            body: body.into(),
+        }
+    }
+
+    /// `200` with a count in plain text, as `$count` answers.
+    pub fn count(count: i64) -> Self {
+        Reply::raw(200, "text/plain", count.to_string())
+    }
+
+    /// A Graph error: `status` with `code` and `message` in Graph's error body.
+    pub fn error(status: u16, code: &str, message: &str) -> Self {
+        Reply::json(status, &json!({ "error": { "code": code, "message": message } }))
+    }
+
+    /// The same answer with one more header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_ascii_lowercase(), value.to_owned()));
+        self
+    }
 }
 
 /// A body over the server's limit, or a connection closed on purpose.
@@ -115,14 +161,12 @@ where
             };
             handle(received).await
         }
-        Err(error) if error.downcast_ref::<http_body_util::LengthLimitError>().is_some() => Answer::Reply {
-            status: 413,
-            headers: Vec::new(),
-            body: Vec::new(),
-        },
+        Err(error) if error.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
+            Answer::Reply(Reply::raw(413, "", Vec::new()))
+        }
         Err(_) => Answer::Drop,
     };
-    let Answer::Reply { status, headers, body } = answer else {
+    let Answer::Reply(Reply { status, headers, body }) = answer else {
         return Err(Closed);
     };
     let mut response = hyper::Response::builder().status(status);

@@ -49,6 +49,7 @@ use super::options::Uploads;
 use super::paging::Page;
 use super::read::{read_root, FromJson};
 use super::retry::RetryPolicy;
+pub use super::serve::Reply;
 use super::serve::{self, Answer, Received};
 
 /// The page size of a collection when neither `$top` nor the test sets one (Graph's for users).
@@ -408,54 +409,6 @@ enum Matcher {
     Template(Vec<Option<String>>),
 }
 
-/// One answer: a status, headers and a body. `Answers` makes them; a test
-/// answering by its own rule ([`Answers::answer_by`]) makes them too.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reply {
-    pub status: u16,
-    /// Names in lower case.
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Reply {
-    /// `status` with `value` as JSON.
-    pub fn json(status: u16, value: &impl Serialize) -> Self {
-        let body = serde_json::to_vec(value).expect("a model serializes to JSON");
-        Reply::raw(status, "application/json", body)
-    }
-
-    /// `status` with `body` as `content_type` (an empty type sends none).
-    pub fn raw(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
-        let headers = if content_type.is_empty() {
-            Vec::new()
-        } else {
-            vec![("content-type".to_owned(), content_type.to_owned())]
-        };
-        Reply {
-            status,
-            headers,
-            body: body.into(),
-        }
-    }
-
-    /// `200` with a count in plain text, as `$count` answers.
-    pub fn count(count: i64) -> Self {
-        Reply::raw(200, "text/plain", count.to_string())
-    }
-
-    /// A Graph error: `status` with `code` and `message` in Graph's error body.
-    pub fn error(status: u16, code: &str, message: &str) -> Self {
-        Reply::json(status, &json!({ "error": { "code": code, "message": message } }))
-    }
-
-    /// The same answer with one more header.
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_ascii_lowercase(), value.to_owned()));
-        self
-    }
-}
-
 /// A test's own rule for answering.
 type Rule = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>;
 
@@ -682,12 +635,6 @@ fn values<T: Serialize>(items: Vec<T>) -> Vec<Value> {
         .collect()
 }
 
-/// What the graph sends back.
-enum Outcome {
-    Answer(Reply),
-    Drop,
-}
-
 /// Answers one request from the graph's state, with the headers Graph sends.
 fn serve(shared: &Mutex<State>, received: Received) -> Answer {
     let Received {
@@ -718,14 +665,14 @@ fn serve(shared: &Mutex<State>, received: Received) -> Answer {
                 };
                 state.handle(recorded)
             }
-            Err(_) => Outcome::Answer(Reply::error(
+            Err(_) => Answer::Reply(Reply::error(
                 400,
                 "BadRequest",
                 "The request's target is not a URL path",
             )),
         }
     };
-    let Outcome::Answer(Reply {
+    let Answer::Reply(Reply {
         status,
         mut headers,
         body,
@@ -738,7 +685,7 @@ fn serve(shared: &Mutex<State>, received: Received) -> Answer {
     if let Some(id) = client_request_id {
         headers.push(("client-request-id".to_owned(), id));
     }
-    Answer::Reply { status, headers, body }
+    Answer::Reply(Reply { status, headers, body })
 }
 
 /// The claims a test token carries.
@@ -774,11 +721,11 @@ fn options_without_paging(query: &[(String, String)]) -> Vec<(String, String)> {
 
 impl State {
     /// Records `request` and answers it.
-    fn handle(&mut self, request: Recorded) -> Outcome {
+    fn handle(&mut self, request: Recorded) -> Answer {
         let at = self.requests.len();
         self.requests.push(request.clone());
         if request.path.starts_with("/_upload/") {
-            return Outcome::Answer(self.upload(&request));
+            return Answer::Reply(self.upload(&request));
         }
         if request.method == Method::POST && request.path == "/$batch" && !request.in_batch {
             return self.batch(&request);
@@ -789,13 +736,13 @@ impl State {
                 Some(nearest) => format!("TestGraph has no answer for {request}; the nearest it has is {nearest}"),
                 None => format!("TestGraph has no answer for {request}, and none registered"),
             };
-            return Outcome::Answer(Reply::error(501, "NotImplemented", &message));
+            return Answer::Reply(Reply::error(501, "NotImplemented", &message));
         };
         let registered = &mut self.answers[index];
         registered.served.push(at);
         let Some(reply) = registered.replies.get(registered.next).cloned() else {
             let message = format!("TestGraph: the test gave {} no reply", registered.shown);
-            return Outcome::Answer(Reply::error(501, "NotImplemented", &message));
+            return Answer::Reply(Reply::error(501, "NotImplemented", &message));
         };
         registered.next = (registered.next + 1).min(registered.replies.len() - 1);
         self.reply(reply, &request)
@@ -850,16 +797,16 @@ impl State {
             .map(|registered| registered.shown.as_str())
     }
 
-    fn reply(&mut self, step: Step, request: &Recorded) -> Outcome {
+    fn reply(&mut self, step: Step, request: &Recorded) -> Answer {
         match step {
-            Step::Fixed(reply) => Outcome::Answer(reply),
-            Step::By(rule) => Outcome::Answer(rule(request)),
-            Step::Drop => Outcome::Drop,
+            Step::Fixed(reply) => Answer::Reply(reply),
+            Step::By(rule) => Answer::Reply(rule(request)),
+            Step::Drop => Answer::Drop,
             Step::Collection {
                 rounds,
                 delta,
                 page_size,
-            } => Outcome::Answer(self.page(&rounds, delta, page_size, request)),
+            } => Answer::Reply(self.page(&rounds, delta, page_size, request)),
             Step::UploadSession { item } => {
                 self.sessions.push(Session {
                     bytes: Vec::new(),
@@ -868,7 +815,7 @@ impl State {
                     open: true,
                 });
                 let url = format!("{}/_upload/{}?tempauth=test", self.base, self.sessions.len());
-                Outcome::Answer(session_answer(200, Some(&url), 0))
+                Answer::Reply(session_answer(200, Some(&url), 0))
             }
         }
     }
@@ -918,7 +865,7 @@ impl State {
     /// A `$batch`: each request answered as if sent alone, the answers in
     /// reverse order (Graph gives no order); a request whose `dependsOn`
     /// failed is `424`. A dropped connection drops the whole batch.
-    fn batch(&mut self, request: &Recorded) -> Outcome {
+    fn batch(&mut self, request: &Recorded) -> Answer {
         #[derive(serde::Deserialize)]
         struct Batch {
             requests: Vec<Item>,
@@ -976,8 +923,8 @@ impl State {
                     ..Recorded::new(method, &target, "/v1.0", headers, body)
                 };
                 match self.handle(item) {
-                    Outcome::Drop => return Outcome::Drop,
-                    Outcome::Answer(Reply { status, headers, body }) => (status, headers, body),
+                    Answer::Drop => return Answer::Drop,
+                    Answer::Reply(Reply { status, headers, body }) => (status, headers, body),
                 }
             };
             statuses.push((step.id.clone(), status));
@@ -1002,7 +949,7 @@ impl State {
             answers.push(Value::Object(answer));
         }
         answers.reverse();
-        Outcome::Answer(Reply::json(200, &json!({ "responses": answers })))
+        Answer::Reply(Reply::json(200, &json!({ "responses": answers })))
     }
 
     /// A request to an upload session's URL, as OneDrive answers it.
@@ -1090,6 +1037,6 @@ fn content_range(value: &str) -> Option<(u64, u64, u64)> {
     Some((first.parse().ok()?, last.parse().ok()?, total.parse().ok()?))
 }
 
-fn bad_request(message: &str) -> Outcome {
-    Outcome::Answer(Reply::error(400, "BadRequest", message))
+fn bad_request(message: &str) -> Answer {
+    Answer::Reply(Reply::error(400, "BadRequest", message))
 }
