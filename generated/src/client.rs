@@ -94,6 +94,7 @@ impl GraphClient {
     #[cfg(
         any(feature = "subscriptions-actions", feature = "subscriptions-subscription")
     )]
+    #[inline]
     pub fn subscriptions(&self) -> SubscriptionsRequestBuilder {
         SubscriptionsRequestBuilder {
             client: self.clone(),
@@ -108,6 +109,7 @@ impl GraphClient {
             feature = "users-user"
         )
     )]
+    #[inline]
     pub fn users(&self) -> UsersRequestBuilder {
         UsersRequestBuilder {
             client: self.clone(),
@@ -118,6 +120,7 @@ impl GraphClient {
     ///
     /// Every request below `/users/{user-id}` is sent to `/me/...` from here.
     #[cfg(any(feature = "users-authentication", feature = "users-user"))]
+    #[inline]
     pub fn me(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.clone(),
@@ -167,6 +170,7 @@ impl SubscriptionsRequestBuilder {
     /// `/subscriptions/{subscription-id}`: one item, by its `subscription-id`.
     ///
     /// The value is sent as exactly one path segment, percent-encoded.
+    #[inline]
     pub fn by_subscription_id(
         &self,
         subscription_id: impl AsRef<str>,
@@ -184,6 +188,7 @@ impl SubscriptionsRequestBuilder {
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/subscription-post-subscriptions?view=graph-rest-1.0)
     #[cfg(feature = "subscriptions-subscription")]
+    #[inline]
     pub fn post(&self, body: &Subscription) -> Call<Subscription> {
         self.client
             .call(Method::POST, self.path.clone())
@@ -202,6 +207,7 @@ pub struct SubscriptionRequestBuilder {
 #[cfg(any(feature = "subscriptions-actions", feature = "subscriptions-subscription"))]
 impl SubscriptionRequestBuilder {
     /// `/subscriptions/{subscription-id}/microsoft.graph.reauthorize`
+    #[inline]
     pub fn reauthorize(&self) -> ReauthorizeRequestBuilder {
         ReauthorizeRequestBuilder {
             client: self.client.clone(),
@@ -216,6 +222,7 @@ impl SubscriptionRequestBuilder {
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/subscription-get?view=graph-rest-1.0)
     #[cfg(feature = "subscriptions-subscription")]
+    #[inline]
     pub fn get(&self) -> Call<Subscription> {
         self.client.call(Method::GET, self.path.clone())
     }
@@ -230,6 +237,7 @@ impl SubscriptionRequestBuilder {
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/subscription-update?view=graph-rest-1.0)
     #[cfg(feature = "subscriptions-subscription")]
+    #[inline]
     pub fn patch(&self, body: impl Into<Patch<Subscription>>) -> Call<Subscription> {
         self.client
             .call(Method::PATCH, self.path.clone())
@@ -245,6 +253,7 @@ impl SubscriptionRequestBuilder {
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/subscription-delete?view=graph-rest-1.0)
     #[cfg(feature = "subscriptions-subscription")]
+    #[inline]
     pub fn delete(&self) -> Call<()> {
         self.client.call(Method::DELETE, self.path.clone())
     }
@@ -267,6 +276,7 @@ impl ReauthorizeRequestBuilder {
     /// `POST /subscriptions/{subscription-id}/microsoft.graph.reauthorize`
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/subscription-reauthorize?view=graph-rest-1.0)
+    #[inline]
     pub fn post(&self) -> Call<()> {
         self.client.call(Method::POST, self.path.clone())
     }
@@ -296,6 +306,7 @@ pub struct UsersRequestBuilder {
 impl UsersRequestBuilder {
     /// `/users/$count`
     #[cfg(feature = "users-user")]
+    #[inline]
     pub fn count(&self) -> CountRequestBuilder {
         CountRequestBuilder {
             client: self.client.clone(),
@@ -304,6 +315,7 @@ impl UsersRequestBuilder {
     }
     /// `/users/microsoft.graph.delta()`
     #[cfg(any(feature = "users-functions", feature = "users-user"))]
+    #[inline]
     pub fn delta(&self) -> DeltaRequestBuilder {
         DeltaRequestBuilder {
             client: self.client.clone(),
@@ -314,6 +326,7 @@ impl UsersRequestBuilder {
     ///
     /// The value is sent as exactly one path segment, percent-encoded.
     #[cfg(any(feature = "users-authentication", feature = "users-user"))]
+    #[inline]
     pub fn by_user_id(&self, user_id: impl AsRef<str>) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -343,6 +356,7 @@ impl UsersRequestBuilder {
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/user-list?view=graph-rest-1.0)
     #[cfg(feature = "users-user")]
+    #[inline]
     pub fn get(&self) -> Call<UserCollectionResponse, (Self, options::Get)> {
         self.client.call(Method::GET, self.path.clone()).advanced_queries().accepting()
     }
@@ -395,6 +409,7 @@ impl CountRequestBuilder {
     /// | Application | User.Read.All | User.ReadWrite.All, Directory.Read.All, Directory.ReadWrite.All |
     ///
     /// As data: [`USER_GET_COUNT`](super::permissions::USER_GET_COUNT).
+    #[inline]
     pub fn get(&self) -> Call<i64, (Self, options::Get)> {
         self.client
             .call_count(Method::GET, self.path.clone())
@@ -447,6 +462,7 @@ impl DeltaRequestBuilder {
     /// As data: [`USER_DELTA`](super::permissions::USER_DELTA).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/user-delta?view=graph-rest-1.0)
+    #[inline]
     pub fn get(&self) -> Call<UserDeltaResponse, (Self, options::Get)> {
         self.client.call(Method::GET, self.path.clone()).accepting()
     }
@@ -476,6 +492,7 @@ pub struct UserRequestBuilder {
 impl UserRequestBuilder {
     /// `/users/{user-id}/authentication`
     #[cfg(feature = "users-authentication")]
+    #[inline]
     pub fn authentication(&self) -> AuthenticationRequestBuilder {
         AuthenticationRequestBuilder {
             client: self.client.clone(),
@@ -502,6 +519,7 @@ impl UserRequestBuilder {
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/user-get?view=graph-rest-1.0)
     #[cfg(feature = "users-user")]
+    #[inline]
     pub fn get(&self) -> Call<User, (Self, options::Get)> {
         self.client.call(Method::GET, self.path.clone()).accepting()
     }
@@ -528,6 +546,7 @@ pub struct AuthenticationRequestBuilder {
 #[cfg(feature = "users-authentication")]
 impl AuthenticationRequestBuilder {
     /// `/users/{user-id}/authentication/methods`
+    #[inline]
     pub fn methods(&self) -> MethodsRequestBuilder {
         MethodsRequestBuilder {
             client: self.client.clone(),
@@ -535,6 +554,7 @@ impl AuthenticationRequestBuilder {
         }
     }
     /// `/users/{user-id}/authentication/qrCodePinMethod`
+    #[inline]
     pub fn qr_code_pin_method(&self) -> QrCodePinMethodRequestBuilder {
         QrCodePinMethodRequestBuilder {
             client: self.client.clone(),
@@ -577,6 +597,7 @@ impl MethodsRequestBuilder {
     /// As data: [`USER_AUTHENTICATION_LIST_METHOD`](super::permissions::USER_AUTHENTICATION_LIST_METHOD).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/authentication-list-methods?view=graph-rest-1.0)
+    #[inline]
     pub fn get(
         &self,
     ) -> Call<AuthenticationMethodCollectionResponse, (Self, options::Get)> {
@@ -617,6 +638,7 @@ pub struct QrCodePinMethodRequestBuilder {
 #[cfg(feature = "users-authentication")]
 impl QrCodePinMethodRequestBuilder {
     /// `/users/{user-id}/authentication/qrCodePinMethod/pin`
+    #[inline]
     pub fn pin(&self) -> PinRequestBuilder {
         PinRequestBuilder {
             client: self.client.clone(),
@@ -624,6 +646,7 @@ impl QrCodePinMethodRequestBuilder {
         }
     }
     /// `/users/{user-id}/authentication/qrCodePinMethod/standardQRCode`
+    #[inline]
     pub fn standard_qr_code(&self) -> StandardQrCodeRequestBuilder {
         StandardQrCodeRequestBuilder {
             client: self.client.clone(),
@@ -631,6 +654,7 @@ impl QrCodePinMethodRequestBuilder {
         }
     }
     /// `/users/{user-id}/authentication/qrCodePinMethod/temporaryQRCode`
+    #[inline]
     pub fn temporary_qr_code(&self) -> TemporaryQrCodeRequestBuilder {
         TemporaryQrCodeRequestBuilder {
             client: self.client.clone(),
@@ -659,6 +683,7 @@ impl QrCodePinMethodRequestBuilder {
     /// Available in the national clouds [`Cloud::Global`](super::runtime::cloud::Cloud::Global), [`Cloud::UsGovL4`](super::runtime::cloud::Cloud::UsGovL4), [`Cloud::UsGovL5Dod`](super::runtime::cloud::Cloud::UsGovL5Dod), [`Cloud::China`](super::runtime::cloud::Cloud::China).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrcodepinauthenticationmethod-get?view=graph-rest-1.0)
+    #[inline]
     pub fn get(&self) -> Call<QrCodePinAuthenticationMethod> {
         self.client.call(Method::GET, self.path.clone())
     }
@@ -679,6 +704,7 @@ impl QrCodePinMethodRequestBuilder {
     /// As data: [`USERS_AUTHENTICATION_SET_QR_CODE_PIN_METHOD`](super::permissions::USERS_AUTHENTICATION_SET_QR_CODE_PIN_METHOD).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/authentication-put-qrcodepinmethod?view=graph-rest-1.0)
+    #[inline]
     pub fn put(
         &self,
         body: &QrCodePinAuthenticationMethod,
@@ -711,6 +737,7 @@ impl QrCodePinMethodRequestBuilder {
     /// As data: [`USERS_AUTHENTICATION_DELETE_QR_CODE_PIN_METHOD`](super::permissions::USERS_AUTHENTICATION_DELETE_QR_CODE_PIN_METHOD).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/authentication-delete-qrcodepinmethod?view=graph-rest-1.0)
+    #[inline]
     pub fn delete(&self) -> Call<(), (Self, options::Delete)> {
         self.client.call(Method::DELETE, self.path.clone()).accepting()
     }
@@ -730,6 +757,7 @@ pub struct PinRequestBuilder {
 #[cfg(feature = "users-authentication")]
 impl PinRequestBuilder {
     /// `/users/{user-id}/authentication/qrCodePinMethod/pin/microsoft.graph.updatePin`
+    #[inline]
     pub fn update_pin(&self) -> UpdatePinRequestBuilder {
         UpdatePinRequestBuilder {
             client: self.client.clone(),
@@ -755,6 +783,7 @@ impl PinRequestBuilder {
     /// As data: [`USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_GET_PIN`](super::permissions::USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_GET_PIN).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrpin-get?view=graph-rest-1.0)
+    #[inline]
     pub fn get(&self) -> Call<QrPin> {
         self.client.call(Method::GET, self.path.clone())
     }
@@ -778,6 +807,7 @@ impl PinRequestBuilder {
     /// As data: [`USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_UPDATE_PIN`](super::permissions::USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_UPDATE_PIN).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrpin-update?view=graph-rest-1.0)
+    #[inline]
     pub fn patch(&self, body: impl Into<Patch<QrPin>>) -> Call<QrPin> {
         self.client
             .call(Method::PATCH, self.path.clone())
@@ -812,6 +842,7 @@ impl UpdatePinRequestBuilder {
     /// As data: [`USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_PIN_UPDATE_PIN`](super::permissions::USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_PIN_UPDATE_PIN).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrpin-updatepin?view=graph-rest-1.0)
+    #[inline]
     pub fn post(
         &self,
         body: &UsersAuthenticationQrCodePinMethodPinUpdatePinRequestBody,
@@ -849,6 +880,7 @@ impl StandardQrCodeRequestBuilder {
     /// As data: [`USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_GET_STANDARD_QR_CODE`](super::permissions::USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_GET_STANDARD_QR_CODE).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrcode-get?view=graph-rest-1.0)
+    #[inline]
     pub fn get(&self) -> Call<QrCode> {
         self.client.call(Method::GET, self.path.clone())
     }
@@ -872,6 +904,7 @@ impl StandardQrCodeRequestBuilder {
     /// As data: [`USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_UPDATE_STANDARD_QR_CODE`](super::permissions::USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_UPDATE_STANDARD_QR_CODE).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrcode-update?view=graph-rest-1.0)
+    #[inline]
     pub fn patch(&self, body: impl Into<Patch<QrCode>>) -> Call<QrCode> {
         self.client
             .call(Method::PATCH, self.path.clone())
@@ -896,6 +929,7 @@ impl StandardQrCodeRequestBuilder {
     /// As data: [`USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_DELETE_STANDARD_QR_CODE`](super::permissions::USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_DELETE_STANDARD_QR_CODE).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrcode-delete?view=graph-rest-1.0)
+    #[inline]
     pub fn delete(&self) -> Call<(), (Self, options::Delete)> {
         self.client.call(Method::DELETE, self.path.clone()).accepting()
     }
@@ -933,6 +967,7 @@ impl TemporaryQrCodeRequestBuilder {
     /// As data: [`USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_GET_TEMPORARY_QR_CODE`](super::permissions::USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_GET_TEMPORARY_QR_CODE).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrcode-get?view=graph-rest-1.0)
+    #[inline]
     pub fn get(&self) -> Call<QrCode> {
         self.client.call(Method::GET, self.path.clone())
     }
@@ -956,6 +991,7 @@ impl TemporaryQrCodeRequestBuilder {
     /// As data: [`USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_UPDATE_TEMPORARY_QR_CODE`](super::permissions::USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_UPDATE_TEMPORARY_QR_CODE).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrcode-update?view=graph-rest-1.0)
+    #[inline]
     pub fn patch(&self, body: impl Into<Patch<QrCode>>) -> Call<QrCode> {
         self.client
             .call(Method::PATCH, self.path.clone())
@@ -980,6 +1016,7 @@ impl TemporaryQrCodeRequestBuilder {
     /// As data: [`USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_DELETE_TEMPORARY_QR_CODE`](super::permissions::USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_DELETE_TEMPORARY_QR_CODE).
     ///
     /// [Microsoft's documentation](https://learn.microsoft.com/graph/api/qrcode-delete?view=graph-rest-1.0)
+    #[inline]
     pub fn delete(&self) -> Call<(), (Self, options::Delete)> {
         self.client.call(Method::DELETE, self.path.clone()).accepting()
     }

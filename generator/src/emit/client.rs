@@ -1,5 +1,9 @@
 //! Request builders: one type per node of the URL tree, a method per child
 //! segment and per operation, so a call reads like the URL it sends.
+//!
+//! Every method is `#[inline]`: compiled where it is called, not with the
+//! crate, so building all of Graph does not compile every operation's
+//! answer reading (BENCHMARKS.md, "Compiling a generated crate").
 
 use crate::text;
 use std::collections::{BTreeMap, BTreeSet};
@@ -301,6 +305,7 @@ fn child_method(model: &Model, child: &Child, from_client: bool) -> TokenStream 
         #docs
         #encoding_note
         #cfg
+        #[inline]
         pub fn #method(&self, #arguments) -> #target {
             #target {
                 client: #client,
@@ -376,6 +381,7 @@ fn operation_methods(model: &Model, operation: &Operation) -> TokenStream {
     quote! {
         #docs
         #cfg
+        #[inline]
         pub fn #method(&self, #body_argument #(#arguments)*) -> #output {
             self.client.#constructor(Method::#http, self.path.clone())#attach_body #(#required)* #advanced #accepting
         }
