@@ -159,7 +159,6 @@ impl super::runtime::client::Examples for GraphClient {
 
 /// Requests on `/subscriptions`.
 #[cfg(any(feature = "subscriptions-actions", feature = "subscriptions-subscription"))]
-#[derive(Clone, Debug)]
 pub struct SubscriptionsRequestBuilder {
     client: GraphClient,
     path: RequestPath,
@@ -198,7 +197,6 @@ impl SubscriptionsRequestBuilder {
 
 /// Requests on `/subscriptions/{subscription-id}`.
 #[cfg(any(feature = "subscriptions-actions", feature = "subscriptions-subscription"))]
-#[derive(Clone, Debug)]
 pub struct SubscriptionRequestBuilder {
     client: GraphClient,
     path: RequestPath,
@@ -261,7 +259,6 @@ impl SubscriptionRequestBuilder {
 
 /// Requests on `/subscriptions/{subscription-id}/microsoft.graph.reauthorize`.
 #[cfg(any(feature = "subscriptions-actions", feature = "subscriptions-subscription"))]
-#[derive(Clone, Debug)]
 pub struct ReauthorizeRequestBuilder {
     client: GraphClient,
     path: RequestPath,
@@ -290,7 +287,6 @@ impl ReauthorizeRequestBuilder {
         feature = "users-user"
     )
 )]
-#[derive(Clone, Debug)]
 pub struct UsersRequestBuilder {
     client: GraphClient,
     path: RequestPath,
@@ -386,7 +382,6 @@ impl options::Expand<options::Get> for UsersRequestBuilder {}
 
 /// Requests on `/users/$count`.
 #[cfg(feature = "users-user")]
-#[derive(Clone, Debug)]
 pub struct CountRequestBuilder {
     client: GraphClient,
     path: RequestPath,
@@ -432,7 +427,6 @@ impl options::Filter<options::Get> for CountRequestBuilder {}
 
 /// Requests on `/users/microsoft.graph.delta()`.
 #[cfg(any(feature = "users-functions", feature = "users-user"))]
-#[derive(Clone, Debug)]
 pub struct DeltaRequestBuilder {
     client: GraphClient,
     path: RequestPath,
@@ -482,7 +476,6 @@ impl options::Select<options::Get> for DeltaRequestBuilder {}
 
 /// Requests on `/users/{user-id}`.
 #[cfg(any(feature = "users-authentication", feature = "users-user"))]
-#[derive(Clone, Debug)]
 pub struct UserRequestBuilder {
     client: GraphClient,
     path: RequestPath,
@@ -537,7 +530,6 @@ impl options::Expand<options::Get> for UserRequestBuilder {}
 
 /// Requests on `/users/{user-id}/authentication`.
 #[cfg(feature = "users-authentication")]
-#[derive(Clone, Debug)]
 pub struct AuthenticationRequestBuilder {
     client: GraphClient,
     path: RequestPath,
@@ -565,7 +557,6 @@ impl AuthenticationRequestBuilder {
 
 /// Requests on `/users/{user-id}/authentication/methods`.
 #[cfg(feature = "users-authentication")]
-#[derive(Clone, Debug)]
 pub struct MethodsRequestBuilder {
     client: GraphClient,
     path: RequestPath,
@@ -629,7 +620,6 @@ impl options::Expand<options::Get> for MethodsRequestBuilder {}
 
 /// Requests on `/users/{user-id}/authentication/qrCodePinMethod`.
 #[cfg(feature = "users-authentication")]
-#[derive(Clone, Debug)]
 pub struct QrCodePinMethodRequestBuilder {
     client: GraphClient,
     path: RequestPath,
@@ -748,7 +738,6 @@ impl options::IfMatch<options::Delete> for QrCodePinMethodRequestBuilder {}
 
 /// Requests on `/users/{user-id}/authentication/qrCodePinMethod/pin`.
 #[cfg(feature = "users-authentication")]
-#[derive(Clone, Debug)]
 pub struct PinRequestBuilder {
     client: GraphClient,
     path: RequestPath,
@@ -817,7 +806,6 @@ impl PinRequestBuilder {
 
 /// Requests on `/users/{user-id}/authentication/qrCodePinMethod/pin/microsoft.graph.updatePin`.
 #[cfg(feature = "users-authentication")]
-#[derive(Clone, Debug)]
 pub struct UpdatePinRequestBuilder {
     client: GraphClient,
     path: RequestPath,
@@ -853,7 +841,6 @@ impl UpdatePinRequestBuilder {
 
 /// Requests on `/users/{user-id}/authentication/qrCodePinMethod/standardQRCode`.
 #[cfg(feature = "users-authentication")]
-#[derive(Clone, Debug)]
 pub struct StandardQrCodeRequestBuilder {
     client: GraphClient,
     path: RequestPath,
@@ -940,7 +927,6 @@ impl options::IfMatch<options::Delete> for StandardQrCodeRequestBuilder {}
 
 /// Requests on `/users/{user-id}/authentication/qrCodePinMethod/temporaryQRCode`.
 #[cfg(feature = "users-authentication")]
-#[derive(Clone, Debug)]
 pub struct TemporaryQrCodeRequestBuilder {
     client: GraphClient,
     path: RequestPath,

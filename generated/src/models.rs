@@ -24,8 +24,8 @@ use super::runtime::bytes::Base64Bytes;
 
 #[allow(unused_imports)]
 use super::runtime::object::{
-    json_object, property, read_object, write_object, JsonObject, ODataType, Removed,
-    Typed,
+    json_object, other_property, property, ObjectKey, read_object, write_object,
+    JsonObject, ODataType, Removed, Typed,
 };
 
 #[allow(unused_imports)]

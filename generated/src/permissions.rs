@@ -9,362 +9,223 @@
         feature = "users-user"
     )
 )]
-use super::runtime::permissions::{OperationPermissions, Scopes};
+use super::runtime::permissions::OperationPermissions;
 
 /// Who may call `GET /users` (`user_ListUser`).
 #[cfg(feature = "users-user")]
-pub const USER_LIST_USER: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &["User.ReadBasic.All"],
-        higher: &[
-            "User.Read.All",
-            "User.ReadWrite.All",
-            "Directory.Read.All",
-            "Directory.ReadWrite.All",
-        ],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &["User.Read.All"],
-        higher: &["User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
-    }),
-    roles_for_other_users: &[],
-};
+pub const USER_LIST_USER: OperationPermissions = sets::SET_0;
 
 /// Who may call `GET /users/$count` (`user_GetCount`).
 #[cfg(feature = "users-user")]
-pub const USER_GET_COUNT: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &["User.ReadBasic.All"],
-        higher: &[
-            "User.Read.All",
-            "User.ReadWrite.All",
-            "Directory.Read.All",
-            "Directory.ReadWrite.All",
-        ],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &["User.Read.All"],
-        higher: &["User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
-    }),
-    roles_for_other_users: &[],
-};
+pub const USER_GET_COUNT: OperationPermissions = sets::SET_0;
 
 /// Who may call `GET /users/microsoft.graph.delta()` (`user_delta`).
 #[cfg(any(feature = "users-functions", feature = "users-user"))]
-pub const USER_DELTA: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &["User.ReadBasic.All"],
-        higher: &[
-            "User.Read.All",
-            "User.ReadWrite.All",
-            "Directory.Read.All",
-            "Directory.ReadWrite.All",
-        ],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &["User.Read.All"],
-        higher: &["User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
-    }),
-    roles_for_other_users: &[],
-};
+pub const USER_DELTA: OperationPermissions = sets::SET_0;
 
 /// Who may call `GET /users/{user-id}` (`user_GetUser`).
 #[cfg(feature = "users-user")]
-pub const USER_GET_USER: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &["User.Read"],
-        higher: &[
-            "User.ReadWrite",
-            "User.ReadBasic.All",
-            "User.Read.All",
-            "User.ReadWrite.All",
-            "Directory.Read.All",
-            "Directory.ReadWrite.All",
-        ],
-    }),
-    delegated_personal: Some(Scopes {
-        least: &["User.Read"],
-        higher: &["User.ReadWrite"],
-    }),
-    application: Some(Scopes {
-        least: &["User.Read.All"],
-        higher: &["User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
-    }),
-    roles_for_other_users: &[],
-};
+pub const USER_GET_USER: OperationPermissions = sets::SET_1;
 
 /// Who may call `GET /users/{user-id}/authentication/methods` (`user.authentication_ListMethod`).
 #[cfg(feature = "users-authentication")]
-pub const USER_AUTHENTICATION_LIST_METHOD: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &["UserAuthenticationMethod.Read"],
-        higher: &[
-            "UserAuthenticationMethod.Read.All",
-            "UserAuthenticationMethod.ReadWrite",
-            "UserAuthenticationMethod.ReadWrite.All",
-        ],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &["UserAuthenticationMethod.Read.All"],
-        higher: &["UserAuthenticationMethod.ReadWrite.All"],
-    }),
-    roles_for_other_users: &[
-        "Global Reader",
-        "Authentication Administrator",
-        "Privileged Authentication Administrator",
-    ],
-};
+pub const USER_AUTHENTICATION_LIST_METHOD: OperationPermissions = sets::SET_2;
 
 /// Who may call `GET /users/{user-id}/authentication/qrCodePinMethod` (`users.authentication.GetQrCodePinMethod`).
 #[cfg(feature = "users-authentication")]
-pub const USERS_AUTHENTICATION_GET_QR_CODE_PIN_METHOD: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &["UserAuthMethod-QR.Read"],
-        higher: &[
-            "UserAuthenticationMethod.ReadWrite.All",
-            "UserAuthenticationMethod.Read",
-            "UserAuthenticationMethod.Read.All",
-            "UserAuthenticationMethod.ReadWrite",
-            "UserAuthMethod-QR.Read.All",
-            "UserAuthMethod-QR.ReadWrite",
-            "UserAuthMethod-QR.ReadWrite.All",
-        ],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &["UserAuthMethod-QR.Read.All"],
-        higher: &[
-            "UserAuthenticationMethod.ReadWrite.All",
-            "UserAuthenticationMethod.Read.All",
-            "UserAuthMethod-QR.ReadWrite.All",
-        ],
-    }),
-    roles_for_other_users: &[
-        "Global Reader",
-        "Authentication Administrator",
-        "Privileged Authentication Administrator",
-    ],
-};
+pub const USERS_AUTHENTICATION_GET_QR_CODE_PIN_METHOD: OperationPermissions = sets::SET_3;
 
 /// Who may call `PUT /users/{user-id}/authentication/qrCodePinMethod` (`users.authentication.SetQrCodePinMethod`).
 #[cfg(feature = "users-authentication")]
-pub const USERS_AUTHENTICATION_SET_QR_CODE_PIN_METHOD: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &["UserAuthenticationMethod.ReadWrite"],
-        higher: &["UserAuthenticationMethod.ReadWrite.All"],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &["UserAuthenticationMethod.ReadWrite.All"],
-        higher: &[],
-    }),
-    roles_for_other_users: &[],
-};
+pub const USERS_AUTHENTICATION_SET_QR_CODE_PIN_METHOD: OperationPermissions = sets::SET_4;
 
 /// Who may call `DELETE /users/{user-id}/authentication/qrCodePinMethod` (`users.authentication.DeleteQrCodePinMethod`).
 #[cfg(feature = "users-authentication")]
-pub const USERS_AUTHENTICATION_DELETE_QR_CODE_PIN_METHOD: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &[
-            "UserAuthenticationMethod.ReadWrite",
-            "UserAuthenticationMethod.ReadWrite.All",
-        ],
-        higher: &[],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &["UserAuthenticationMethod.ReadWrite.All"],
-        higher: &[],
-    }),
-    roles_for_other_users: &[],
-};
+pub const USERS_AUTHENTICATION_DELETE_QR_CODE_PIN_METHOD: OperationPermissions = sets::SET_5;
 
 /// Who may call `GET /users/{user-id}/authentication/qrCodePinMethod/pin` (`users.authentication.qrCodePinMethod.GetPin`).
 #[cfg(feature = "users-authentication")]
-pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_GET_PIN: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &[
-            "UserAuthenticationMethod.Read",
-            "UserAuthenticationMethod.ReadWrite",
-            "UserAuthenticationMethod.ReadWrite.All",
-        ],
-        higher: &["UserAuthenticationMethod.Read.All"],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &[
-            "UserAuthenticationMethod.Read.All",
-            "UserAuthenticationMethod.ReadWrite.All",
-        ],
-        higher: &[],
-    }),
-    roles_for_other_users: &[
-        "Global Reader",
-        "Authentication Administrator",
-        "Privileged Authentication Administrator",
-    ],
-};
+pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_GET_PIN: OperationPermissions = sets::SET_6;
 
 /// Who may call `PATCH /users/{user-id}/authentication/qrCodePinMethod/pin` (`users.authentication.qrCodePinMethod.UpdatePin`).
 #[cfg(feature = "users-authentication")]
-pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_UPDATE_PIN: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &[
-            "UserAuthenticationMethod.ReadWrite",
-            "UserAuthenticationMethod.ReadWrite.All",
-        ],
-        higher: &[],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &["UserAuthenticationMethod.ReadWrite.All"],
-        higher: &[],
-    }),
-    roles_for_other_users: &[],
-};
+pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_UPDATE_PIN: OperationPermissions = sets::SET_5;
 
 /// Who may call `POST /users/{user-id}/authentication/qrCodePinMethod/pin/microsoft.graph.updatePin` (`users.authentication.qrCodePinMethod.pin.updatePin`).
 #[cfg(feature = "users-authentication")]
-pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_PIN_UPDATE_PIN: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &[
-            "UserAuthenticationMethod.ReadWrite",
-            "UserAuthenticationMethod.ReadWrite.All",
-        ],
-        higher: &[],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &["UserAuthenticationMethod.ReadWrite.All"],
-        higher: &[],
-    }),
-    roles_for_other_users: &[],
-};
+pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_PIN_UPDATE_PIN: OperationPermissions = sets::SET_5;
 
 /// Who may call `GET /users/{user-id}/authentication/qrCodePinMethod/standardQRCode` (`users.authentication.qrCodePinMethod.GetStandardQRCode`).
 #[cfg(feature = "users-authentication")]
-pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_GET_STANDARD_QR_CODE: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &[
-            "UserAuthenticationMethod.Read",
-            "UserAuthenticationMethod.ReadWrite",
-            "UserAuthenticationMethod.ReadWrite.All",
-        ],
-        higher: &["UserAuthenticationMethod.Read.All"],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &[
-            "UserAuthenticationMethod.Read.All",
-            "UserAuthenticationMethod.ReadWrite.All",
-        ],
-        higher: &[],
-    }),
-    roles_for_other_users: &[
-        "Global Reader",
-        "Authentication Administrator",
-        "Privileged Authentication Administrator",
-    ],
-};
+pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_GET_STANDARD_QR_CODE: OperationPermissions = sets::SET_6;
 
 /// Who may call `PATCH /users/{user-id}/authentication/qrCodePinMethod/standardQRCode` (`users.authentication.qrCodePinMethod.UpdateStandardQRCode`).
 #[cfg(feature = "users-authentication")]
-pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_UPDATE_STANDARD_QR_CODE: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &[
-            "UserAuthenticationMethod.ReadWrite",
-            "UserAuthenticationMethod.ReadWrite.All",
-        ],
-        higher: &[],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &["UserAuthenticationMethod.ReadWrite.All"],
-        higher: &[],
-    }),
-    roles_for_other_users: &[],
-};
+pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_UPDATE_STANDARD_QR_CODE: OperationPermissions = sets::SET_5;
 
 /// Who may call `DELETE /users/{user-id}/authentication/qrCodePinMethod/standardQRCode` (`users.authentication.qrCodePinMethod.DeleteStandardQRCode`).
 #[cfg(feature = "users-authentication")]
-pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_DELETE_STANDARD_QR_CODE: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &[
-            "UserAuthenticationMethod.ReadWrite",
-            "UserAuthenticationMethod.ReadWrite.All",
-        ],
-        higher: &[],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &["UserAuthenticationMethod.ReadWrite.All"],
-        higher: &[],
-    }),
-    roles_for_other_users: &[],
-};
+pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_DELETE_STANDARD_QR_CODE: OperationPermissions = sets::SET_5;
 
 /// Who may call `GET /users/{user-id}/authentication/qrCodePinMethod/temporaryQRCode` (`users.authentication.qrCodePinMethod.GetTemporaryQRCode`).
 #[cfg(feature = "users-authentication")]
-pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_GET_TEMPORARY_QR_CODE: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &[
-            "UserAuthenticationMethod.Read",
-            "UserAuthenticationMethod.ReadWrite",
-            "UserAuthenticationMethod.ReadWrite.All",
-        ],
-        higher: &["UserAuthenticationMethod.Read.All"],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &[
-            "UserAuthenticationMethod.Read.All",
-            "UserAuthenticationMethod.ReadWrite.All",
-        ],
-        higher: &[],
-    }),
-    roles_for_other_users: &[
-        "Global Reader",
-        "Authentication Administrator",
-        "Privileged Authentication Administrator",
-    ],
-};
+pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_GET_TEMPORARY_QR_CODE: OperationPermissions = sets::SET_6;
 
 /// Who may call `PATCH /users/{user-id}/authentication/qrCodePinMethod/temporaryQRCode` (`users.authentication.qrCodePinMethod.UpdateTemporaryQRCode`).
 #[cfg(feature = "users-authentication")]
-pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_UPDATE_TEMPORARY_QR_CODE: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &[
-            "UserAuthenticationMethod.ReadWrite",
-            "UserAuthenticationMethod.ReadWrite.All",
-        ],
-        higher: &[],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &["UserAuthenticationMethod.ReadWrite.All"],
-        higher: &[],
-    }),
-    roles_for_other_users: &[],
-};
+pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_UPDATE_TEMPORARY_QR_CODE: OperationPermissions = sets::SET_5;
 
 /// Who may call `DELETE /users/{user-id}/authentication/qrCodePinMethod/temporaryQRCode` (`users.authentication.qrCodePinMethod.DeleteTemporaryQRCode`).
 #[cfg(feature = "users-authentication")]
-pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_DELETE_TEMPORARY_QR_CODE: OperationPermissions = OperationPermissions {
-    delegated_work: Some(Scopes {
-        least: &[
-            "UserAuthenticationMethod.ReadWrite",
-            "UserAuthenticationMethod.ReadWrite.All",
+pub const USERS_AUTHENTICATION_QR_CODE_PIN_METHOD_DELETE_TEMPORARY_QR_CODE: OperationPermissions = sets::SET_5;
+
+/// The distinct sets, each compiled whatever features are on.
+#[allow(dead_code, unused_imports)]
+mod sets {
+    use super::super::runtime::permissions::{OperationPermissions, Scopes};
+    pub const SET_0: OperationPermissions = OperationPermissions {
+        delegated_work: Some(Scopes {
+            least: &["User.ReadBasic.All"],
+            higher: &[
+                "User.Read.All",
+                "User.ReadWrite.All",
+                "Directory.Read.All",
+                "Directory.ReadWrite.All",
+            ],
+        }),
+        delegated_personal: None,
+        application: Some(Scopes {
+            least: &["User.Read.All"],
+            higher: &[
+                "User.ReadWrite.All",
+                "Directory.Read.All",
+                "Directory.ReadWrite.All",
+            ],
+        }),
+        roles_for_other_users: &[],
+    };
+    pub const SET_1: OperationPermissions = OperationPermissions {
+        delegated_work: Some(Scopes {
+            least: &["User.Read"],
+            higher: &[
+                "User.ReadWrite",
+                "User.ReadBasic.All",
+                "User.Read.All",
+                "User.ReadWrite.All",
+                "Directory.Read.All",
+                "Directory.ReadWrite.All",
+            ],
+        }),
+        delegated_personal: Some(Scopes {
+            least: &["User.Read"],
+            higher: &["User.ReadWrite"],
+        }),
+        application: Some(Scopes {
+            least: &["User.Read.All"],
+            higher: &[
+                "User.ReadWrite.All",
+                "Directory.Read.All",
+                "Directory.ReadWrite.All",
+            ],
+        }),
+        roles_for_other_users: &[],
+    };
+    pub const SET_2: OperationPermissions = OperationPermissions {
+        delegated_work: Some(Scopes {
+            least: &["UserAuthenticationMethod.Read"],
+            higher: &[
+                "UserAuthenticationMethod.Read.All",
+                "UserAuthenticationMethod.ReadWrite",
+                "UserAuthenticationMethod.ReadWrite.All",
+            ],
+        }),
+        delegated_personal: None,
+        application: Some(Scopes {
+            least: &["UserAuthenticationMethod.Read.All"],
+            higher: &["UserAuthenticationMethod.ReadWrite.All"],
+        }),
+        roles_for_other_users: &[
+            "Global Reader",
+            "Authentication Administrator",
+            "Privileged Authentication Administrator",
         ],
-        higher: &[],
-    }),
-    delegated_personal: None,
-    application: Some(Scopes {
-        least: &["UserAuthenticationMethod.ReadWrite.All"],
-        higher: &[],
-    }),
-    roles_for_other_users: &[],
-};
+    };
+    pub const SET_3: OperationPermissions = OperationPermissions {
+        delegated_work: Some(Scopes {
+            least: &["UserAuthMethod-QR.Read"],
+            higher: &[
+                "UserAuthenticationMethod.ReadWrite.All",
+                "UserAuthenticationMethod.Read",
+                "UserAuthenticationMethod.Read.All",
+                "UserAuthenticationMethod.ReadWrite",
+                "UserAuthMethod-QR.Read.All",
+                "UserAuthMethod-QR.ReadWrite",
+                "UserAuthMethod-QR.ReadWrite.All",
+            ],
+        }),
+        delegated_personal: None,
+        application: Some(Scopes {
+            least: &["UserAuthMethod-QR.Read.All"],
+            higher: &[
+                "UserAuthenticationMethod.ReadWrite.All",
+                "UserAuthenticationMethod.Read.All",
+                "UserAuthMethod-QR.ReadWrite.All",
+            ],
+        }),
+        roles_for_other_users: &[
+            "Global Reader",
+            "Authentication Administrator",
+            "Privileged Authentication Administrator",
+        ],
+    };
+    pub const SET_4: OperationPermissions = OperationPermissions {
+        delegated_work: Some(Scopes {
+            least: &["UserAuthenticationMethod.ReadWrite"],
+            higher: &["UserAuthenticationMethod.ReadWrite.All"],
+        }),
+        delegated_personal: None,
+        application: Some(Scopes {
+            least: &["UserAuthenticationMethod.ReadWrite.All"],
+            higher: &[],
+        }),
+        roles_for_other_users: &[],
+    };
+    pub const SET_5: OperationPermissions = OperationPermissions {
+        delegated_work: Some(Scopes {
+            least: &[
+                "UserAuthenticationMethod.ReadWrite",
+                "UserAuthenticationMethod.ReadWrite.All",
+            ],
+            higher: &[],
+        }),
+        delegated_personal: None,
+        application: Some(Scopes {
+            least: &["UserAuthenticationMethod.ReadWrite.All"],
+            higher: &[],
+        }),
+        roles_for_other_users: &[],
+    };
+    pub const SET_6: OperationPermissions = OperationPermissions {
+        delegated_work: Some(Scopes {
+            least: &[
+                "UserAuthenticationMethod.Read",
+                "UserAuthenticationMethod.ReadWrite",
+                "UserAuthenticationMethod.ReadWrite.All",
+            ],
+            higher: &["UserAuthenticationMethod.Read.All"],
+        }),
+        delegated_personal: None,
+        application: Some(Scopes {
+            least: &[
+                "UserAuthenticationMethod.Read.All",
+                "UserAuthenticationMethod.ReadWrite.All",
+            ],
+            higher: &[],
+        }),
+        roles_for_other_users: &[
+            "Global Reader",
+            "Authentication Administrator",
+            "Privileged Authentication Administrator",
+        ],
+    };
+}

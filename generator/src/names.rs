@@ -44,6 +44,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "NaiveDate",
     "NaiveTime",
     "ODataType",
+    "ObjectKey",
     "Numeric",
     "Page",
     "Patch",

@@ -3,7 +3,9 @@
 //! them: through the runtime's paths, with the names they use in scope.
 
 use graphgen_runtime::call::ParameterValue;
-use graphgen_runtime::object::{json_object, property, read_object, write_object, JsonObject};
+use graphgen_runtime::object::{
+    json_object, other_property, property, read_object, write_object, JsonObject, ObjectKey,
+};
 use graphgen_runtime::query::Literal;
 use graphgen_runtime::read::{read_root, At, Fit, FromJson};
 use graphgen_runtime::serde::de::MapAccess;

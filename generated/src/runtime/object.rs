@@ -22,24 +22,25 @@ use super::values::string_enum;
 /// A generated struct read from a JSON object property by property.
 pub trait JsonObject: Default {
     /// Reads the value of the property `key` (at `at`, the object) into its
-    /// field; `false` when no field has that name (the value is then still to
-    /// be read).
-    fn property<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A, at: &At<'_>) -> Result<bool, A::Error>;
-
-    /// Where properties without a field go.
-    fn additional_properties(&mut self) -> &mut Map<String, Value>;
+    /// field, or into the struct's additional properties when no field has
+    /// that name. (One method, not two: each is a body per generated struct.)
+    fn property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: ObjectKey<'de>,
+        map: &mut A,
+        at: &At<'_>,
+    ) -> Result<(), A::Error>;
 }
 
 /// Reads the value of the property `key` into `field`, or into `rest` as
-/// received when it does not fit; `true`, the property had a field (what
-/// [`JsonObject::property`] answers, so that its arms call this alone).
+/// received when it does not fit.
 pub fn property<'de, A: MapAccess<'de>, T: FromJson>(
     map: &mut A,
     at: &At<'_>,
     key: &'static str,
     field: &mut T,
     rest: &mut Map<String, Value>,
-) -> Result<bool, A::Error> {
+) -> Result<(), A::Error> {
     let at = at.key(key);
     match map.next_value_seed(Seed::<T>::new(&at))? {
         Ok(value) => *field = value,
@@ -47,17 +48,25 @@ pub fn property<'de, A: MapAccess<'de>, T: FromJson>(
             rest.insert(key.to_owned(), raw);
         }
     }
-    Ok(true)
+    Ok(())
+}
+
+/// Reads the value of a property without a field into `rest`, as received.
+pub fn other_property<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: ObjectKey<'de>,
+    rest: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    let value = map.next_value()?;
+    rest.insert(key.into_string(), value);
+    Ok(())
 }
 
 /// Reads a JSON object into `T`, property by property.
 pub fn read_object<'de, A: MapAccess<'de>, T: JsonObject>(mut map: A, at: &At<'_>) -> Result<Fit<T>, A::Error> {
     let mut object = T::default();
-    while let Some(key) = map.next_key::<Key<'de>>()? {
-        if !object.property(key.as_str(), &mut map, at)? {
-            let value = map.next_value()?;
-            object.additional_properties().insert(key.into_string(), value);
-        }
+    while let Some(key) = map.next_key::<ObjectKey<'de>>()? {
+        object.property(key, &mut map, at)?;
     }
     Ok(Ok(object))
 }
@@ -118,27 +127,23 @@ macro_rules! __json_object {
         }
 
         impl JsonObject for $name {
-            fn property<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A, at: &At<'_>) -> Result<bool, A::Error> {
+            fn property<'de, A: MapAccess<'de>>(&mut self, key: ObjectKey<'de>, map: &mut A, at: &At<'_>) -> Result<(), A::Error> {
                 $crate::__json_object!(@read self, $rest, key, map, at { $($(#[$cfg])* $json => $field,)* })
-            }
-
-            fn additional_properties(&mut self) -> &mut Map<String, Value> {
-                &mut self.$rest
             }
         }
     };
-    // A struct without properties reads none.
+    // A struct without properties keeps every one it is given.
     (@read $object:ident, $rest:ident, $key:ident, $map:ident, $at:ident {}) => {{
-        let _ = ($key, $map, $at);
-        Ok(false)
+        let _ = $at;
+        other_property($map, $key, &mut $object.$rest)
     }};
     // Every property may be behind a feature that is off: nothing then reads
-    // `map` or `at`, and no arm but the last is left.
+    // `at`, and no arm but the last is left.
     (@read $object:ident, $rest:ident, $key:ident, $map:ident, $at:ident { $($(#[$cfg:meta])* $json:literal => $field:ident,)+ }) => {{
-        let _ = (&$map, &$at);
-        match $key {
+        let _ = &$at;
+        match $key.as_str() {
             $($(#[$cfg])* $json => property($map, $at, $json, &mut $object.$field, &mut $object.$rest),)+
-            _ => Ok(false),
+            _ => other_property($map, $key, &mut $object.$rest),
         }
     }};
 }
@@ -293,48 +298,51 @@ impl<T: ODataType, V: Serialize + ?Sized> Serialize for Typed<'_, T, V> {
 }
 
 /// A property name, borrowed from the input when it has no escapes.
-enum Key<'de> {
+pub enum ObjectKey<'de> {
+    /// Borrowed from the input.
     Borrowed(&'de str),
+    /// Unescaped into a string of its own.
     Owned(String),
 }
 
-impl Key<'_> {
-    fn as_str(&self) -> &str {
+impl ObjectKey<'_> {
+    /// The name.
+    pub fn as_str(&self) -> &str {
         match self {
-            Key::Borrowed(key) => key,
-            Key::Owned(key) => key,
+            ObjectKey::Borrowed(key) => key,
+            ObjectKey::Owned(key) => key,
         }
     }
 
     fn into_string(self) -> String {
         match self {
-            Key::Borrowed(key) => key.to_owned(),
-            Key::Owned(key) => key,
+            ObjectKey::Borrowed(key) => key.to_owned(),
+            ObjectKey::Owned(key) => key,
         }
     }
 }
 
-impl<'de> Deserialize<'de> for Key<'de> {
+impl<'de> Deserialize<'de> for ObjectKey<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct KeyVisitor;
 
         impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
+            type Value = ObjectKey<'de>;
 
             fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
                 formatter.write_str("a property name")
             }
 
-            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key::Borrowed(key))
+            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<ObjectKey<'de>, E> {
+                Ok(ObjectKey::Borrowed(key))
             }
 
-            fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(key.to_owned()))
+            fn visit_str<E>(self, key: &str) -> Result<ObjectKey<'de>, E> {
+                Ok(ObjectKey::Owned(key.to_owned()))
             }
 
-            fn visit_string<E>(self, key: String) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(key))
+            fn visit_string<E>(self, key: String) -> Result<ObjectKey<'de>, E> {
+                Ok(ObjectKey::Owned(key))
             }
         }
 

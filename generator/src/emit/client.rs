@@ -225,10 +225,13 @@ fn builder_tokens(model: &Model, builder: &Builder) -> TokenStream {
             markers.push(quote!(#gate impl options::#marker<options::#method> for #name {}));
         }
     }
+    // Nothing derived: a builder is made again from the client as cheaply as
+    // it would be cloned, and derived `Clone` and `Debug` impls, two per
+    // builder, were a fifth of the memory of checking all of v1.0
+    // (BENCHMARKS.md, "Compiling a generated crate").
     quote! {
         #docs
         #cfg
-        #[derive(Clone, Debug)]
         pub struct #name {
             client: GraphClient,
             path: RequestPath,

@@ -22,6 +22,11 @@ pub fn module(model: &Model) -> Option<Module<'_>> {
 }
 
 fn items(model: &Model) -> TokenStream {
+    // Operations share few distinct sets: each set is a constant of its own,
+    // and an operation's constant names it, for checking a constant with a
+    // literal of its own takes several times the memory of one naming
+    // another (BENCHMARKS.md, "Compiling a generated crate").
+    let mut sets: Vec<(String, TokenStream)> = Vec::new();
     let constants: Vec<TokenStream> = model
         .operations
         .iter()
@@ -37,39 +42,55 @@ fn items(model: &Model) -> TokenStream {
             let delegated_personal = scopes(&permissions.delegated_personal);
             let application = scopes(&permissions.application);
             let roles = &permissions.roles_for_other_users;
-            let cfg = cfg(&operation.gate);
-            Some(quote! {
-                #docs
-                #cfg
-                pub const #name: OperationPermissions = OperationPermissions {
+            let value = quote! {
+                OperationPermissions {
                     delegated_work: #delegated_work,
                     delegated_personal: #delegated_personal,
                     application: #application,
                     roles_for_other_users: &[#(#roles),*],
-                };
+                }
+            };
+            let key = value.to_string();
+            let index = match sets.iter().position(|(known, _)| *known == key) {
+                Some(index) => index,
+                None => {
+                    sets.push((key, value));
+                    sets.len() - 1
+                }
+            };
+            let set = ident(&format!("SET_{index}"));
+            let cfg = cfg(&operation.gate);
+            Some(quote! {
+                #docs
+                #cfg
+                pub const #name: OperationPermissions = sets::#set;
             })
         })
         .collect();
-    // The imports are compiled with the constants that use them.
+    let sets = sets.iter().enumerate().map(|(index, (_, value))| {
+        let set = ident(&format!("SET_{index}"));
+        quote!(pub const #set: OperationPermissions = #value;)
+    });
+    // The import is compiled with the constants that use it.
     let mut imports = Imports::default();
-    for operation in &model.operations {
-        let Some(permissions) = &operation.permissions else {
-            continue;
-        };
+    for operation in model
+        .operations
+        .iter()
+        .filter(|operation| operation.permissions.is_some())
+    {
         imports.add("super::runtime::permissions", "OperationPermissions", &operation.gate);
-        let scopes = [
-            &permissions.delegated_work,
-            &permissions.delegated_personal,
-            &permissions.application,
-        ];
-        if scopes.iter().any(|scopes| scopes.is_some()) {
-            imports.add("super::runtime::permissions", "Scopes", &operation.gate);
-        }
     }
     let import = imports.tokens(quote!());
     quote! {
         #import
         #(#constants)*
+
+        /// The distinct sets, each compiled whatever features are on.
+        #[allow(dead_code, unused_imports)]
+        mod sets {
+            use super::super::runtime::permissions::{OperationPermissions, Scopes};
+            #(#sets)*
+        }
     }
 }
 
