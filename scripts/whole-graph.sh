@@ -21,6 +21,9 @@ export CARGO_TARGET_DIR=$work/build CARGO_INCREMENTAL=0
 
 source "$root/scripts/lib.sh"
 build_graphgen
+features() { # Cargo.toml -> how many features its [features] table has
+  awk '/^\[features\]/ { on = 1; next } /^\[/ { on = 0 } on && /^[A-Za-z0-9_-]+ = \[/' "$1" | wc -l
+}
 echo "Machine: $(nproc) cores, $(rustc --version)"
 echo
 echo "Generation (scripts/measure.py, 5 runs in turns, median):"
@@ -34,7 +37,7 @@ cp "$root/Cargo.lock" "$crate/Cargo.lock"
 printf '\n[workspace]\n' >> "$crate/Cargo.toml"
 echo
 echo "Crate: $(find "$crate/src" -name '*.rs' | wc -l) files, $(cat "$crate"/src/*.rs "$crate"/src/runtime/*.rs | wc -l) lines," \
-  "$(grep -c ' = \[' "$crate/Cargo.toml") features ($(sed -n '/^# Each module/,/^$/p' "$crate/Cargo.toml" | grep -c ' = \[') modules)"
+  "$(features "$crate/Cargo.toml") features ($(sed -n '/^# Each module/,/^$/p' "$crate/Cargo.toml" | grep -c ' = \[') modules)"
 (cd "$crate" && cargo check --quiet --no-default-features && cargo build --quiet --no-default-features) >&2
 
 check() { # label, cargo arguments -> a table row: seconds, peak memory
@@ -68,7 +71,7 @@ printf '\n[workspace]\n' >> "$publishable/Cargo.toml"
 (cd "$publishable" && cargo package --quiet --no-verify --offline --allow-dirty) >&2
 package=$(ls -t "$CARGO_TARGET_DIR"/package/graph-*.crate | head -1)
 echo
-echo "\`--publishable\`: $(grep -c ' = \[' "$publishable/Cargo.toml") features, \`cargo package\` $(stat -c %s "$package") bytes."
+echo "\`--publishable\`: $(features "$publishable/Cargo.toml") features, \`cargo package\` $(stat -c %s "$package") bytes."
 crate=$publishable
 echo
 echo "| \`--publishable\` | time | peak memory |"
