@@ -31,7 +31,7 @@ echo
 echo '```'
 python3 "$root/scripts/measure.py" 5 \
   "parse-floor=$parse_floor $modules/*.yml" \
-  "graphgen=$graphgen generate $modules/*.yml --out $crate --crate-name graph"
+  "graphgen=$graphgen generate $modules/*.yml --permissions $root/../shared/graph/permissions.json --out $crate --crate-name graph"
 echo '```'
 cp "$root/Cargo.lock" "$crate/Cargo.lock"
 printf '\n[workspace]\n' >> "$crate/Cargo.toml"

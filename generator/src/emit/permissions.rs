@@ -4,6 +4,7 @@
 use crate::text;
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::collections::HashMap;
 
 use super::{cfg, doc_attrs, ident, Imports, Module, Piece};
 use crate::model::{Model, Scopes};
@@ -26,7 +27,8 @@ fn items(model: &Model) -> TokenStream {
     // and an operation's constant names it, for checking a constant with a
     // literal of its own takes several times the memory of one naming
     // another (BENCHMARKS.md, "Compiling a generated crate").
-    let mut sets: Vec<(String, TokenStream)> = Vec::new();
+    let mut sets: Vec<TokenStream> = Vec::new();
+    let mut known: HashMap<String, usize> = HashMap::new();
     let constants: Vec<TokenStream> = model
         .operations
         .iter()
@@ -50,14 +52,10 @@ fn items(model: &Model) -> TokenStream {
                     roles_for_other_users: &[#(#roles),*],
                 }
             };
-            let key = value.to_string();
-            let index = match sets.iter().position(|(known, _)| *known == key) {
-                Some(index) => index,
-                None => {
-                    sets.push((key, value));
-                    sets.len() - 1
-                }
-            };
+            let index = *known.entry(value.to_string()).or_insert_with(|| {
+                sets.push(value);
+                sets.len() - 1
+            });
             let set = ident(&format!("SET_{index}"));
             let cfg = cfg(&operation.gate);
             Some(quote! {
@@ -67,7 +65,7 @@ fn items(model: &Model) -> TokenStream {
             })
         })
         .collect();
-    let sets = sets.iter().enumerate().map(|(index, (_, value))| {
+    let sets = sets.iter().enumerate().map(|(index, value)| {
         let set = ident(&format!("SET_{index}"));
         quote!(pub const #set: OperationPermissions = #value;)
     });
