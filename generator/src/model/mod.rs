@@ -650,9 +650,6 @@ fn title(files: &[SourceFile]) -> String {
     }
 }
 
-/// All component schemas of all files. A schema defined in several files must
-/// be the same everywhere, in all graphgen reads of it; fragments share types
-/// that way.
 /// Every component schema of every file, by name: the first file's
 /// definition, or the merged one where definitions differ (`merge.rs`).
 fn components<'a>(files: &'a [SourceFile], merged: &'a HashMap<String, SchemaRef>) -> HashMap<&'a str, Component<'a>> {
