@@ -140,7 +140,7 @@ fn all_modules_make_one_crate_whose_module_features_build() {
 /// batches two calls, as a user writes it against the whole-Graph crate.
 const MAIL_APP: &str = r#"
 use graph::models::{
-    EmailAddress, Message, Recipient, UserMessageForwardRequestBody, UserMessageReplyRequestBody,
+    EmailAddress, Message, MessageForwardRequestBody, MessageReplyRequestBody, Recipient,
     UserSendMailRequestBody,
 };
 use graph::{Cloud, Error, GraphClient, StaticToken};
@@ -166,9 +166,9 @@ async fn app(client: &GraphClient, user: &str) -> Result<(), Error> {
     let send = UserSendMailRequestBody { message: Some(message), ..Default::default() };
     mailbox.send_mail().post(&send).await?;
     let first = mailbox.messages().by_message_id("AAMkAGI2");
-    let reply = UserMessageReplyRequestBody { comment: Some("Thanks".to_owned()), ..Default::default() };
+    let reply = MessageReplyRequestBody { comment: Some("Thanks".to_owned()), ..Default::default() };
     first.reply().post(&reply).await?;
-    let forward = UserMessageForwardRequestBody { to_recipients: Some(vec![adele.into()]), ..Default::default() };
+    let forward = MessageForwardRequestBody { to_recipients: Some(vec![adele.into()]), ..Default::default() };
     first.forward().post(&forward).await?;
     let mut batch = client.batch();
     let inbox = batch.add(mailbox.mail_folders().by_mail_folder_id("inbox").get());

@@ -167,6 +167,22 @@ pub fn item_type_name(list: &str) -> String {
     format!("{list}Item")
 }
 
+/// The last words that `names` (`UpperCamelCase`) all end with:
+/// `TentativelyAcceptRequestBody` of `GroupEventTentativelyAcceptRequestBody`
+/// and `UserEventInstanceTentativelyAcceptRequestBody`; all of the first name
+/// when there is one.
+pub fn shared_name<'n>(names: &[&'n str]) -> &'n str {
+    let Some(first) = names.first() else { return "" };
+    let starts = first
+        .char_indices()
+        .filter(|(at, c)| *at == 0 || c.is_ascii_uppercase())
+        .map(|(at, _)| at);
+    starts
+        .map(|at| &first[at..])
+        .find(|words| names.iter().all(|name| name.ends_with(words)))
+        .unwrap_or(first)
+}
+
 /// The type name of an operation's inline request body or response
 /// (`suffix`: `RequestBody`, `Response`), after its operation id or path.
 pub fn body_type_name(operation: &str, suffix: &str) -> String {
@@ -220,6 +236,13 @@ impl TypeNames {
         } else {
             format!("{module}::{name}")
         }
+    }
+
+    /// Whether `path` is a name claimed already.
+    pub fn taken(&self, path: &str) -> bool {
+        self.modules
+            .get(module_of(path))
+            .is_some_and(|scope| scope.taken.contains(simple_name(path)))
     }
 
     /// Claims `path` as [`claim`](Self::claim) does, as a name that no module

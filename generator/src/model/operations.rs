@@ -58,8 +58,9 @@ pub(crate) fn build(
     }
     found.retain(|op| filter.selects(op.template, op.method.as_str()));
     found.sort_by(|a, b| (a.template, a.method).cmp(&(b.template, b.method)));
+    let mut bodies = Bodies::of(&found, lowering);
     for op in &found {
-        lower(op, lowering, &mut tree, &mut permissions, &mut operations);
+        lower(op, lowering, &mut bodies, &mut tree, &mut permissions, &mut operations);
     }
     tree.add_me();
     tree.name_builders(lowering);
@@ -77,6 +78,7 @@ struct Permissioning<'r> {
 fn lower(
     op: &Found,
     lowering: &mut Lowering<'_>,
+    bodies: &mut Bodies,
     tree: &mut Tree,
     permissioning: &mut Permissioning,
     operations: &mut Vec<Operation>,
@@ -84,8 +86,8 @@ fn lower(
     let before = lowering.report.errors.len();
     let (declared, parameters) = parameters(op, &mut lowering.report);
     let segments = segments(op, &declared, &mut lowering.report);
-    let (response, example) = success_type(op, lowering);
-    let body = request_body(op, lowering);
+    let (response, example) = success_type(op, lowering, bodies);
+    let body = request_body(op, lowering, bodies);
     check_error_responses(op, &mut lowering.report);
     let at = extensions::Operation {
         file: op.file,
@@ -529,9 +531,8 @@ fn status_key(status: &StatusCode) -> String {
     }
 }
 
-/// What the first 2XX response carries, and its example (compact JSON) where
-/// the description gives one.
-fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>) -> (ResponseBody, Option<String>) {
+/// The first 2XX response, resolved: with the file and the pointer of where it is written.
+fn success_response<'a>(op: &Found<'a>) -> Result<(&'a Response, &'a SourceFile, String), Diagnostic> {
     let responses = &op.operation.responses;
     let success = responses.responses.iter().find(|(status, _)| match status {
         StatusCode::Code(code) => (200..300).contains(code),
@@ -539,19 +540,28 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>) -> (ResponseBod
     });
     let responses_pointer = pointer(&op.pointer, &["responses"]);
     let Some((status, response)) = success else {
-        lowering.report.error(
-            op.file
-                .diagnostic(responses_pointer, "the operation has no 2XX response"),
-        );
-        return (ResponseBody::Empty, None);
+        return Err(op
+            .file
+            .diagnostic(responses_pointer, "the operation has no 2XX response"));
     };
     let response_pointer = pointer(&responses_pointer, &[&status_key(status)]);
-    let Some((resolved, file, response_pointer)) = resolve_response(op, response, response_pointer.clone()) else {
-        lowering.report.error(op.file.diagnostic(
+    resolve_response(op, response, response_pointer.clone()).ok_or_else(|| {
+        op.file.diagnostic(
             pointer(&response_pointer, &["$ref"]),
             "this $ref points to no response in components/responses",
-        ));
-        return (ResponseBody::Empty, None);
+        )
+    })
+}
+
+/// What the first 2XX response carries, and its example (compact JSON) where
+/// the description gives one.
+fn success_type(op: &Found<'_>, lowering: &mut Lowering<'_>, bodies: &mut Bodies) -> (ResponseBody, Option<String>) {
+    let (resolved, file, response_pointer) = match success_response(op) {
+        Ok(found) => found,
+        Err(error) => {
+            lowering.report.error(error);
+            return (ResponseBody::Empty, None);
+        }
     };
     let Some((media_type, media)) = resolved.content.iter().next() else {
         return (ResponseBody::Empty, None);
@@ -568,7 +578,7 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>) -> (ResponseBod
         .map(|example| example.to_string());
     let media_pointer = pointer(&response_pointer, &["content", media_type]);
     (
-        media_body(op, lowering, media_type, media, (file, &media_pointer)),
+        media_body(op, (lowering, bodies), media_type, media, (file, &media_pointer)),
         example,
     )
 }
@@ -576,7 +586,7 @@ fn success_type<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>) -> (ResponseBod
 /// What a successful response of `media_type` carries.
 fn media_body(
     op: &Found<'_>,
-    lowering: &mut Lowering<'_>,
+    (lowering, bodies): (&mut Lowering<'_>, &mut Bodies),
     media_type: &str,
     media: &MediaType,
     (file, media_pointer): (&SourceFile, &str),
@@ -587,7 +597,7 @@ fn media_body(
     if !media_type.contains("json") {
         return ResponseBody::Bytes;
     }
-    let Some(ty) = media_type_of(op, lowering, (file, media_pointer), media, "Response") else {
+    let Some(ty) = media_type_of(op, (lowering, bodies), (file, media_pointer), media, Body::Response) else {
         return ResponseBody::Empty;
     };
     // Graph answers `GET .../$ref` with references, where the descriptions say strings.
@@ -602,22 +612,30 @@ fn is_reference_read(op: &Found<'_>) -> bool {
     op.method == HttpMethod::Get && op.template.ends_with("/$ref")
 }
 
-/// The request body: JSON of a type, or bytes.
-fn request_body<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>) -> Option<RequestBody> {
+/// The request body, resolved: with the file and the pointer of where it is written.
+fn declared_body<'a>(
+    op: &Found<'a>,
+) -> Option<Result<(&'a openapiv3::RequestBody, &'a SourceFile, String), Diagnostic>> {
     let body_pointer = pointer(&op.pointer, &["requestBody"]);
-    let (body, file, body_pointer) = match op.operation.request_body.as_ref()? {
-        ReferenceOr::Item(body) => (body, op.file, body_pointer),
-        ReferenceOr::Reference { reference } => {
-            match component(op, reference, "requestBodies", |c| &c.request_bodies) {
-                Some(found) => found,
-                None => {
-                    lowering.report.error(op.file.diagnostic(
-                        pointer(&body_pointer, &["$ref"]),
-                        "this $ref points to no request body in components/requestBodies",
-                    ));
-                    return None;
-                }
-            }
+    Some(match op.operation.request_body.as_ref()? {
+        ReferenceOr::Item(body) => Ok((body, op.file, body_pointer)),
+        ReferenceOr::Reference { reference } => component(op, reference, "requestBodies", |c| &c.request_bodies)
+            .ok_or_else(|| {
+                op.file.diagnostic(
+                    pointer(&body_pointer, &["$ref"]),
+                    "this $ref points to no request body in components/requestBodies",
+                )
+            }),
+    })
+}
+
+/// The request body: JSON of a type, or bytes.
+fn request_body(op: &Found<'_>, lowering: &mut Lowering<'_>, bodies: &mut Bodies) -> Option<RequestBody> {
+    let (body, file, body_pointer) = match declared_body(op)? {
+        Ok(found) => found,
+        Err(error) => {
+            lowering.report.error(error);
+            return None;
         }
     };
     let Some((media_type, media)) = body.content.iter().next() else {
@@ -632,41 +650,160 @@ fn request_body<'a>(op: &Found<'a>, lowering: &mut Lowering<'_>) -> Option<Reque
         });
     }
     let media_pointer = pointer(&body_pointer, &["content", media_type]);
-    let ty = media_type_of(op, lowering, (file, &media_pointer), media, "RequestBody")?;
+    let ty = media_type_of(op, (lowering, bodies), (file, &media_pointer), media, Body::Request)?;
     Some(RequestBody::Json {
         ty,
         patch: op.method == HttpMethod::Patch,
     })
 }
 
-/// The type of a JSON body (`media`, at `media_pointer` in `file`); inline
-/// types are named after the operation and `suffix`.
+/// The type of a JSON body (`media`, at `media_pointer` in `file`); an
+/// inline type takes the name [`Bodies`] gives it, once for every operation
+/// that declares it alike.
 fn media_type_of<'a>(
     op: &Found<'a>,
-    lowering: &mut Lowering<'_>,
+    (lowering, bodies): (&mut Lowering<'_>, &mut Bodies),
     (file, media_pointer): (&'a SourceFile, &str),
     media: &'a openapiv3::MediaType,
-    suffix: &str,
+    body: Body,
 ) -> Option<Type> {
     let Some(schema) = &media.schema else {
-        let what = if suffix == "Response" {
-            "the response"
-        } else {
-            "the request body"
+        let what = match body {
+            Body::Response => "the response",
+            Body::Request => "the request body",
         };
         lowering
             .report
             .error(file.diagnostic(media_pointer, format!("{what} has no schema")));
         return None;
     };
+    let kind = bodies.of.get(&(op.pointer.clone(), body)).copied();
+    if let Some(ty) = kind.and_then(|kind| bodies.kinds[kind].1.clone()) {
+        return Some(ty);
+    }
     let schema_pointer = pointer(media_pointer, &["schema"]);
-    let context = names::body_type_name(op.operation.operation_id.as_deref().unwrap_or(op.template), suffix);
+    let context = match kind {
+        Some(kind) => bodies.kinds[kind].0.clone(),
+        None => body.type_name(op),
+    };
     let at = At {
         file,
         pointer: &schema_pointer,
     };
-    let schema = crate::shape::SchemaRef::from(schema.clone());
-    Some(lowering.type_of(at, &schema, &context))
+    let ty = lowering.type_of(at, &crate::shape::SchemaRef::from(schema.clone()), &context);
+    if let Some(kind) = kind {
+        bodies.kinds[kind].1 = Some(ty.clone());
+    }
+    Some(ty)
+}
+
+/// A request body or a success response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Body {
+    Request,
+    Response,
+}
+
+impl Body {
+    /// The name of an operation's inline type of this body, after its
+    /// operation id or path (`UserSendMailRequestBody`).
+    fn type_name(self, op: &Found<'_>) -> String {
+        names::body_type_name(
+            op.operation.operation_id.as_deref().unwrap_or(op.template),
+            self.suffix(),
+        )
+    }
+
+    fn suffix(self) -> &'static str {
+        match self {
+            Body::Request => "RequestBody",
+            Body::Response => "Response",
+        }
+    }
+
+    /// The JSON schema of an operation's body of this kind, where it is written inline.
+    fn inline_schema<'a>(self, op: &Found<'a>) -> Option<&'a openapiv3::ReferenceOr<openapiv3::Schema>> {
+        let content = match self {
+            Body::Request => &declared_body(op)?.ok()?.0.content,
+            Body::Response => &success_response(op).ok()?.0.content,
+        };
+        let (media_type, media) = content.iter().next()?;
+        let schema = media.schema.as_ref().filter(|_| media_type.contains("json"))?;
+        matches!(schema, ReferenceOr::Item(_)).then_some(schema)
+    }
+}
+
+/// Inline bodies that several operations declare alike are one type: Graph
+/// repeats an action under every path that reaches it (`accept` on an event
+/// of a user's calendar, of a group's, ...), each with the same body.
+/// Operations share a type when their action (an operation id's last word)
+/// and their inline schema are the same; the type is named by the last words
+/// their own names share (`TentativelyAcceptRequestBody`), or, where another
+/// type has that name or wants it, the first operation's.
+struct Bodies {
+    /// Each operation's body (by the operation's pointer) that shares a type: its kind.
+    of: HashMap<(String, Body), usize>,
+    /// Each kind's type name and, once lowered, its type.
+    kinds: Vec<(String, Option<Type>)>,
+}
+
+impl Bodies {
+    fn of(found: &[Found<'_>], lowering: &Lowering<'_>) -> Bodies {
+        let mut by_action: HashMap<(&str, Body), Vec<usize>> = HashMap::new();
+        // Each kind: its schema, its body, and its operations' pointers and own names.
+        type Kind<'s> = (
+            &'s openapiv3::ReferenceOr<openapiv3::Schema>,
+            Body,
+            Vec<(String, String)>,
+        );
+        let mut kinds: Vec<Kind> = Vec::new();
+        for op in found {
+            for body in [Body::Request, Body::Response] {
+                let Some(schema) = body.inline_schema(op) else { continue };
+                let id = op.operation.operation_id.as_deref().unwrap_or(op.template);
+                let action = id.rsplit(['.', '_']).next().unwrap_or(id);
+                let alike = by_action.entry((action, body)).or_default();
+                let kind = match alike.iter().find(|&&kind| kinds[kind].0 == schema) {
+                    Some(&kind) => kind,
+                    None => {
+                        alike.push(kinds.len());
+                        kinds.push((schema, body, Vec::new()));
+                        kinds.len() - 1
+                    }
+                };
+                kinds[kind].2.push((op.pointer.clone(), body.type_name(op)));
+            }
+        }
+        let wanted: Vec<String> = kinds
+            .iter()
+            .map(|(_, _, members)| {
+                let names: Vec<&str> = members.iter().map(|(_, name)| name.as_str()).collect();
+                names::shared_name(&names).to_owned()
+            })
+            .collect();
+        let mut wanted_by: HashMap<&str, usize> = HashMap::new();
+        for name in &wanted {
+            *wanted_by.entry(name).or_default() += 1;
+        }
+        let mut bodies = Bodies {
+            of: HashMap::new(),
+            kinds: Vec::new(),
+        };
+        for ((_, body, members), name) in kinds.iter().zip(&wanted) {
+            // A name of the suffix alone says nothing of the action.
+            let taken = wanted_by[name.as_str()] > 1 || lowering.type_name_taken(name) || name == body.suffix();
+            let name = if members.len() > 1 && !taken {
+                name
+            } else {
+                &members[0].1
+            };
+            for (at, _) in members {
+                bodies.of.insert((at.clone(), *body), bodies.kinds.len());
+            }
+            bodies.kinds.push((name.clone(), None));
+        }
+        bodies
+    }
 }
 
 /// Error responses need not name a type (every Graph error has the same
@@ -706,4 +843,113 @@ fn operation_docs(operation: &ApiOperation) -> Docs {
         docs.extend(doc_lines(description));
     }
     docs
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{self, Model, PathFilter, RequestBody, Type};
+
+    /// The model of a description whose operations are `(path, operationId, body properties)`.
+    fn model_of(operations: &[(&str, &str, &str)]) -> Model {
+        let mut text = String::from("openapi: 3.0.1\ninfo: {title: t, version: v1.0}\npaths:\n");
+        for (path, id, properties) in operations {
+            let parameters: Vec<String> = path
+                .split('/')
+                .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}').map(str::to_owned))
+                .map(|name| format!("{{name: {name}, in: path, required: true, schema: {{type: string}}}}"))
+                .collect();
+            text.push_str(&format!(
+                "  '{path}':\n    post:\n      operationId: {id}\n      parameters: [{}]\n      \
+                 requestBody: {{content: {{application/json: {{schema: {{type: object, properties: {properties}}}}}}}}}\n      \
+                 responses: {{'204': {{description: done}}}}\n",
+                parameters.join(", ")
+            ));
+        }
+        let file = crate::load::from_text(std::path::Path::new("t.yaml"), text).unwrap();
+        model::build(&[file], &PathFilter::default()).unwrap()
+    }
+
+    /// Each operation's request body type, by operationId.
+    fn bodies(model: &Model) -> Vec<(&str, &str)> {
+        model
+            .operations
+            .iter()
+            .map(|op| match &op.body {
+                Some(RequestBody::Json {
+                    ty: Type::Named(name), ..
+                }) => (op.operation_id.as_str(), name.as_str()),
+                other => panic!("{}: {other:?}", op.operation_id),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_action_declared_alike_under_several_paths_has_one_body_type() {
+        let attachment = "{AttachmentItem: {type: string}}";
+        let model = model_of(&[
+            (
+                "/drives/{drive-id}/items/{item-id}/createUploadSession",
+                "drive.item_createUploadSession",
+                "{item: {type: string}}",
+            ),
+            (
+                "/users/{user-id}/events/{event-id}/attachments/createUploadSession",
+                "user.event.attachment_createUploadSession",
+                attachment,
+            ),
+            (
+                "/users/{user-id}/messages/{message-id}/attachments/createUploadSession",
+                "user.message.attachment_createUploadSession",
+                attachment,
+            ),
+            // Another action with the same body is another type.
+            ("/users/{user-id}/uploadAttachment", "user_uploadAttachment", attachment),
+        ]);
+        assert_eq!(
+            bodies(&model),
+            [
+                (
+                    "drive.item_createUploadSession",
+                    "DriveItemCreateUploadSessionRequestBody"
+                ),
+                (
+                    "user.event.attachment_createUploadSession",
+                    "AttachmentCreateUploadSessionRequestBody"
+                ),
+                (
+                    "user.message.attachment_createUploadSession",
+                    "AttachmentCreateUploadSessionRequestBody"
+                ),
+                ("user_uploadAttachment", "UserUploadAttachmentRequestBody"),
+            ]
+        );
+        assert_eq!(
+            model.types.len(),
+            3,
+            "{:?}",
+            model.types.iter().map(|def| def.name()).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_shared_name_another_type_has_is_not_taken() {
+        let groups = "{groupIds: {type: array, items: {type: string}}}";
+        let model = model_of(&[
+            ("/checkMemberGroups", "checkMemberGroups", "{ids: {type: string}}"),
+            (
+                "/groups/{group-id}/checkMemberGroups",
+                "group_checkMemberGroups",
+                groups,
+            ),
+            ("/users/{user-id}/checkMemberGroups", "user_checkMemberGroups", groups),
+        ]);
+        assert_eq!(
+            bodies(&model),
+            [
+                ("checkMemberGroups", "CheckMemberGroupsRequestBody"),
+                ("group_checkMemberGroups", "GroupCheckMemberGroupsRequestBody"),
+                ("user_checkMemberGroups", "GroupCheckMemberGroupsRequestBody"),
+            ]
+        );
+    }
 }

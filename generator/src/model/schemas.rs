@@ -90,6 +90,11 @@ impl<'a> Lowering<'a> {
         self.type_names.claim(base)
     }
 
+    /// Whether a type already has the name `path`.
+    pub fn type_name_taken(&self, path: &str) -> bool {
+        self.type_names.taken(path)
+    }
+
     /// The type of a schema or reference; `context` names an inline type.
     pub fn type_of<'s>(&mut self, at: At<'s, '_>, schema: &'s SchemaRef, context: &str) -> Type {
         match schema {
