@@ -749,34 +749,29 @@ struct Bodies {
 
 impl Bodies {
     fn of(found: &[Found<'_>], lowering: &Lowering<'_>) -> Bodies {
-        let mut by_action: HashMap<(&str, Body), Vec<usize>> = HashMap::new();
-        // Each kind: its schema, its body, and its operations' pointers and own names.
-        type Kind<'s> = (
-            &'s openapiv3::ReferenceOr<openapiv3::Schema>,
-            Body,
-            Vec<(String, String)>,
-        );
-        let mut kinds: Vec<Kind> = Vec::new();
+        // Each kind: its body and its operations' pointers and own names;
+        // found by its action, its body and its schema's text (a schema's
+        // JSON is the same exactly when the schemas are).
+        let mut by_schema: HashMap<(&str, Body, String), usize> = HashMap::new();
+        let mut kinds: Vec<(Body, Vec<(String, String)>)> = Vec::new();
         for op in found {
             for body in [Body::Request, Body::Response] {
                 let Some(schema) = body.inline_schema(op) else { continue };
+                let Ok(text) = serde_json::to_string(schema) else {
+                    continue;
+                };
                 let id = op.operation.operation_id.as_deref().unwrap_or(op.template);
                 let action = id.rsplit(['.', '_']).next().unwrap_or(id);
-                let alike = by_action.entry((action, body)).or_default();
-                let kind = match alike.iter().find(|&&kind| kinds[kind].0 == schema) {
-                    Some(&kind) => kind,
-                    None => {
-                        alike.push(kinds.len());
-                        kinds.push((schema, body, Vec::new()));
-                        kinds.len() - 1
-                    }
-                };
-                kinds[kind].2.push((op.pointer.clone(), body.type_name(op)));
+                let kind = *by_schema.entry((action, body, text)).or_insert_with(|| {
+                    kinds.push((body, Vec::new()));
+                    kinds.len() - 1
+                });
+                kinds[kind].1.push((op.pointer.clone(), body.type_name(op)));
             }
         }
         let wanted: Vec<String> = kinds
             .iter()
-            .map(|(_, _, members)| {
+            .map(|(_, members)| {
                 let names: Vec<&str> = members.iter().map(|(_, name)| name.as_str()).collect();
                 names::shared_name(&names).to_owned()
             })
@@ -789,7 +784,7 @@ impl Bodies {
             of: HashMap::new(),
             kinds: Vec::new(),
         };
-        for ((_, body, members), name) in kinds.iter().zip(&wanted) {
+        for ((body, members), name) in kinds.iter().zip(&wanted) {
             // A name of the suffix alone says nothing of the action.
             let taken = wanted_by[name.as_str()] > 1 || lowering.type_name_taken(name) || name == body.suffix();
             let name = if members.len() > 1 && !taken {
