@@ -578,7 +578,7 @@ fn success_type(op: &Found<'_>, lowering: &mut Lowering<'_>, bodies: &mut Bodies
         .map(|example| example.to_string());
     let media_pointer = pointer(&response_pointer, &["content", media_type]);
     (
-        media_body(op, (lowering, bodies), media_type, media, (file, &media_pointer)),
+        media_body(op, lowering, bodies, media_type, media, (file, &media_pointer)),
         example,
     )
 }
@@ -586,7 +586,8 @@ fn success_type(op: &Found<'_>, lowering: &mut Lowering<'_>, bodies: &mut Bodies
 /// What a successful response of `media_type` carries.
 fn media_body(
     op: &Found<'_>,
-    (lowering, bodies): (&mut Lowering<'_>, &mut Bodies),
+    lowering: &mut Lowering<'_>,
+    bodies: &mut Bodies,
     media_type: &str,
     media: &MediaType,
     (file, media_pointer): (&SourceFile, &str),
@@ -597,7 +598,7 @@ fn media_body(
     if !media_type.contains("json") {
         return ResponseBody::Bytes;
     }
-    let Some(ty) = media_type_of(op, (lowering, bodies), (file, media_pointer), media, Body::Response) else {
+    let Some(ty) = media_type_of(op, lowering, bodies, (file, media_pointer), media, Body::Response) else {
         return ResponseBody::Empty;
     };
     // Graph answers `GET .../$ref` with references, where the descriptions say strings.
@@ -650,7 +651,7 @@ fn request_body(op: &Found<'_>, lowering: &mut Lowering<'_>, bodies: &mut Bodies
         });
     }
     let media_pointer = pointer(&body_pointer, &["content", media_type]);
-    let ty = media_type_of(op, (lowering, bodies), (file, &media_pointer), media, Body::Request)?;
+    let ty = media_type_of(op, lowering, bodies, (file, &media_pointer), media, Body::Request)?;
     Some(RequestBody::Json {
         ty,
         patch: op.method == HttpMethod::Patch,
@@ -662,7 +663,8 @@ fn request_body(op: &Found<'_>, lowering: &mut Lowering<'_>, bodies: &mut Bodies
 /// that declares it alike.
 fn media_type_of<'a>(
     op: &Found<'a>,
-    (lowering, bodies): (&mut Lowering<'_>, &mut Bodies),
+    lowering: &mut Lowering<'_>,
+    bodies: &mut Bodies,
     (file, media_pointer): (&'a SourceFile, &str),
     media: &'a openapiv3::MediaType,
     body: Body,
